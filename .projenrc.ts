@@ -1,0 +1,127 @@
+import { awscdk, javascript } from 'projen';
+
+// One name everywhere: npm package, PyPI distribution (and module, with underscores), Maven artifact.
+const PACKAGE_NAME = 'cdk-connect-callback-management';
+
+// The lowest aws-cdk-lib we support. cdk-nag 3 (used in the tests) needs >= 2.257.
+const CDK_VERSION = '2.257.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: PACKAGE_NAME,
+  description: 'One construct that deploys Amazon Connect callback management: a race-free callback record, its Lambda handlers and the three wired contact flows.',
+  author: 'cdk-connect-callback-management contributors',
+  authorAddress: 'maintainers@example.com',
+  repositoryUrl: 'https://example.com/cdk-connect-callback-management.git',
+  keywords: ['cdk', 'amazon-connect', 'callback', 'contact-center', 'contact-flow'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  minNodeVersion: '20.0.0',
+  depsUpgrade: false,
+
+  publishToPypi: {
+    distName: PACKAGE_NAME,
+    module: 'cdk_connect_callback_management',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkconnectcallback',
+    mavenGroupId: 'io.github.cdk-connect-callback-management',
+    mavenArtifactId: PACKAGE_NAME,
+  },
+
+  // The handlers' dependencies are bundled into the assets at build time,
+  // so none of them is a runtime dependency of the library.
+  devDeps: [
+    'esbuild@^0.28',
+    '@aws-sdk/client-dynamodb@^3',
+    '@aws-sdk/client-connect@^3',
+    'libphonenumber-js@^1',
+    '@types/aws-lambda@^8',
+  ],
+
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    include: [
+      'src/**/*.ts',
+      'lambda-src/**/*.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'example/**/*.ts',
+      'projenrc/**/*.ts',
+      '.projenrc.ts',
+    ],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src', 'lambda-src'],
+    devdirs: ['test', 'bench', 'example', 'projenrc'],
+  },
+
+  jestOptions: {
+    // A snapshot or golden test must be able to fail.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/test/consumers/'],
+      // Handler tests start DynamoDB Local (a JVM) per file; keep the count of JVMs sane on 2 cores.
+      maxWorkers: 2,
+      testTimeout: 60_000,
+    },
+  },
+
+  gitignore: ['/assets/', '/.cache/', '/example/cdk.out/', '/example/node_modules/', '/example/package-lock.json'],
+  npmignoreEnabled: true,
+  githubOptions: { mergify: false },
+});
+
+// jsii warnings (reserved words in Python/Java, missing docs that matter to other languages) are failures.
+project.compileTask.reset('jsii --fail-on-warnings');
+project.tasks.tryFind('watch')?.reset('jsii -w');
+
+// Bundle every handler in lambda-src/handlers with esbuild before jsii compiles,
+// so the assets ship in the npm tarball (and so in the Python and Java packages).
+const bundleTask = project.addTask('bundle', {
+  description: 'Bundle the Lambda handlers in lambda-src/ into assets/lambda/<name>/index.js',
+  exec: 'ts-node --project tsconfig.dev.json projenrc/bundle-handlers.ts',
+});
+project.preCompileTask.spawn(bundleTask);
+
+// Assets and flow templates are read at synth time by the construct: they must be in the tarball.
+project.npmignore?.addPatterns('!/assets/', '!/flows/', '/lambda-src/', '/bench/', '/example/', '/scripts/', '/.cache/', '/.ci/');
+
+// Test-only tools from PyPI into .cache/venv: moto's DynamoDB server (the tests' real DynamoDB-protocol
+// endpoint; DynamoDB Local's licence is not open source) and cfn-lint.
+project.addTask('test:deps', {
+  description: 'Install the test-only tools (moto DynamoDB server, cfn-lint) into .cache/venv',
+  exec: 'bash scripts/setup-test-deps.sh',
+});
+
+// The main job: build the npm package, install it into the example app as a consumer would, and synthesize offline.
+project.addTask('example:synth', {
+  description: 'Build the package, install it into example/ and synthesize the example app (offline, no AWS account)',
+  steps: [
+    { spawn: 'pre-compile' },
+    { spawn: 'compile' },
+    { spawn: 'package:js' },
+    { exec: 'bash scripts/synth-example.sh' },
+  ],
+});
+
+// The whole test suite, as CI runs it. CI=true makes `build` package JavaScript only,
+// so the Python and Java packages are built explicitly here.
+project.addTask('test:all', {
+  description: 'Everything CI checks: build, unit and DynamoDB Local tests, all three packages, consumer apps',
+  steps: [
+    { spawn: 'test:deps' },
+    { spawn: 'build' },
+    { spawn: 'package-all' },
+    { exec: 'bash scripts/synth-example.sh' },
+    { exec: 'bash scripts/test-consumers.sh' },
+  ],
+});
+
+project.synth();
