@@ -57,8 +57,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     compilerOptions: {},
   },
   eslintOptions: {
-    dirs: ['src', 'lambda-src'],
-    devdirs: ['test', 'bench', 'example', 'projenrc'],
+    dirs: ['src'],
+    // lambda-src imports build-time (dev) dependencies on purpose: esbuild bundles them into the assets.
+    devdirs: ['lambda-src', 'test', 'bench', 'example', 'projenrc'],
+    // Type-aware lint of everything, not only src/ (which is all that jsii's tsconfig.json includes).
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
   },
 
   jestOptions: {

@@ -40,6 +40,11 @@ for (const name of entries) {
     platform: 'node',
     target: LAMBDA_NODE_TARGET,
     format: 'cjs',
+    // Prefer the ES module builds: the AWS SDK's CommonJS builds defeat tree shaking and double the bundles.
+    mainFields: ['module', 'main'],
+    // Those builds load node:http lazily with import(); as require() the bundle is plain CommonJS that any
+    // loader runs, including jest's module sandbox that the handler tests load the shipped bundles in.
+    supported: { 'dynamic-import': false },
     // The SDK's optional CRT bindings are never used by these clients.
     external: ['aws-crt', '@aws-sdk/signature-v4-crt'],
     legalComments: 'none',

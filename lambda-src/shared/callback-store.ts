@@ -1,0 +1,492 @@
+/**
+ * The callback record and its state machine: every write is conditional, so concurrent flows,
+ * whispers and CTR deliveries can only move a record forward (PENDING -> CANCELLED -> COMPLETED),
+ * never back, and never create a partial item. Handlers are thin adapters over this module.
+ *
+ * Items (partition key `pk` only):
+ * - record  `CALLBACK#<recordId>`: the callback booked by the inbound contact <recordId>.
+ * - pointer `ACTIVE#<queueArn>#<phoneE164>`: exists only while that number has a PENDING callback in
+ *   that queue; creating it conditionally is what stops a second booking.
+ */
+import {
+  type AttributeValue,
+  type CancellationReason,
+  type DynamoDBClient,
+  GetItemCommand,
+  TransactWriteItemsCommand,
+  type TransactWriteItem,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type CallbackResolution, type CallbackStatus, OPEN_RECORD_TTL_SECONDS, TABLE_KEY } from './contract';
+
+export interface CallbackRecord {
+  readonly recordId: string;
+  readonly status: CallbackStatus;
+  readonly resolution?: CallbackResolution;
+  readonly phoneE164: string;
+  readonly phoneNational: string;
+  readonly country: string;
+  readonly queueArn: string;
+  readonly inboundContactId: string;
+  readonly callbackContactId?: string;
+  readonly createdAt: string;
+  readonly cancelledAt?: string;
+  readonly completedAt?: string;
+  readonly callbackIdLearnedAt?: string;
+  /** Epoch seconds; the table's TTL attribute. */
+  readonly expiresAt: number;
+}
+
+export interface NewCallback {
+  readonly recordId: string;
+  readonly phoneE164: string;
+  readonly phoneNational: string;
+  readonly country: string;
+  readonly queueArn: string;
+}
+
+/** What a booking found: the number's PENDING callback in the queue (as the active pointer knows it). */
+export interface ActiveCallback {
+  readonly recordId: string;
+  readonly phoneE164: string;
+  /** Known when the existing booking is this contact's own record. */
+  readonly phoneNational?: string;
+  readonly createdAt: string;
+  readonly status: CallbackStatus;
+}
+
+export type CreateOutcome =
+  | { readonly kind: 'CREATED'; readonly record: CallbackRecord }
+  | { readonly kind: 'EXISTS'; readonly existing: ActiveCallback };
+
+export type TransitionOutcome =
+  | { readonly kind: 'APPLIED'; readonly record: CallbackRecord }
+  /** The record is not in a state the transition starts from; `record` is its current state. */
+  | { readonly kind: 'REFUSED'; readonly record: CallbackRecord }
+  /** Cancelling someone else's callback without ALLOW_CANCEL_FOR_OTHER_NUMBER. */
+  | { readonly kind: 'FORBIDDEN'; readonly record: CallbackRecord }
+  | { readonly kind: 'NOT_FOUND' };
+
+export type LearnOutcome =
+  | { readonly kind: 'LEARNED'; readonly record: CallbackRecord }
+  /** The record already holds a different callback contact id; `record` is its current state. */
+  | { readonly kind: 'CONFLICT'; readonly record: CallbackRecord }
+  | { readonly kind: 'NOT_FOUND' };
+
+export interface CancelRequest {
+  /** The number the caller is calling from (E.164), if Amazon Connect knows it. */
+  readonly callerE164?: string;
+  readonly allowOtherNumber: boolean;
+}
+
+export interface CallbackStoreOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly completedRecordTtlSeconds: number;
+  readonly now?: () => Date;
+}
+
+/** Key helpers, shared with tests that inspect the table. */
+export const recordKey = (recordId: string) => `${TABLE_KEY.RECORD_PREFIX}${recordId}`;
+export const pointerKey = (queueArn: string, phoneE164: string) => `${TABLE_KEY.ACTIVE_POINTER_PREFIX}${queueArn}#${phoneE164}`;
+
+/** Real DynamoDB cancels a transaction that overlaps another one in flight; a second try usually passes. */
+const TRANSACTION_ATTEMPTS = 2;
+
+const NAMES = {
+  '#pk': TABLE_KEY.PARTITION_KEY,
+  '#status': 'status',
+  '#resolution': 'resolution',
+  '#expiresAt': TABLE_KEY.TTL_ATTRIBUTE,
+  '#recordId': 'recordId',
+  '#phoneE164': 'phoneE164',
+  '#completedAt': 'completedAt',
+  '#cancelledAt': 'cancelledAt',
+  '#callbackContactId': 'callbackContactId',
+  '#callbackIdLearnedAt': 'callbackIdLearnedAt',
+} as const;
+
+/** Only the aliases an expression uses may be sent: DynamoDB rejects unused ones. */
+function namesFor(...expressions: string[]): Record<string, string> {
+  const text = expressions.join(' ');
+  return Object.fromEntries(Object.entries(NAMES).filter(([alias]) => new RegExp(`${alias}\\b`).test(text)));
+}
+
+function valuesFor(values: Record<string, string | number>): Record<string, AttributeValue> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, toAttribute(value)]));
+}
+
+function toAttribute(value: string | number): AttributeValue {
+  return typeof value === 'number' ? { N: String(value) } : { S: value };
+}
+
+function toItem(values: Record<string, string | number | undefined>): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined) item[name] = toAttribute(value);
+  }
+  return item;
+}
+
+function stringAttribute(item: Record<string, AttributeValue>, name: string): string | undefined {
+  return item[name]?.S;
+}
+
+function recordFromItem(item: Record<string, AttributeValue>): CallbackRecord {
+  const recordId = stringAttribute(item, 'recordId');
+  const status = stringAttribute(item, 'status') as CallbackStatus | undefined;
+  const phoneE164 = stringAttribute(item, 'phoneE164');
+  const expiresAt = Number(item[TABLE_KEY.TTL_ATTRIBUTE]?.N);
+  if (!recordId || !status || !phoneE164 || !Number.isFinite(expiresAt)) {
+    throw new Error('callback record item lacks recordId, status, phoneE164 or expiresAt');
+  }
+  return {
+    recordId,
+    status,
+    resolution: stringAttribute(item, 'resolution') as CallbackResolution | undefined,
+    phoneE164,
+    phoneNational: stringAttribute(item, 'phoneNational') ?? '',
+    country: stringAttribute(item, 'country') ?? '',
+    queueArn: stringAttribute(item, 'queueArn') ?? '',
+    inboundContactId: stringAttribute(item, 'inboundContactId') ?? recordId,
+    callbackContactId: stringAttribute(item, 'callbackContactId'),
+    createdAt: stringAttribute(item, 'createdAt') ?? '',
+    cancelledAt: stringAttribute(item, 'cancelledAt'),
+    completedAt: stringAttribute(item, 'completedAt'),
+    callbackIdLearnedAt: stringAttribute(item, 'callbackIdLearnedAt'),
+    expiresAt,
+  };
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: unknown }).name === 'ConditionalCheckFailedException';
+}
+
+function cancellationReasons(error: unknown): CancellationReason[] | undefined {
+  if ((error as { name?: unknown }).name !== 'TransactionCanceledException') return undefined;
+  return (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+}
+
+function failed(reason: CancellationReason | undefined): reason is CancellationReason {
+  return reason?.Code === 'ConditionalCheckFailed';
+}
+
+/** An update of one record: its expression, values, extra condition, and the record it leaves. */
+interface RecordChange {
+  readonly update: string;
+  readonly values: Record<string, string | number>;
+  /** Appended to the transition's own condition, starting with ' AND '. */
+  readonly condition: string;
+  readonly conditionValues: Record<string, string>;
+  readonly after: (record: CallbackRecord) => CallbackRecord;
+  /**
+   * Whether `record` already shows this very change. An SDK retry after a lost response finds its own
+   * committed write and fails the condition; its timestamp (to the millisecond) tells it apart from
+   * another writer's.
+   */
+  readonly isOwnWrite: (record: CallbackRecord) => boolean;
+}
+
+export class CallbackStore {
+  private readonly client: DynamoDBClient;
+  private readonly tableName: string;
+  private readonly completedRecordTtlSeconds: number;
+  private readonly now: () => Date;
+
+  constructor(options: CallbackStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.completedRecordTtlSeconds = options.completedRecordTtlSeconds;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Consistent read; a record past its expiresAt counts as gone (TTL deletion lags by up to days). */
+  async get(recordId: string): Promise<CallbackRecord | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({
+      TableName: this.tableName,
+      Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
+      ConsistentRead: true,
+    }));
+    if (!Item) return undefined;
+    const record = recordFromItem(Item);
+    return this.isExpired(record) ? undefined : record;
+  }
+
+  /**
+   * Books a callback in one round trip. A PENDING callback for the same number and queue is reported
+   * (EXISTS) instead of being overwritten; a retry by the contact that booked it reports CREATED again.
+   */
+  async create(request: NewCallback): Promise<CreateOutcome> {
+    const now = this.now();
+    const createdAt = now.toISOString();
+    const expiresAt = epochSeconds(now) + OPEN_RECORD_TTL_SECONDS;
+    const record: CallbackRecord = {
+      ...request,
+      status: 'PENDING',
+      inboundContactId: request.recordId,
+      createdAt,
+      expiresAt,
+    };
+    const pointerCondition = 'attribute_not_exists(#pk) OR #expiresAt <= :now';
+    const recordCondition = 'attribute_not_exists(#pk)';
+    const items: TransactWriteItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: toItem({
+            [TABLE_KEY.PARTITION_KEY]: pointerKey(request.queueArn, request.phoneE164),
+            recordType: 'ACTIVE',
+            recordId: request.recordId,
+            phoneE164: request.phoneE164,
+            createdAt,
+            [TABLE_KEY.TTL_ATTRIBUTE]: expiresAt,
+          }),
+          ConditionExpression: pointerCondition,
+          ExpressionAttributeNames: namesFor(pointerCondition),
+          ExpressionAttributeValues: valuesFor({ ':now': epochSeconds(now) }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: toItem({
+            [TABLE_KEY.PARTITION_KEY]: recordKey(request.recordId),
+            recordType: 'CALLBACK',
+            ...record,
+          }),
+          ConditionExpression: recordCondition,
+          ExpressionAttributeNames: namesFor(recordCondition),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+    ];
+
+    const reasons = await this.transact(items);
+    if (reasons === undefined) return { kind: 'CREATED', record };
+
+    const [pointerReason, recordReason] = reasons;
+    if (failed(recordReason) && recordReason.Item) {
+      const mine = recordFromItem(recordReason.Item);
+      // The same contact asking again (a Lambda or flow retry) for the same number: its booking stands.
+      if (failed(pointerReason) && stringAttribute(pointerReason.Item ?? {}, 'recordId') === request.recordId) {
+        return { kind: 'CREATED', record: mine };
+      }
+      return { kind: 'EXISTS', existing: mine };
+    }
+    if (failed(pointerReason) && pointerReason.Item) {
+      const pointer = pointerReason.Item;
+      return {
+        kind: 'EXISTS',
+        existing: {
+          recordId: stringAttribute(pointer, 'recordId') ?? '',
+          phoneE164: stringAttribute(pointer, 'phoneE164') ?? request.phoneE164,
+          createdAt: stringAttribute(pointer, 'createdAt') ?? '',
+          status: 'PENDING',
+        },
+      };
+    }
+    throw new Error(`callback booking cancelled: ${reasons.map((reason) => reason.Code ?? 'None').join(', ')}`);
+  }
+
+  /** PENDING -> CANCELLED; by default only from the number the callback was booked for. */
+  async cancel(recordId: string, request: CancelRequest): Promise<TransitionOutcome> {
+    const current = await this.get(recordId);
+    if (!current) return { kind: 'NOT_FOUND' };
+    if (current.status !== 'PENDING') return { kind: 'REFUSED', record: current };
+    const enforceCaller = !request.allowOtherNumber;
+    if (enforceCaller && request.callerE164 !== current.phoneE164) return { kind: 'FORBIDDEN', record: current };
+
+    const cancelledAt = this.now().toISOString();
+    const outcome = await this.closePending(current, {
+      update: 'SET #status = :cancelled, #cancelledAt = :at',
+      values: { ':cancelled': 'CANCELLED', ':at': cancelledAt },
+      condition: enforceCaller ? ' AND #phoneE164 = :caller' : '',
+      conditionValues: enforceCaller ? { ':caller': request.callerE164 ?? '' } : {},
+      after: (record) => ({ ...record, status: 'CANCELLED', cancelledAt }),
+      isOwnWrite: (record) => record.status === 'CANCELLED' && record.cancelledAt === cancelledAt,
+    });
+    if (outcome.kind !== 'APPLIED') return outcome;
+    // Read again: the callback contact id may have been learned between the first read and the write.
+    const after = await this.get(recordId);
+    return { kind: 'APPLIED', record: after ?? { ...current, status: 'CANCELLED', cancelledAt } };
+  }
+
+  /** PENDING -> COMPLETED(CONNECTED): the customer answered the callback. */
+  async connect(recordId: string): Promise<TransitionOutcome> {
+    const current = await this.get(recordId);
+    if (!current) return { kind: 'NOT_FOUND' };
+    if (current.status !== 'PENDING') return { kind: 'REFUSED', record: current };
+    return this.closePending(current, this.completion('CONNECTED'));
+  }
+
+  /** CANCELLED -> COMPLETED(HUNG_UP_BY_AGENT): a cancelled callback reached an agent, who hangs up. */
+  agentHangUp(recordId: string): Promise<TransitionOutcome> {
+    return this.completeCancelled(recordId, 'HUNG_UP_BY_AGENT');
+  }
+
+  /** CANCELLED -> COMPLETED(REMOVED_BY_API): StopContact removed it, or it was already gone. */
+  completeRemovedByApi(recordId: string): Promise<TransitionOutcome> {
+    return this.completeCancelled(recordId, 'REMOVED_BY_API');
+  }
+
+  /**
+   * PENDING|CANCELLED -> COMPLETED(ENDED): the callback contact ended in Amazon Connect (its own CTR
+   * arrived) without being connected, hung up or removed, so the number may book again.
+   */
+  async completeEnded(recordId: string): Promise<TransitionOutcome> {
+    const fromCancelled = await this.completeCancelled(recordId, 'ENDED');
+    if (fromCancelled.kind !== 'REFUSED' || fromCancelled.record.status !== 'PENDING') return fromCancelled;
+    return this.closePending(fromCancelled.record, this.completion('ENDED'));
+  }
+
+  /**
+   * Records the callback contact id (from the inbound CTR's NextContactId or the callback's own CTR).
+   * Idempotent for the same id; a different id is never overwritten.
+   */
+  async learnCallbackId(recordId: string, callbackContactId: string): Promise<LearnOutcome> {
+    const update = 'SET #callbackContactId = :cid, #callbackIdLearnedAt = if_not_exists(#callbackIdLearnedAt, :at)';
+    const condition = 'attribute_exists(#pk) AND (attribute_not_exists(#callbackContactId) OR #callbackContactId = :cid)';
+    try {
+      const { Attributes } = await this.client.send(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: namesFor(update, condition),
+        ExpressionAttributeValues: valuesFor({ ':cid': callbackContactId, ':at': this.now().toISOString() }),
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+      return { kind: 'LEARNED', record: recordFromItem(Attributes ?? {}) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const old = (error as { Item?: Record<string, AttributeValue> }).Item;
+      return old ? { kind: 'CONFLICT', record: recordFromItem(old) } : { kind: 'NOT_FOUND' };
+    }
+  }
+
+  /** COMPLETED starts the short retention of a finished record (the construct's callbackTtl). */
+  private completion(resolution: CallbackResolution): RecordChange {
+    const now = this.now();
+    const completedAt = now.toISOString();
+    const expiresAt = epochSeconds(now) + this.completedRecordTtlSeconds;
+    return {
+      update: 'SET #status = :completed, #resolution = :resolution, #completedAt = :at, #expiresAt = :expiresAt',
+      values: { ':completed': 'COMPLETED', ':resolution': resolution, ':at': completedAt, ':expiresAt': expiresAt },
+      condition: '',
+      conditionValues: {},
+      after: (record) => ({ ...record, status: 'COMPLETED', resolution, completedAt, expiresAt }),
+      isOwnWrite: (record) => record.status === 'COMPLETED' && record.resolution === resolution && record.completedAt === completedAt,
+    };
+  }
+
+  /**
+   * Applies a transition out of PENDING together with deleting the active pointer, so the number can
+   * book again exactly when the record stops being PENDING.
+   */
+  private async closePending(current: CallbackRecord, change: RecordChange): Promise<TransitionOutcome> {
+    const recordCondition = `attribute_exists(#pk) AND #status = :pending AND #expiresAt > :now${change.condition}`;
+    const recordValues = { ...change.values, ...change.conditionValues, ':pending': 'PENDING', ':now': epochSeconds(this.now()) };
+    const recordUpdate = {
+      TableName: this.tableName,
+      Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(current.recordId) } },
+      UpdateExpression: change.update,
+      ConditionExpression: recordCondition,
+      ExpressionAttributeNames: namesFor(change.update, recordCondition),
+      ExpressionAttributeValues: valuesFor(recordValues),
+    };
+    // Only this record's own pointer is deleted; a later booking's pointer is left alone.
+    const pointerCondition = 'attribute_not_exists(#pk) OR #recordId = :rid';
+    const reasons = await this.transact([
+      { Update: { ...recordUpdate, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: { [TABLE_KEY.PARTITION_KEY]: { S: pointerKey(current.queueArn, current.phoneE164) } },
+          ConditionExpression: pointerCondition,
+          ExpressionAttributeNames: namesFor(pointerCondition),
+          ExpressionAttributeValues: valuesFor({ ':rid': current.recordId }),
+        },
+      },
+    ]);
+    if (reasons === undefined) return { kind: 'APPLIED', record: change.after(current) };
+
+    const [recordReason, pointerReason] = reasons;
+    if (failed(recordReason)) return this.refusal(recordReason.Item, change);
+    if (failed(pointerReason)) {
+      // The number's pointer belongs to another record (this one's expired and was replaced): the
+      // record alone moves on, still guarded by the same condition.
+      try {
+        const { Attributes } = await this.client.send(new UpdateItemCommand({ ...recordUpdate, ReturnValues: 'ALL_NEW' }));
+        return { kind: 'APPLIED', record: recordFromItem(Attributes ?? {}) };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return this.refusal(await this.getRaw(current.recordId), change);
+      }
+    }
+    throw new Error(`callback transition cancelled: ${reasons.map((reason) => reason.Code ?? 'None').join(', ')}`);
+  }
+
+  private async completeCancelled(recordId: string, resolution: CallbackResolution): Promise<TransitionOutcome> {
+    const change = this.completion(resolution);
+    const condition = 'attribute_exists(#pk) AND #status = :cancelled AND #expiresAt > :now';
+    try {
+      const { Attributes } = await this.client.send(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
+        UpdateExpression: change.update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: namesFor(change.update, condition),
+        ExpressionAttributeValues: valuesFor({ ...change.values, ':cancelled': 'CANCELLED', ':now': epochSeconds(this.now()) }),
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+      return { kind: 'APPLIED', record: recordFromItem(Attributes ?? {}) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return this.refusal((error as { Item?: Record<string, AttributeValue> }).Item, change);
+    }
+  }
+
+  private refusal(item: Record<string, AttributeValue> | undefined, change: RecordChange): TransitionOutcome {
+    if (!item) return { kind: 'NOT_FOUND' };
+    const record = recordFromItem(item);
+    if (change.isOwnWrite(record)) return { kind: 'APPLIED', record };
+    return this.isExpired(record) ? { kind: 'NOT_FOUND' } : { kind: 'REFUSED', record };
+  }
+
+  private async getRaw(recordId: string): Promise<Record<string, AttributeValue> | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({
+      TableName: this.tableName,
+      Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
+      ConsistentRead: true,
+    }));
+    return Item;
+  }
+
+  /** Runs a transaction; undefined when it committed, else why each item's condition stopped it. */
+  private async transact(items: TransactWriteItem[]): Promise<CancellationReason[] | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+        return undefined;
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        const conflict = reasons.some((reason) => reason.Code === 'TransactionConflict');
+        if (conflict && attempt < TRANSACTION_ATTEMPTS) continue;
+        if (conflict) throw error;
+        return reasons;
+      }
+    }
+  }
+
+  private isExpired(record: CallbackRecord): boolean {
+    return record.expiresAt <= epochSeconds(this.now());
+  }
+}
+
+function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}

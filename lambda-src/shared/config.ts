@@ -1,0 +1,81 @@
+import { DEFAULT_COMPLETED_RECORD_TTL_SECONDS, ENV } from './contract';
+
+/** Settings every handler reads once, at cold start, from the environment the construct sets. */
+export interface HandlerConfig {
+  readonly tableName?: string;
+  readonly queueArn?: string;
+  readonly instanceArn?: string;
+  /** The instance id StopContact wants, taken from INSTANCE_ARN. */
+  readonly instanceId?: string;
+  readonly defaultCountry: string;
+  readonly completedRecordTtlSeconds: number;
+  readonly allowCancelForOtherNumber: boolean;
+  readonly timeZone: string;
+  /** What is wrong with the environment; handlers reply ERROR instead of throwing at cold start. */
+  readonly problems: readonly string[];
+}
+
+function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function instanceIdOf(instanceArn: string): string | undefined {
+  const match = /^arn:[^:]+:connect:[^:]*:[^:]*:instance\/([^/]+)$/.exec(instanceArn);
+  return match?.[1];
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): HandlerConfig {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+
+  const instanceArn = text(ENV.INSTANCE_ARN);
+  const instanceId = instanceArn === undefined ? undefined : instanceIdOf(instanceArn);
+  if (instanceArn !== undefined && instanceId === undefined) {
+    problems.push(`${ENV.INSTANCE_ARN} is not an Amazon Connect instance ARN`);
+  }
+
+  const defaultCountry = (text(ENV.DEFAULT_COUNTRY) ?? 'US').toUpperCase();
+  if (!/^[A-Z]{2}$/.test(defaultCountry)) {
+    problems.push(`${ENV.DEFAULT_COUNTRY} must be an ISO 3166-1 alpha-2 code`);
+  }
+
+  const ttlText = text(ENV.COMPLETED_RECORD_TTL_SECONDS);
+  const completedRecordTtlSeconds = ttlText === undefined ? DEFAULT_COMPLETED_RECORD_TTL_SECONDS : Number(ttlText);
+  if (!Number.isInteger(completedRecordTtlSeconds) || completedRecordTtlSeconds <= 0) {
+    problems.push(`${ENV.COMPLETED_RECORD_TTL_SECONDS} must be a positive whole number of seconds`);
+  }
+
+  const timeZone = text(ENV.TIME_ZONE) ?? 'UTC';
+  if (!isValidTimeZone(timeZone)) {
+    problems.push(`${ENV.TIME_ZONE} is not an IANA time zone`);
+  }
+
+  return {
+    tableName: text(ENV.TABLE_NAME),
+    queueArn: text(ENV.QUEUE_ARN),
+    instanceArn,
+    instanceId,
+    defaultCountry,
+    completedRecordTtlSeconds,
+    allowCancelForOtherNumber: text(ENV.ALLOW_CANCEL_FOR_OTHER_NUMBER)?.toLowerCase() === 'true',
+    timeZone,
+    problems,
+  };
+}
+
+/** Names of required settings that are missing, for the handler's ERROR reply and log. */
+export function missingSettings(config: HandlerConfig, required: ReadonlyArray<'tableName' | 'queueArn' | 'instanceId'>): string[] {
+  const envName = { tableName: ENV.TABLE_NAME, queueArn: ENV.QUEUE_ARN, instanceId: ENV.INSTANCE_ARN } as const;
+  return [
+    ...config.problems,
+    ...required.filter((key) => config[key] === undefined).map((key) => `${envName[key]} is not set`),
+  ];
+}

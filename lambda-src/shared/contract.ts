@@ -1,0 +1,69 @@
+/**
+ * The contract between the construct (src/), the contact flows (flows/) and the handlers.
+ *
+ * The construct cannot import this file (jsii compiles src/ only, and src/ must not depend on
+ * handler code), so it repeats the environment variable names; test/contract.test.ts checks
+ * that both sides agree. Flows reference reply keys and contact attribute names by string.
+ */
+
+/** Environment variables the construct sets on every function. */
+export const ENV = {
+  TABLE_NAME: 'TABLE_NAME',
+  QUEUE_ARN: 'QUEUE_ARN',
+  INSTANCE_ARN: 'INSTANCE_ARN',
+  DEFAULT_COUNTRY: 'DEFAULT_COUNTRY',
+  /** How long a COMPLETED record is kept (the construct's `callbackTtl`), in seconds. */
+  COMPLETED_RECORD_TTL_SECONDS: 'COMPLETED_RECORD_TTL_SECONDS',
+  /** 'true' lets a caller cancel a callback booked for a number other than the one they call from. */
+  ALLOW_CANCEL_FOR_OTHER_NUMBER: 'ALLOW_CANCEL_FOR_OTHER_NUMBER',
+  /** IANA time zone for times spoken to callers. */
+  TIME_ZONE: 'TIME_ZONE',
+} as const;
+
+export type CallbackStatus = 'PENDING' | 'CANCELLED' | 'COMPLETED';
+
+/**
+ * Why a record reached COMPLETED.
+ * - CONNECTED: the outbound whisper ran while the record was PENDING (customer answered).
+ * - REMOVED_BY_API: a cancelled callback was removed from the queue with StopContact
+ *   (or StopContact said it was already gone).
+ * - HUNG_UP_BY_AGENT: a cancelled callback reached an agent, who was told to hang up.
+ * - ENDED: the callback contact's own CTR arrived while the record was still open, so the
+ *   callback ended in Amazon Connect without any of the above (not answered, expired in queue).
+ *   Without it a missed callback would block the caller's next request until the record expired.
+ */
+export type CallbackResolution = 'CONNECTED' | 'REMOVED_BY_API' | 'HUNG_UP_BY_AGENT' | 'ENDED';
+
+/** Contact attribute the set-callback flow sets (value: the inbound ContactId = record id) before creating the callback. */
+export const RECORD_ID_ATTRIBUTE = 'callbackRecordId';
+
+/** Partition key prefixes and the one key attribute of the table (partition key only, `pk` of type S). */
+export const TABLE_KEY = {
+  PARTITION_KEY: 'pk',
+  TTL_ATTRIBUTE: 'expiresAt',
+  RECORD_PREFIX: 'CALLBACK#',
+  ACTIVE_POINTER_PREFIX: 'ACTIVE#',
+} as const;
+
+/**
+ * How long an open (PENDING or CANCELLED) record and its active pointer live, counted from createdAt.
+ * Amazon Connect keeps a queued callback for 7 to 14 days after at most 3 days of initial delay, so an
+ * open record never expires while its callback may still be queued.
+ */
+export const OPEN_RECORD_TTL_SECONDS = 17 * 24 * 60 * 60;
+
+/** Default for COMPLETED_RECORD_TTL_SECONDS when the variable is unset (the construct's callbackTtl default). */
+export const DEFAULT_COMPLETED_RECORD_TTL_SECONDS = 24 * 60 * 60;
+
+/** Transitions the update-callback handler accepts in Parameters.transition. */
+export type CallbackTransition = 'CANCEL' | 'CONNECT' | 'AGENT_HANG_UP';
+
+/** `result` values of each handler's reply, which the flows branch on. */
+export const RESULTS = {
+  GET_10_DIGIT_PHONE: ['VALID', 'INVALID'],
+  WRITE_CALLBACK: ['CREATED', 'EXISTS', 'INVALID_NUMBER', 'ERROR'],
+  READ_CALLBACK: ['FOUND', 'NOT_FOUND', 'ERROR'],
+  UPDATE_CALLBACK: ['APPLIED', 'REFUSED', 'NOT_FOUND', 'FORBIDDEN', 'INVALID_INPUT', 'ERROR'],
+  GET_CURRENT_TIME: ['OK', 'ERROR'],
+  STOP_CONTACT: ['STOPPED', 'ALREADY_GONE', 'NOT_CANCELLED', 'ID_UNKNOWN', 'NOT_FOUND', 'ERROR'],
+} as const;

@@ -1,0 +1,97 @@
+/**
+ * Cancel (caller) and CONNECT (outbound whisper) racing on the same record: exactly one may win,
+ * and the table must never hold a lost update or a partial item.
+ */
+import { OPEN_RECORD_TTL_SECONDS } from '../../lambda-src/shared/contract';
+import { createCallbackTable, scanTable } from '../support/dynamodb-server';
+import { COMPLETED_TTL_SECONDS, useTestEnvironment } from '../support/environment';
+import { flowEvent, newContactId } from '../support/events';
+import { VARIANTS } from '../support/handlers';
+
+const env = useTestEnvironment();
+const PAIRS = 200;
+/**
+ * Pairs in flight at once. Each pair's two requests race on their record; the bound only keeps the
+ * queue at the one-request-at-a-time test server shorter than the handlers' 1 s request timeout.
+ */
+const PAIRS_IN_FLIGHT = 5;
+
+/** Runs `task` for every item with at most `limit` running at once; results in input order. */
+async function inPool<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+const RECORD_ATTRIBUTES = ['pk', 'recordType', 'recordId', 'status', 'phoneE164', 'phoneNational', 'country', 'queueArn', 'inboundContactId', 'createdAt', 'expiresAt'];
+
+describe.each(VARIANTS)('racing cancel and connect (%s)', (variant) => {
+  test(`${PAIRS} parallel cancel-vs-connect pairs each have exactly one winner`, async () => {
+    // A table of its own keeps the server's per-transaction work small.
+    const tableName = `Race-${variant}`;
+    await createCallbackTable(env.db.endpoint, tableName);
+    const write = env.load('write-callback', variant, { TABLE_NAME: tableName });
+    const update = env.load('update-callback', variant, { TABLE_NAME: tableName });
+    const firstLine = variant === 'source' ? 1000 : 3000;
+    const bookings = await inPool(Array.from({ length: PAIRS }, (_, index) => index), PAIRS_IN_FLIGHT * 2, async (index) => {
+      const phone = `+1312555${String(firstLine + index).padStart(4, '0')}`;
+      const recordId = newContactId();
+      const reply = await write(flowEvent({ contactId: recordId, callerNumber: phone, parameters: { phoneNumber: phone } }));
+      expect(reply.result).toBe('CREATED');
+      return { recordId, phone };
+    });
+
+    const outcomes = await inPool(bookings, PAIRS_IN_FLIGHT, async ({ recordId, phone }, index) => {
+      const cancel = () => update(flowEvent({ callerNumber: phone, parameters: { recordId, transition: 'CANCEL' } }));
+      const connect = () => update(flowEvent({ parameters: { recordId, transition: 'CONNECT' } }));
+      // Alternate which one is sent first, so neither side always has the head start.
+      const [cancelReply, connectReply] = index % 2 === 0
+        ? await Promise.all([cancel(), connect()])
+        : await Promise.all([connect(), cancel()]).then(([b, a]) => [a, b]);
+      return { recordId, cancelReply, connectReply };
+    });
+
+    const items = await scanTable(env.db.endpoint, tableName);
+    const records = new Map(items.filter((item) => item.recordType === 'CALLBACK').map((item) => [item.recordId, item]));
+    let cancelWins = 0;
+    for (const { recordId, cancelReply, connectReply } of outcomes) {
+      const results = [cancelReply.result, connectReply.result].sort();
+      expect(results).toEqual(['APPLIED', 'REFUSED']);
+      const stored = records.get(recordId);
+      if (cancelReply.result === 'APPLIED') {
+        cancelWins += 1;
+        expect(stored).toMatchObject({ status: 'CANCELLED' });
+        expect(connectReply.status).toBe('CANCELLED');
+      } else {
+        expect(stored).toMatchObject({ status: 'COMPLETED', resolution: 'CONNECTED' });
+        expect(cancelReply.status).toBe('COMPLETED');
+      }
+    }
+    // With both orders sent, each side wins some races: the race was real.
+    expect(cancelWins).toBeGreaterThan(0);
+    expect(cancelWins).toBeLessThan(PAIRS);
+
+    for (const recordId of bookings.map((booking) => booking.recordId)) {
+      const item = records.get(recordId);
+      for (const attribute of RECORD_ATTRIBUTES) expect(item).toHaveProperty(attribute);
+      if (item?.status === 'CANCELLED') {
+        expect(item).toHaveProperty('cancelledAt');
+        expect(item.expiresAt).toBe(Math.floor(Date.parse(String(item.createdAt)) / 1000) + OPEN_RECORD_TTL_SECONDS);
+      } else {
+        expect(item).toHaveProperty('completedAt');
+        expect(item?.expiresAt).toBe(Math.floor(Date.parse(String(item?.completedAt)) / 1000) + COMPLETED_TTL_SECONDS);
+      }
+    }
+    // Every record left PENDING, so no pointer of these numbers may remain.
+    const phones = new Set(bookings.map((booking) => booking.phone));
+    expect(items.filter((item) => item.recordType === 'ACTIVE' && phones.has(String(item.phoneE164)))).toEqual([]);
+    // No item without its type: a partial upsert would show up here.
+    expect(items.every((item) => item.recordType === 'CALLBACK' || item.recordType === 'ACTIVE')).toBe(true);
+  });
+});

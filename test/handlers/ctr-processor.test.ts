@@ -1,0 +1,145 @@
+/**
+ * The CTR processor: idempotent under duplicated, re-sent and reordered CTRs; poison records are
+ * skipped, transient failures are handed back to Lambda for retry.
+ */
+import { getItem } from '../support/dynamodb-server';
+import { TABLE_NAME, type FlowHandler, useTestEnvironment } from '../support/environment';
+import { QUEUE_ARN, callbackCtr, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
+import { VARIANTS } from '../support/handlers';
+
+const env = useTestEnvironment();
+
+type Processor = (event: unknown) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
+
+let nextLine = 2000;
+const newNumber = () => `+1415555${String(nextLine++).padStart(4, '0')}`;
+const recordPk = (recordId: string) => `CALLBACK#${recordId}`;
+
+describe.each(VARIANTS)('ctr-processor (%s)', (variant) => {
+  let write: FlowHandler;
+  let update: FlowHandler;
+  let processCtrs: Processor;
+
+  beforeAll(() => {
+    write = env.load('write-callback', variant);
+    update = env.load('update-callback', variant);
+    processCtrs = env.load<Processor>('ctr-processor', variant);
+  });
+
+  beforeEach(() => {
+    env.connect.calls.length = 0;
+    env.connect.failWith('none');
+  });
+
+  async function book(recordId = newContactId(), phone = newNumber()) {
+    const reply = await write(flowEvent({ contactId: recordId, callerNumber: phone, parameters: { phoneNumber: phone } }));
+    expect(reply.result).toBe('CREATED');
+    return { recordId, phone };
+  }
+
+  const record = (recordId: string) => getItem(env.db.endpoint, TABLE_NAME, recordPk(recordId));
+
+  test('the inbound CTR stores the callback id once; duplicates and other ids change nothing', async () => {
+    const { recordId } = await book();
+    const callbackContactId = newContactId();
+    expect((await processCtrs(kinesisBatch([inboundCtr(recordId, callbackContactId)]))).batchItemFailures).toEqual([]);
+    const learned = await record(recordId);
+    expect(learned).toMatchObject({ status: 'PENDING', callbackContactId });
+    expect(typeof learned?.callbackIdLearnedAt).toBe('string');
+
+    const again = await processCtrs(kinesisBatch([inboundCtr(recordId, callbackContactId), inboundCtr(recordId, callbackContactId)]));
+    expect(again.batchItemFailures).toEqual([]);
+    const otherId = await processCtrs(kinesisBatch([inboundCtr(recordId, newContactId())]));
+    expect(otherId.batchItemFailures).toEqual([]);
+    expect(await record(recordId)).toEqual(learned);
+    expect(env.connect.calls).toEqual([]);
+  });
+
+  test('the callback\'s own CTR closes a still-pending record (ENDED), so the number can book again', async () => {
+    const { recordId, phone } = await book();
+    const callbackContactId = newContactId();
+    // Reordered: the callback's CTR before the inbound one.
+    expect((await processCtrs(kinesisBatch([callbackCtr(recordId, callbackContactId)]))).batchItemFailures).toEqual([]);
+    expect(await record(recordId)).toMatchObject({ status: 'COMPLETED', resolution: 'ENDED', callbackContactId });
+    expect(await getItem(env.db.endpoint, TABLE_NAME, `ACTIVE#${QUEUE_ARN}#${phone}`)).toBeUndefined();
+
+    const completed = await record(recordId);
+    const resent = kinesisBatch([inboundCtr(recordId, callbackContactId), callbackCtr(recordId, callbackContactId)]);
+    expect((await processCtrs(resent)).batchItemFailures).toEqual([]);
+    expect(await record(recordId)).toEqual(completed);
+    expect(env.connect.calls).toEqual([]);
+    await book(newContactId(), phone);
+  });
+
+  test('a connected callback stays CONNECTED when its CTRs arrive, in any order and repeatedly', async () => {
+    const { recordId } = await book();
+    const callbackContactId = newContactId();
+    expect((await update(flowEvent({ parameters: { recordId, transition: 'CONNECT' } }))).result).toBe('APPLIED');
+    const batch = kinesisBatch([
+      callbackCtr(recordId, callbackContactId),
+      inboundCtr(recordId, callbackContactId),
+      callbackCtr(recordId, callbackContactId),
+    ]);
+    expect((await processCtrs(batch)).batchItemFailures).toEqual([]);
+    expect(await record(recordId)).toMatchObject({ status: 'COMPLETED', resolution: 'CONNECTED', callbackContactId });
+    expect(env.connect.calls).toEqual([]);
+  });
+
+  test('a cancelled callback whose own CTR arrives first is ENDED, and the late inbound CTR stops nothing', async () => {
+    const { recordId, phone } = await book();
+    expect((await update(flowEvent({ callerNumber: phone, parameters: { recordId, transition: 'CANCEL' } }))).status).toBe('CANCELLED');
+    const callbackContactId = newContactId();
+    const reordered = kinesisBatch([callbackCtr(recordId, callbackContactId), inboundCtr(recordId, callbackContactId)]);
+    expect((await processCtrs(reordered)).batchItemFailures).toEqual([]);
+    expect(await record(recordId)).toMatchObject({ status: 'COMPLETED', resolution: 'ENDED' });
+    expect(env.connect.calls).toEqual([]);
+  });
+
+  test('CTRs of contacts without a callback are ignored', async () => {
+    const unrelated = { ContactId: newContactId(), InitiationMethod: 'INBOUND', Attributes: {}, NextContactId: newContactId() };
+    const forUnknownRecord = inboundCtr(newContactId(), newContactId());
+    expect((await processCtrs(kinesisBatch([unrelated, forUnknownRecord]))).batchItemFailures).toEqual([]);
+  });
+
+  test('poison records are skipped and the rest of the batch is applied', async () => {
+    const { recordId } = await book();
+    const callbackContactId = newContactId();
+    const batch = kinesisBatch([
+      { raw: '%%% not base64 json %%%' },
+      { raw: Buffer.from('{"ContactId": ').toString('base64') },
+      [1, 2, 3],
+      { InitiationMethod: 'INBOUND', Attributes: { callbackRecordId: recordId } },
+      { ContactId: 'x'.repeat(400), InitiationMethod: 'INBOUND' },
+      inboundCtr(recordId, callbackContactId),
+    ]);
+    expect((await processCtrs(batch)).batchItemFailures).toEqual([]);
+    expect(await record(recordId)).toMatchObject({ callbackContactId });
+    expect(env.logs.filter((line) => line.includes('poison CTR skipped')).length).toBeGreaterThanOrEqual(5);
+  });
+
+  test('with DynamoDB down, valid records go back for retry, poison ones do not, and a retry applies them', async () => {
+    const recordId = newContactId();
+    const phone = newNumber();
+    await book(recordId, phone);
+    const callbackContactId = newContactId();
+    const batch = kinesisBatch([{ raw: 'bm90IGpzb24=' }, inboundCtr(recordId, callbackContactId), callbackCtr(recordId, callbackContactId)]);
+    const [poison, inbound, own] = batch.Records.map((r) => r.kinesis.sequenceNumber);
+
+    await env.db.pause();
+    let result: Awaited<ReturnType<Processor>>;
+    try {
+      result = await processCtrs(batch);
+    } finally {
+      await env.db.restart();
+      await env.recreateTable();
+    }
+    expect(result.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual([inbound, own]);
+    expect(result.batchItemFailures.map((failure) => failure.itemIdentifier)).not.toContain(poison);
+
+    // The server kept nothing; book again (same contact), then Lambda re-delivers from the first failure.
+    await book(recordId, phone);
+    const retry = kinesisBatch([inboundCtr(recordId, callbackContactId), callbackCtr(recordId, callbackContactId)]);
+    expect((await processCtrs(retry)).batchItemFailures).toEqual([]);
+    expect(await record(recordId)).toMatchObject({ status: 'COMPLETED', resolution: 'ENDED', callbackContactId });
+  });
+});

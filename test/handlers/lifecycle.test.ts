@@ -1,0 +1,317 @@
+/**
+ * The callback life cycle through the handlers, against moto's DynamoDB server and a Connect
+ * endpoint, for the TypeScript sources and for the shipped bundles.
+ */
+import { OPEN_RECORD_TTL_SECONDS } from '../../lambda-src/shared/contract';
+import { getItem, putItem, scanTable } from '../support/dynamodb-server';
+import { COMPLETED_TTL_SECONDS, type FlowHandler, TABLE_NAME, useTestEnvironment } from '../support/environment';
+import { INSTANCE_ID, QUEUE_ARN, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
+import { VARIANTS } from '../support/handlers';
+
+const env = useTestEnvironment();
+
+/** Distinct valid US numbers, so tests never meet each other's bookings. */
+let nextLine = 100;
+function newUsNumber(): string {
+  nextLine += 1;
+  return `+1202555${String(nextLine).padStart(4, '0')}`;
+}
+
+const recordPk = (recordId: string) => `CALLBACK#${recordId}`;
+const pointerPk = (phone: string) => `ACTIVE#${QUEUE_ARN}#${phone}`;
+const epochOf = (iso: unknown) => Math.floor(Date.parse(String(iso)) / 1000);
+
+describe.each(VARIANTS)('callback life cycle (%s)', (variant) => {
+  let write: FlowHandler;
+  let read: FlowHandler;
+  let update: FlowHandler;
+  let stop: FlowHandler;
+  let processCtrs: (event: unknown) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
+
+  beforeAll(() => {
+    write = env.load('write-callback', variant);
+    read = env.load('read-callback', variant);
+    update = env.load('update-callback', variant);
+    stop = env.load('stop-contact', variant);
+    processCtrs = env.load('ctr-processor', variant);
+  });
+
+  beforeEach(() => {
+    env.connect.calls.length = 0;
+    env.connect.failWith('none');
+  });
+
+  async function book(phone = newUsNumber(), caller = phone) {
+    const recordId = newContactId();
+    const reply = await write(flowEvent({ contactId: recordId, callerNumber: caller, parameters: { phoneNumber: phone } }));
+    expect(reply.result).toBe('CREATED');
+    return { recordId, phone, caller };
+  }
+
+  const transition = (recordId: string, name: string, caller?: string | null) =>
+    update(flowEvent({ callerNumber: caller, parameters: { recordId, transition: name } }));
+
+  async function learnCallbackId(recordId: string): Promise<string> {
+    const callbackContactId = newContactId();
+    const result = await processCtrs(kinesisBatch([inboundCtr(recordId, callbackContactId)]));
+    expect(result.batchItemFailures).toEqual([]);
+    return callbackContactId;
+  }
+
+  test('booking writes the record and its active pointer, with the open-record TTL', async () => {
+    const phone = newUsNumber();
+    const recordId = newContactId();
+    const before = Math.floor(Date.now() / 1000);
+    const reply = await write(flowEvent({ contactId: recordId, callerNumber: phone, parameters: { phoneNumber: phone.slice(2) } }));
+
+    expect(reply).toEqual({
+      result: 'CREATED',
+      recordId,
+      status: 'PENDING',
+      phoneE164: phone,
+      phoneNational: `(202) 555-${phone.slice(-4)}`,
+      requestedAtSpoken: expect.stringMatching(/^\d{1,2}:\d{2} [AP]M$/),
+      canCancel: 'true',
+    });
+    const record = await getItem(env.db.endpoint, TABLE_NAME, recordPk(recordId));
+    expect(record).toMatchObject({
+      recordType: 'CALLBACK', recordId, status: 'PENDING', phoneE164: phone, queueArn: QUEUE_ARN, inboundContactId: recordId,
+    });
+    expect(record?.expiresAt).toBe(epochOf(record?.createdAt) + OPEN_RECORD_TTL_SECONDS);
+    expect(Number(record?.expiresAt)).toBeGreaterThanOrEqual(before + OPEN_RECORD_TTL_SECONDS);
+    const pointer = await getItem(env.db.endpoint, TABLE_NAME, pointerPk(phone));
+    expect(pointer).toMatchObject({ recordType: 'ACTIVE', recordId, phoneE164: phone, expiresAt: record?.expiresAt });
+  });
+
+  test('a second booking for the same number gets the existing one in a single round trip', async () => {
+    const first = await book();
+    env.db.operations.length = 0;
+    const reply = await write(flowEvent({ callerNumber: first.phone, parameters: { phoneNumber: first.phone } }));
+
+    expect(env.db.operations).toEqual(['TransactWriteItems']);
+    expect(reply).toMatchObject({ result: 'EXISTS', recordId: first.recordId, status: 'PENDING', phoneE164: first.phone, canCancel: 'true' });
+    expect(reply.requestedAtSpoken).toMatch(/\d:\d{2} [AP]M$/);
+    const record = await getItem(env.db.endpoint, TABLE_NAME, recordPk(first.recordId));
+    expect(record?.status).toBe('PENDING');
+  });
+
+  test('a retry by the contact that booked is answered as created, and changes nothing', async () => {
+    const first = await book();
+    const stored = await getItem(env.db.endpoint, TABLE_NAME, recordPk(first.recordId));
+    const retry = await write(flowEvent({ contactId: first.recordId, callerNumber: first.caller, parameters: { phoneNumber: first.phone } }));
+
+    expect(retry).toMatchObject({ result: 'CREATED', recordId: first.recordId, status: 'PENDING', phoneE164: first.phone });
+    expect(await getItem(env.db.endpoint, TABLE_NAME, recordPk(first.recordId))).toEqual(stored);
+  });
+
+  test('canCancel is false when the existing booking is for a number other than the caller\'s', async () => {
+    const first = await book(newUsNumber(), newUsNumber());
+    const someoneElse = newUsNumber();
+    const reply = await write(flowEvent({ callerNumber: someoneElse, parameters: { phoneNumber: first.phone } }));
+    expect(reply).toMatchObject({ result: 'EXISTS', recordId: first.recordId, canCancel: 'false' });
+  });
+
+  test('an expired pointer does not block a new booking', async () => {
+    const phone = newUsNumber();
+    const past = Math.floor(Date.now() / 1000) - 60;
+    await putItem(env.db.endpoint, TABLE_NAME, { pk: pointerPk(phone), recordType: 'ACTIVE', recordId: 'gone', phoneE164: phone, createdAt: '2020-01-01T00:00:00.000Z', expiresAt: past });
+    const booked = await book(phone);
+    expect((await getItem(env.db.endpoint, TABLE_NAME, pointerPk(phone)))?.recordId).toBe(booked.recordId);
+  });
+
+  test('read-callback reports the stored state, and NOT_FOUND for unknown, missing or expired records', async () => {
+    const booked = await book();
+    expect(await read(flowEvent({ attributes: { callbackRecordId: booked.recordId } }))).toEqual({
+      result: 'FOUND',
+      recordId: booked.recordId,
+      status: 'PENDING',
+      resolution: '',
+      phoneE164: booked.phone,
+      phoneNational: `(202) 555-${booked.phone.slice(-4)}`,
+      callbackContactIdKnown: 'false',
+    });
+    expect((await read(flowEvent({ parameters: { recordId: newContactId() } }))).result).toBe('NOT_FOUND');
+    expect((await read(flowEvent())).result).toBe('NOT_FOUND');
+
+    const expiredId = newContactId();
+    await putItem(env.db.endpoint, TABLE_NAME, {
+      pk: recordPk(expiredId),
+      recordType: 'CALLBACK',
+      recordId: expiredId,
+      status: 'PENDING',
+      phoneE164: booked.phone,
+      queueArn: QUEUE_ARN,
+      createdAt: '2020-01-01T00:00:00.000Z',
+      expiresAt: Math.floor(Date.now() / 1000) - 1,
+    });
+    expect((await read(flowEvent({ parameters: { recordId: expiredId } }))).result).toBe('NOT_FOUND');
+    expect((await transition(expiredId, 'CONNECT')).result).toBe('NOT_FOUND');
+  });
+
+  test('CONNECT completes a pending callback once; later transitions are refused replies', async () => {
+    const booked = await book();
+    const connected = await transition(booked.recordId, 'CONNECT');
+    expect(connected).toMatchObject({ result: 'APPLIED', status: 'COMPLETED', resolution: 'CONNECTED', removedFromQueue: 'false' });
+
+    const record = await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId));
+    expect(record?.expiresAt).toBe(epochOf(record?.completedAt) + COMPLETED_TTL_SECONDS);
+    expect(await getItem(env.db.endpoint, TABLE_NAME, pointerPk(booked.phone))).toBeUndefined();
+
+    for (const name of ['CONNECT', 'CANCEL', 'AGENT_HANG_UP']) {
+      expect(await transition(booked.recordId, name, booked.caller)).toMatchObject({ result: 'REFUSED', status: 'COMPLETED', resolution: 'CONNECTED' });
+    }
+    // The number may book again once its callback is over.
+    await book(booked.phone);
+  });
+
+  test('a cancelled callback cannot be connected; the agent hangs up and the record says so', async () => {
+    const booked = await book();
+    expect(await transition(booked.recordId, 'CANCEL', booked.caller))
+      .toMatchObject({ result: 'APPLIED', status: 'CANCELLED', removedFromQueue: 'false' });
+    expect(env.connect.calls).toEqual([]);
+    expect(await getItem(env.db.endpoint, TABLE_NAME, pointerPk(booked.phone))).toBeUndefined();
+
+    expect(await transition(booked.recordId, 'CONNECT')).toMatchObject({ result: 'REFUSED', status: 'CANCELLED' });
+    expect(await transition(booked.recordId, 'CANCEL', booked.caller)).toMatchObject({ result: 'REFUSED', status: 'CANCELLED' });
+    expect(await transition(booked.recordId, 'AGENT_HANG_UP'))
+      .toMatchObject({ result: 'APPLIED', status: 'COMPLETED', resolution: 'HUNG_UP_BY_AGENT' });
+    expect(await transition(booked.recordId, 'AGENT_HANG_UP')).toMatchObject({ result: 'REFUSED', status: 'COMPLETED' });
+  });
+
+  test('a transition whose response was lost is still APPLIED when the SDK retries it', async () => {
+    const booked = await book();
+    env.db.loseNextResponse('TransactWriteItems');
+    expect(await transition(booked.recordId, 'CONNECT')).toMatchObject({ result: 'APPLIED', status: 'COMPLETED', resolution: 'CONNECTED' });
+
+    const cancelled = await book();
+    env.db.loseNextResponse('TransactWriteItems');
+    expect(await transition(cancelled.recordId, 'CANCEL', cancelled.caller)).toMatchObject({ result: 'APPLIED', status: 'CANCELLED' });
+    env.db.loseNextResponse('UpdateItem');
+    expect(await transition(cancelled.recordId, 'AGENT_HANG_UP')).toMatchObject({ result: 'APPLIED', resolution: 'HUNG_UP_BY_AGENT' });
+
+    const phone = newUsNumber();
+    const recordId = newContactId();
+    env.db.loseNextResponse('TransactWriteItems');
+    expect(await write(flowEvent({ contactId: recordId, callerNumber: phone, parameters: { phoneNumber: phone } })))
+      .toMatchObject({ result: 'CREATED', recordId });
+  });
+
+  test('AGENT_HANG_UP on a pending callback is refused', async () => {
+    const booked = await book();
+    expect(await transition(booked.recordId, 'AGENT_HANG_UP')).toMatchObject({ result: 'REFUSED', status: 'PENDING' });
+  });
+
+  test('cancel with the callback id known removes it from the queue in the same invocation', async () => {
+    const booked = await book();
+    const callbackContactId = await learnCallbackId(booked.recordId);
+    expect((await read(flowEvent({ parameters: { recordId: booked.recordId } }))).callbackContactIdKnown).toBe('true');
+
+    const reply = await transition(booked.recordId, 'CANCEL', booked.caller);
+    expect(reply).toMatchObject({ result: 'APPLIED', status: 'COMPLETED', resolution: 'REMOVED_BY_API', removedFromQueue: 'true' });
+    expect(env.connect.calls).toEqual([{ contactId: callbackContactId, instanceId: INSTANCE_ID }]);
+  });
+
+  test('cancel before the id is known: the inbound CTR later stops the callback exactly once', async () => {
+    const booked = await book();
+    expect(await transition(booked.recordId, 'CANCEL', booked.caller)).toMatchObject({ result: 'APPLIED', status: 'CANCELLED' });
+    expect(env.connect.calls).toEqual([]);
+
+    const callbackContactId = newContactId();
+    const ctr = inboundCtr(booked.recordId, callbackContactId);
+    expect((await processCtrs(kinesisBatch([ctr]))).batchItemFailures).toEqual([]);
+    expect(env.connect.calls).toEqual([{ contactId: callbackContactId, instanceId: INSTANCE_ID }]);
+    expect(await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId)))
+      .toMatchObject({ status: 'COMPLETED', resolution: 'REMOVED_BY_API', callbackContactId });
+
+    // CTRs are re-sent on change: nothing is stopped twice.
+    expect((await processCtrs(kinesisBatch([ctr, ctr]))).batchItemFailures).toEqual([]);
+    expect(env.connect.calls).toHaveLength(1);
+  });
+
+  test('ContactNotFoundException means the callback is already gone: REMOVED_BY_API', async () => {
+    const booked = await book();
+    const callbackContactId = await learnCallbackId(booked.recordId);
+    env.connect.markUnknown(callbackContactId);
+
+    const reply = await transition(booked.recordId, 'CANCEL', booked.caller);
+    expect(reply).toMatchObject({ result: 'APPLIED', status: 'COMPLETED', resolution: 'REMOVED_BY_API', removedFromQueue: 'true' });
+    expect(env.connect.calls).toEqual([{ contactId: callbackContactId, instanceId: INSTANCE_ID }]);
+  });
+
+  test('a failed StopContact leaves the cancel stored; stop-contact finishes it later', async () => {
+    const booked = await book();
+    const callbackContactId = await learnCallbackId(booked.recordId);
+    env.connect.failWith('server-error');
+    expect(await transition(booked.recordId, 'CANCEL', booked.caller))
+      .toMatchObject({ result: 'APPLIED', status: 'CANCELLED', removedFromQueue: 'false' });
+    // Two attempts: the SDK's bounded retry.
+    expect(env.connect.calls).toHaveLength(2);
+    expect(await stop(flowEvent({ parameters: { recordId: booked.recordId } }))).toEqual({ result: 'ERROR', status: '' });
+
+    env.connect.failWith('none');
+    env.connect.markUnknown(callbackContactId);
+    expect(await stop(flowEvent({ parameters: { recordId: booked.recordId } }))).toEqual({ result: 'ALREADY_GONE', status: 'COMPLETED' });
+    expect(await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId)))
+      .toMatchObject({ status: 'COMPLETED', resolution: 'REMOVED_BY_API' });
+    expect(await stop(flowEvent({ parameters: { recordId: booked.recordId } }))).toEqual({ result: 'NOT_CANCELLED', status: 'COMPLETED' });
+  });
+
+  test('stop-contact: STOPPED, ID_UNKNOWN, NOT_CANCELLED and NOT_FOUND', async () => {
+    const pending = await book();
+    expect(await stop(flowEvent({ parameters: { recordId: pending.recordId } }))).toEqual({ result: 'NOT_CANCELLED', status: 'PENDING' });
+    expect(await stop(flowEvent({ parameters: { recordId: newContactId() } }))).toEqual({ result: 'NOT_FOUND', status: '' });
+
+    const cancelled = await book();
+    await transition(cancelled.recordId, 'CANCEL', cancelled.caller);
+    expect(await stop(flowEvent({ attributes: { callbackRecordId: cancelled.recordId } }))).toEqual({ result: 'ID_UNKNOWN', status: 'CANCELLED' });
+
+    // Learn the id while StopContact fails, so the record stays CANCELLED with a known id.
+    env.connect.failWith('throttle');
+    const learnedWhileThrottled = await processCtrs(kinesisBatch([inboundCtr(cancelled.recordId, newContactId())]));
+    expect(learnedWhileThrottled.batchItemFailures).toHaveLength(1);
+    env.connect.failWith('none');
+    env.connect.calls.length = 0;
+    expect(await stop(flowEvent({ attributes: { callbackRecordId: cancelled.recordId } }))).toEqual({ result: 'STOPPED', status: 'COMPLETED' });
+    expect(env.connect.calls).toHaveLength(1);
+  });
+
+  test('only the booked number may cancel, unless ALLOW_CANCEL_FOR_OTHER_NUMBER is set', async () => {
+    const booked = await book();
+    expect(await transition(booked.recordId, 'CANCEL', newUsNumber())).toEqual({
+      result: 'FORBIDDEN', status: '', resolution: '', phoneE164: '', phoneNational: '', removedFromQueue: 'false',
+    });
+    expect((await transition(booked.recordId, 'CANCEL', null)).result).toBe('FORBIDDEN');
+    expect((await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId)))?.status).toBe('PENDING');
+
+    const permissiveUpdate = env.load('update-callback', variant, { ALLOW_CANCEL_FOR_OTHER_NUMBER: 'true' });
+    const permissiveWrite = env.load('write-callback', variant, { ALLOW_CANCEL_FOR_OTHER_NUMBER: 'true' });
+    const otherCaller = newUsNumber();
+    expect(await permissiveWrite(flowEvent({ callerNumber: otherCaller, parameters: { phoneNumber: booked.phone } })))
+      .toMatchObject({ result: 'EXISTS', canCancel: 'true' });
+    expect(await permissiveUpdate(flowEvent({ callerNumber: otherCaller, parameters: { recordId: booked.recordId, transition: 'CANCEL' } })))
+      .toMatchObject({ result: 'APPLIED', status: 'CANCELLED' });
+  });
+
+  test('bad input is an INVALID_INPUT reply', async () => {
+    const booked = await book();
+    expect((await update(flowEvent({ parameters: { recordId: booked.recordId } }))).result).toBe('INVALID_INPUT');
+    expect((await update(flowEvent({ parameters: { recordId: booked.recordId, transition: 'DELETE' } }))).result).toBe('INVALID_INPUT');
+    expect((await update(flowEvent({ parameters: { transition: 'CANCEL' } }))).result).toBe('INVALID_INPUT');
+    expect((await update(flowEvent({ parameters: { recordId: 'x'.repeat(300), transition: 'CANCEL' } }))).result).toBe('INVALID_INPUT');
+    expect((await update({})).result).toBe('INVALID_INPUT');
+  });
+
+  test('every item in the table carries a TTL that follows the stated policy', async () => {
+    const items = await scanTable(env.db.endpoint, TABLE_NAME);
+    expect(items.length).toBeGreaterThan(10);
+    for (const item of items) {
+      expect(typeof item.expiresAt).toBe('number');
+      if (item.recordId === 'gone') continue; // the expired pointer a test planted
+      if (item.status === 'COMPLETED') {
+        expect(item.expiresAt).toBe(epochOf(item.completedAt) + COMPLETED_TTL_SECONDS);
+      } else if (item.createdAt !== '2020-01-01T00:00:00.000Z') {
+        expect(item.expiresAt).toBe(epochOf(item.createdAt) + OPEN_RECORD_TTL_SECONDS);
+      }
+    }
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Per test file: a DynamoDB server with the callback table, a Connect endpoint, and the
+ * environment the construct gives the handlers. Registers its own beforeAll/afterAll.
+ */
+import { type ConnectEndpoint, startConnectEndpoint } from './connect-endpoint';
+import { createCallbackTable, type DynamoDbServer, startDynamoDbServer } from './dynamodb-server';
+import { INSTANCE_ARN, QUEUE_ARN } from './events';
+import { type HandlerName, type HandlerVariant, loadHandler, useTestAwsEnvironment } from './handlers';
+import { ENV } from '../../lambda-src/shared/contract';
+
+export const TABLE_NAME = 'CallbackTable';
+export const COMPLETED_TTL_SECONDS = 3600;
+
+/** What the construct sets on every function (ENV in lambda-src/shared/contract.ts). */
+export const CONSTRUCT_ENV: Record<string, string> = {
+  [ENV.TABLE_NAME]: TABLE_NAME,
+  [ENV.QUEUE_ARN]: QUEUE_ARN,
+  [ENV.INSTANCE_ARN]: INSTANCE_ARN,
+  [ENV.DEFAULT_COUNTRY]: 'US',
+  [ENV.COMPLETED_RECORD_TTL_SECONDS]: String(COMPLETED_TTL_SECONDS),
+  [ENV.ALLOW_CANCEL_FOR_OTHER_NUMBER]: 'false',
+  [ENV.TIME_ZONE]: 'America/Chicago',
+};
+
+export type FlowHandler = (event: unknown) => Promise<Record<string, string>>;
+
+export interface TestEnvironment {
+  readonly db: DynamoDbServer;
+  readonly connect: ConnectEndpoint;
+  /** Every line the handlers wrote to the console (stdout and stderr) in this file so far. */
+  readonly logs: string[];
+  /** Loads a handler with the construct's environment, plus `overrides`. */
+  load<T extends (...args: never[]) => Promise<unknown> = FlowHandler>(
+    name: HandlerName,
+    variant: HandlerVariant,
+    overrides?: Record<string, string | undefined>,
+  ): T;
+  /** After db.restart(): the in-memory table is gone and must be made again. */
+  recreateTable(): Promise<void>;
+}
+
+export function useTestEnvironment(): TestEnvironment {
+  let db: DynamoDbServer | undefined;
+  let connect: ConnectEndpoint | undefined;
+
+  const logs: string[] = [];
+  const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
+  const originalConsole = Object.fromEntries(CONSOLE_METHODS.map((method) => [method, console[method]]));
+
+  beforeAll(async () => {
+    // Handler logs are kept for assertions (and out of the test output). Plain replacement rather
+    // than jest spies, which jest's mock clearing between tests must not undo.
+    for (const method of CONSOLE_METHODS) {
+      console[method] = (...args: unknown[]) => {
+        logs.push(args.map(String).join(' '));
+      };
+    }
+    [db, connect] = await Promise.all([startDynamoDbServer(), startConnectEndpoint()]);
+    await createCallbackTable(db.endpoint, TABLE_NAME);
+    useTestAwsEnvironment({ dynamodb: db.endpoint, connect: connect.endpoint });
+  });
+
+  afterAll(async () => {
+    Object.assign(console, originalConsole);
+    await Promise.all([db?.stop(), connect?.stop()]);
+  });
+
+  const required = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is used before beforeAll ran`);
+    return value;
+  };
+
+  return {
+    get db() {
+      return required(db, 'the DynamoDB server');
+    },
+    get connect() {
+      return required(connect, 'the Connect endpoint');
+    },
+    load: (name, variant, overrides = {}) => loadHandler(name, variant, { ...CONSTRUCT_ENV, ...overrides }),
+    recreateTable: () => createCallbackTable(required(db, 'the DynamoDB server').endpoint, TABLE_NAME),
+    logs,
+  };
+}

@@ -1,0 +1,94 @@
+/** Amazon Connect Lambda events and Kinesis CTR batches, shaped as the services send them. */
+import { randomUUID } from 'node:crypto';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { RECORD_ID_ATTRIBUTE } from '../../lambda-src/shared/contract';
+
+export const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
+export const INSTANCE_ARN = `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}`;
+export const QUEUE_ARN = `${INSTANCE_ARN}/queue/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee`;
+
+export interface FlowCall {
+  readonly contactId?: string;
+  /** The caller id (E.164), or null for a withheld number. */
+  readonly callerNumber?: string | null;
+  readonly parameters?: Record<string, string>;
+  readonly attributes?: Record<string, string>;
+  readonly initiationMethod?: string;
+  readonly previousContactId?: string;
+}
+
+export function newContactId(): string {
+  return randomUUID();
+}
+
+export function flowEvent(call: FlowCall = {}) {
+  return {
+    Name: 'ContactFlowEvent',
+    Details: {
+      ContactData: {
+        ContactId: call.contactId ?? newContactId(),
+        InitialContactId: call.contactId,
+        PreviousContactId: call.previousContactId,
+        Channel: 'VOICE',
+        InstanceARN: INSTANCE_ARN,
+        InitiationMethod: call.initiationMethod ?? 'INBOUND',
+        CustomerEndpoint: call.callerNumber === null ? null : { Address: call.callerNumber ?? '+12025550143', Type: 'TELEPHONE_NUMBER' },
+        Queue: { ARN: QUEUE_ARN, Name: 'BasicQueue' },
+        Attributes: call.attributes ?? {},
+      },
+      Parameters: call.parameters ?? {},
+    },
+  };
+}
+
+/** The inbound contact's CTR: it booked the callback, whose contact id is NextContactId. */
+export function inboundCtr(recordId: string, callbackContactId: string) {
+  return {
+    ContactId: recordId,
+    InitiationMethod: 'INBOUND',
+    Channel: 'VOICE',
+    NextContactId: callbackContactId,
+    Attributes: { [RECORD_ID_ATTRIBUTE]: recordId },
+    CustomerEndpoint: { Address: '+12025550143', Type: 'TELEPHONE_NUMBER' },
+  };
+}
+
+/** The callback contact's own CTR, sent when it ended. */
+export function callbackCtr(recordId: string, callbackContactId: string) {
+  return {
+    ContactId: callbackContactId,
+    InitiationMethod: 'CALLBACK',
+    Channel: 'VOICE',
+    PreviousContactId: recordId,
+    Attributes: { [RECORD_ID_ATTRIBUTE]: recordId },
+    CustomerEndpoint: { Address: '+12025550143', Type: 'TELEPHONE_NUMBER' },
+  };
+}
+
+let sequence = 49_000_000_000_000_000_000n;
+
+/** A Kinesis batch; a string entry is sent as raw base64 data (for poison records). */
+export function kinesisBatch(entries: ReadonlyArray<object | { raw: string }>): KinesisStreamEvent {
+  return {
+    Records: entries.map((entry) => {
+      sequence += 1n;
+      const data = 'raw' in entry ? (entry as { raw: string }).raw : Buffer.from(JSON.stringify(entry)).toString('base64');
+      return {
+        kinesis: {
+          kinesisSchemaVersion: '1.0',
+          partitionKey: 'ctr',
+          sequenceNumber: String(sequence),
+          data,
+          approximateArrivalTimestamp: Date.now() / 1000,
+        },
+        eventSource: 'aws:kinesis',
+        eventVersion: '1.0',
+        eventID: `shardId-000000000000:${sequence}`,
+        eventName: 'aws:kinesis:record',
+        invokeIdentityArn: 'arn:aws:iam::123456789012:role/test',
+        awsRegion: 'us-east-1',
+        eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/ctr',
+      };
+    }),
+  };
+}
