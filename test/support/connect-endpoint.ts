@@ -2,6 +2,8 @@
  * A local stand-in for the Amazon Connect API that answers StopContact as the service does
  * (REST-JSON: POST /contact/stop with {ContactId, InstanceId}), so the real @aws-sdk/client-connect
  * serializes the call and deserializes its errors. Every call is recorded.
+ * It also keeps queues' outbound caller configs (DescribeQueue, UpdateQueueOutboundCallerConfig) for the
+ * custom resource that sets the queue's outbound whisper flow.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +11,12 @@ import type { AddressInfo } from 'node:net';
 export interface StopContactCall {
   readonly contactId: string;
   readonly instanceId: string;
+}
+
+export interface OutboundCallerConfig {
+  readonly OutboundCallerIdName?: string;
+  readonly OutboundCallerIdNumberId?: string;
+  readonly OutboundFlowId?: string;
 }
 
 export type FailureMode = 'none' | 'throttle' | 'server-error';
@@ -21,6 +29,10 @@ export interface ConnectEndpoint {
   readonly unexpected: string[];
   /** Contacts Connect does not know (ended, or never existed): StopContact fails with ContactNotFoundException. */
   markUnknown(contactId: string): void;
+  /** Outbound caller configs by `<instance id or ARN>/<queue id>`, as DescribeQueue reads them. */
+  readonly queues: Map<string, OutboundCallerConfig>;
+  /** Every UpdateQueueOutboundCallerConfig body received. */
+  readonly queueUpdates: Array<{ readonly queue: string; readonly config: OutboundCallerConfig }>;
   /** Makes every call fail (throttling or 500) until set back to 'none'. */
   failWith(mode: FailureMode): void;
   stop(): Promise<void>;
@@ -41,11 +53,37 @@ export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
   const unexpected: string[] = [];
   const unknown = new Set<string>();
   let failure: FailureMode = 'none';
+  const queues = new Map<string, OutboundCallerConfig>();
+  const queueUpdates: Array<{ queue: string; config: OutboundCallerConfig }> = [];
+
+  /** DescribeQueue is GET /queues/{InstanceId}/{QueueId}; the update POSTs to .../outbound-caller-config. */
+  const serveQueue = (method: string, url: string, body: string, response: http.ServerResponse): boolean => {
+    const match = /^\/queues\/([^/]+)\/([^/]+)(\/outbound-caller-config)?$/.exec(url);
+    if (!match) return false;
+    const queue = `${decodeURIComponent(match[1])}/${decodeURIComponent(match[2])}`;
+    const config = queues.get(queue);
+    if (!config) {
+      sendError(response, 404, 'ResourceNotFoundException', `queue ${queue} not found`);
+    } else if (method === 'GET' && !match[3]) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ Queue: { QueueId: decodeURIComponent(match[2]), OutboundCallerConfig: config } }));
+    } else if (method === 'POST' && match[3]) {
+      const update = JSON.parse(body).OutboundCallerConfig as OutboundCallerConfig;
+      queueUpdates.push({ queue, config: update });
+      queues.set(queue, update);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{}');
+    } else {
+      return false;
+    }
+    return true;
+  };
 
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      if (serveQueue(request.method ?? '', request.url ?? '', Buffer.concat(chunks).toString('utf8'), response)) return;
       if (request.method !== 'POST' || request.url !== '/contact/stop') {
         unexpected.push(`${request.method} ${request.url}`);
         sendError(response, 404, 'UnknownOperationException', 'not implemented by the test endpoint');
@@ -82,6 +120,8 @@ export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
     unexpected,
+    queues,
+    queueUpdates,
     markUnknown: (contactId) => {
       unknown.add(contactId);
     },

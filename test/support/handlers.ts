@@ -16,7 +16,8 @@ export type HandlerName =
   | 'update-callback'
   | 'get-current-time'
   | 'stop-contact'
-  | 'ctr-processor';
+  | 'ctr-processor'
+  | 'queue-outbound-whisper';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SOURCE_DIR = path.join(ROOT, 'lambda-src');
