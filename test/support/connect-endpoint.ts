@@ -27,12 +27,12 @@ export interface ConnectEndpoint {
   readonly calls: StopContactCall[];
   /** Requests for anything but StopContact; none are expected. */
   readonly unexpected: string[];
-  /** Contacts Connect does not know (ended, or never existed): StopContact fails with ContactNotFoundException. */
-  markUnknown(contactId: string): void;
   /** Outbound caller configs by `<instance id or ARN>/<queue id>`, as DescribeQueue reads them. */
   readonly queues: Map<string, OutboundCallerConfig>;
   /** Every UpdateQueueOutboundCallerConfig body received. */
   readonly queueUpdates: Array<{ readonly queue: string; readonly config: OutboundCallerConfig }>;
+  /** Contacts Connect does not know (ended, or never existed): StopContact fails with ContactNotFoundException. */
+  markUnknown(contactId: string): void;
   /** Makes every call fail (throttling or 500) until set back to 'none'. */
   failWith(mode: FailureMode): void;
   stop(): Promise<void>;

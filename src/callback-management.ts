@@ -1,0 +1,596 @@
+import * as path from 'path';
+import {
+  Arn, ArnFormat, CfnOutput, CustomResource, Duration, Fn, Names, RemovalPolicy, Stack, Token,
+  aws_connect as connect,
+  aws_dynamodb as dynamodb,
+  aws_iam as iam,
+  aws_kinesis as kinesis,
+  aws_kms as kms,
+  aws_lambda as lambda,
+  aws_lambda_event_sources as eventSources,
+  aws_logs as logs,
+  aws_sqs as sqs,
+  custom_resources as cr,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ConnectArnParts, assertQueueBelongsToInstance, parseInstanceArn, parsePhoneNumberArn, parseQueueArn } from './arns';
+import { FLOW_TEMPLATES, FlowTemplateName, fillPlaceholders, loadFlowTemplate } from './flow-templates';
+import { checkFlow, forceZeroRetries } from './flows/flow-checker';
+import { SUPPORTED_PHONE_REGIONS } from './phone-regions';
+
+/**
+ * Properties of a CallbackManagement construct.
+ */
+export interface CallbackManagementProps {
+  /**
+   * ARN of the existing Amazon Connect instance, e.g.
+   * `arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555`.
+   */
+  readonly instanceArn: string;
+
+  /**
+   * The Kinesis data stream that the instance streams its contact records (CTRs) to.
+   * An encrypted stream works: read access (including its key) is granted to the processor.
+   */
+  readonly stream: kinesis.IStream;
+
+  /**
+   * ARN of the queue that callbacks wait in. It must belong to `instanceArn`.
+   */
+  readonly queueArn: string;
+
+  /**
+   * Prefix of every physical name the construct chooses (the contact flows' names).
+   * Give each construct in one account and instance its own prefix.
+   *
+   * @default - a name derived from the construct's path, unique within the app
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * How long a finished (COMPLETED) callback record is kept before DynamoDB TTL deletes it.
+   * Between 1 hour and 7 days. Open records (PENDING or CANCELLED) are never expired while their
+   * callback may still be queued: they are kept for 17 days from creation (Amazon Connect keeps a
+   * queued callback for 7 to 14 days, after an initial delay of at most 3 days).
+   *
+   * @default Duration.hours(24)
+   */
+  readonly callbackTtl?: Duration;
+
+  /**
+   * What happens to the callback table when the construct is removed from the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * A customer-managed KMS key for the callback table and the processor's dead-letter queue.
+   *
+   * @default - AWS-managed encryption
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Whether point-in-time recovery is enabled on the callback table.
+   *
+   * @default true
+   */
+  readonly pointInTimeRecovery?: boolean;
+
+  /**
+   * How long the functions' log groups keep their logs.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * ISO 3166-1 alpha-2 country used to read numbers that callers enter without a country code.
+   *
+   * @default 'US'
+   */
+  readonly defaultCountry?: string;
+
+  /**
+   * IANA time zone in which times are spoken to callers, e.g. 'America/New_York'.
+   *
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
+
+  /**
+   * How long Amazon Connect waits before routing a new callback, so the caller has time to hang up.
+   * Between 1 second and 3 days.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly initialCallDelay?: Duration;
+
+  /**
+   * Whether a caller may cancel a callback booked for a number other than the one they are calling from.
+   * Off by default, so that nobody can cancel a stranger's callback by typing their number.
+   *
+   * @default false
+   */
+  readonly allowCancelForOtherNumber?: boolean;
+
+  /**
+   * ARN of a claimed phone number to associate with the set-callback flow. The association is
+   * made with a custom resource (CloudFormation has no resource for it) and removed on delete.
+   *
+   * @default - no number is associated; associate one in the console
+   */
+  readonly phoneNumberArn?: string;
+
+  /**
+   * Whether to set the queue's outbound whisper flow to the construct's outbound whisper flow.
+   * A custom resource keeps the queue's caller ID name and number and puts the previous flow back on delete.
+   *
+   * @default true
+   */
+  readonly configureQueueOutboundWhisper?: boolean;
+
+  /**
+   * Whether to add CloudFormation outputs for the table, functions and flows.
+   *
+   * @default false
+   */
+  readonly createOutputs?: boolean;
+}
+
+/** The handler assets in assets/lambda/, built from lambda-src/handlers/ before jsii compiles. */
+type HandlerName =
+  | 'get-10-digit-phone'
+  | 'read-callback'
+  | 'write-callback'
+  | 'update-callback'
+  | 'get-current-time'
+  | 'stop-contact'
+  | 'ctr-processor'
+  | 'queue-outbound-whisper';
+
+/** Names of the environment variables the handlers read (lambda-src/shared/contract.ts; checked by a test). */
+const ENV = {
+  TABLE_NAME: 'TABLE_NAME',
+  QUEUE_ARN: 'QUEUE_ARN',
+  INSTANCE_ARN: 'INSTANCE_ARN',
+  DEFAULT_COUNTRY: 'DEFAULT_COUNTRY',
+  COMPLETED_RECORD_TTL_SECONDS: 'COMPLETED_RECORD_TTL_SECONDS',
+  ALLOW_CANCEL_FOR_OTHER_NUMBER: 'ALLOW_CANCEL_FOR_OTHER_NUMBER',
+  TIME_ZONE: 'TIME_ZONE',
+} as const;
+
+const TABLE_PARTITION_KEY = 'pk';
+const TABLE_TTL_ATTRIBUTE = 'expiresAt';
+
+/** The newest Node.js runtime in the lowest aws-cdk-lib we support; the bundles target it too. */
+const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** Connect waits at most 8 s for a Lambda; the handlers bound their own SDK calls well inside that. */
+const CONNECT_FACING_TIMEOUT = Duration.seconds(8);
+
+/**
+ * Amazon Connect callback management: the callback table, the handlers, their Connect
+ * integration, the CTR stream processor and the three wired contact flows.
+ */
+export class CallbackManagement extends Construct {
+  /** The callback table. */
+  public readonly table: dynamodb.ITable;
+  /** Name of the callback table. */
+  public readonly tableName: string;
+
+  /** Normalizes a phone number to E.164 and its national form. */
+  public readonly tenDigitPhoneFunction: lambda.IFunction;
+  /** Reads a callback record. */
+  public readonly readCallbackFunction: lambda.IFunction;
+  /** Books a callback: creates the PENDING record or reports the caller's existing one. */
+  public readonly writeCallbackFunction: lambda.IFunction;
+  /** Applies one state transition to a callback record. */
+  public readonly updateCallbackFunction: lambda.IFunction;
+  /** Tells the current time in the configured time zone. */
+  public readonly currentTimeFunction: lambda.IFunction;
+  /** Removes a cancelled callback from the queue with StopContact. */
+  public readonly stopContactFunction: lambda.IFunction;
+  /** Reads the CTR stream and records each callback's contact id. */
+  public readonly ctrProcessorFunction: lambda.IFunction;
+
+  /** Name of the get-10-digit-phone function. */
+  public readonly tenDigitPhoneFunctionName: string;
+  /** Name of the read-callback function. */
+  public readonly readCallbackFunctionName: string;
+  /** Name of the write-callback function. */
+  public readonly writeCallbackFunctionName: string;
+  /** Name of the update-callback function. */
+  public readonly updateCallbackFunctionName: string;
+  /** Name of the get-current-time function. */
+  public readonly currentTimeFunctionName: string;
+  /** Name of the stop-contact function. */
+  public readonly stopContactFunctionName: string;
+  /** Name of the CTR processor function. */
+  public readonly ctrProcessorFunctionName: string;
+
+  /** Where CTR batches that still fail after the retries are sent. */
+  public readonly deadLetterQueue: sqs.IQueue;
+
+  /** The set-callback flow (type CONTACT_FLOW): associate it with a number, or transfer callers to it. */
+  public readonly setCallbackFlow: connect.CfnContactFlow;
+  /** The agent whisper flow (type AGENT_WHISPER). */
+  public readonly agentWhisperFlow: connect.CfnContactFlow;
+  /** The outbound whisper flow (type OUTBOUND_WHISPER). */
+  public readonly outboundWhisperFlow: connect.CfnContactFlow;
+
+  /** ARN of the set-callback flow. */
+  public readonly setCallbackFlowArn: string;
+  /** Id of the set-callback flow. */
+  public readonly setCallbackFlowId: string;
+  /** ARN of the agent whisper flow. */
+  public readonly agentWhisperFlowArn: string;
+  /** Id of the agent whisper flow. */
+  public readonly agentWhisperFlowId: string;
+  /** ARN of the outbound whisper flow. */
+  public readonly outboundWhisperFlowArn: string;
+  /** Id of the outbound whisper flow. */
+  public readonly outboundWhisperFlowId: string;
+
+  /** The prefix of the flows' names. */
+  public readonly namePrefix: string;
+
+  private readonly instanceArn: string;
+  private readonly logRetention: logs.RetentionDays;
+  private readonly handlerEnvironment: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: CallbackManagementProps) {
+    super(scope, id);
+
+    const instance = parseInstanceArn(props.instanceArn, 'instanceArn');
+    const queue = parseQueueArn(props.queueArn, 'queueArn');
+    if (instance && queue) assertQueueBelongsToInstance(instance, queue);
+    const phoneNumber = props.phoneNumberArn === undefined ? undefined : parsePhoneNumberArn(props.phoneNumberArn, 'phoneNumberArn');
+    if (!props.stream) throw new Error('stream is required: the Kinesis data stream the instance streams its contact records to');
+
+    const callbackTtl = props.callbackTtl ?? Duration.hours(24);
+    validateDurationRange(callbackTtl, 'callbackTtl', 3600, 7 * 24 * 3600, '1 hour and 7 days');
+    const initialCallDelay = props.initialCallDelay ?? Duration.seconds(10);
+    validateDurationRange(initialCallDelay, 'initialCallDelay', 1, 259_200, '1 second and 3 days');
+    const defaultCountry = validateCountry(props.defaultCountry ?? 'US');
+    const timeZone = validateTimeZone(props.timeZone ?? 'UTC');
+    this.namePrefix = props.namePrefix === undefined
+      ? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' })
+      : validateNamePrefix(props.namePrefix);
+
+    this.instanceArn = props.instanceArn;
+    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+
+    const table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: TABLE_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: TABLE_TTL_ATTRIBUTE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? true },
+      encryption: props.encryptionKey ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.table = table;
+    this.tableName = table.tableName;
+
+    this.handlerEnvironment = {
+      [ENV.TABLE_NAME]: table.tableName,
+      [ENV.QUEUE_ARN]: props.queueArn,
+      [ENV.INSTANCE_ARN]: props.instanceArn,
+      [ENV.DEFAULT_COUNTRY]: defaultCountry,
+      [ENV.COMPLETED_RECORD_TTL_SECONDS]: String(callbackTtl.toSeconds()),
+      [ENV.ALLOW_CANCEL_FOR_OTHER_NUMBER]: String(props.allowCancelForOtherNumber ?? false),
+      [ENV.TIME_ZONE]: timeZone,
+    };
+
+    const contactArns = this.instanceChildArn(instance, 'contact/*');
+    const stopContact = new iam.PolicyStatement({ actions: ['connect:StopContact'], resources: [contactArns] });
+    const grantTable = (fn: lambda.Function, ...actions: string[]) => {
+      table.grant(fn, ...actions);
+      props.encryptionKey?.grantEncryptDecrypt(fn);
+    };
+
+    // Each function gets only the table actions its handler issues (TransactWriteItems is authorized per contained action).
+    const getTenDigitPhone = this.connectFacingFunction('GetTenDigitPhone', 'get-10-digit-phone', 'Normalizes a phone number to E.164 and its national form');
+    const getCurrentTime = this.connectFacingFunction('GetCurrentTime', 'get-current-time', 'Tells the current time in the configured time zone');
+    const readCallback = this.connectFacingFunction('ReadCallback', 'read-callback', 'Reads a callback record');
+    grantTable(readCallback, 'dynamodb:GetItem');
+    const writeCallback = this.connectFacingFunction('WriteCallback', 'write-callback', 'Books a callback, or reports the caller\'s pending one');
+    grantTable(writeCallback, 'dynamodb:PutItem');
+    const updateCallback = this.connectFacingFunction('UpdateCallback', 'update-callback', 'Applies one transition to a callback record');
+    grantTable(updateCallback, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    updateCallback.addToRolePolicy(stopContact);
+    const stopContactFn = this.connectFacingFunction('StopContact', 'stop-contact', 'Removes a cancelled callback from the queue');
+    grantTable(stopContactFn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    stopContactFn.addToRolePolicy(stopContact);
+
+    const ctrProcessor = this.handlerFunction('CtrProcessor', 'ctr-processor', {
+      description: 'Records each callback\'s contact id from the contact trace record stream',
+      timeout: Duration.seconds(60),
+    });
+    grantTable(ctrProcessor, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    ctrProcessor.addToRolePolicy(stopContact);
+
+    const deadLetterQueue = new sqs.Queue(this, 'CtrDeadLetterQueue', {
+      encryption: props.encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
+      encryptionMasterKey: props.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.deadLetterQueue = deadLetterQueue;
+
+    ctrProcessor.addEventSource(new eventSources.KinesisEventSource(props.stream, {
+      // TRIM_HORIZON rather than LATEST: processing is idempotent and the filter below drops almost every
+      // record before an invocation, so replaying the stream's retention window is cheap, while LATEST would
+      // lose the callback ids of CTRs written while the mapping is being (re)created.
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(1),
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: 5,
+      maxRecordAge: Duration.days(1),
+      onFailure: new eventSources.SqsDlq(deadLetterQueue),
+      // Only CTRs that matter to callbacks: the inbound call that booked one (the set-callback flow sets the
+      // record id attribute) and callback contacts themselves. Everything else never invokes the function.
+      filters: [
+        lambda.FilterCriteria.filter({ data: { Attributes: { callbackRecordId: lambda.FilterRule.exists() } } }),
+        lambda.FilterCriteria.filter({ data: { InitiationMethod: lambda.FilterRule.isEqual('CALLBACK') } }),
+      ],
+    }));
+
+    this.tenDigitPhoneFunction = getTenDigitPhone;
+    this.readCallbackFunction = readCallback;
+    this.writeCallbackFunction = writeCallback;
+    this.updateCallbackFunction = updateCallback;
+    this.currentTimeFunction = getCurrentTime;
+    this.stopContactFunction = stopContactFn;
+    this.ctrProcessorFunction = ctrProcessor;
+    this.tenDigitPhoneFunctionName = getTenDigitPhone.functionName;
+    this.readCallbackFunctionName = readCallback.functionName;
+    this.writeCallbackFunctionName = writeCallback.functionName;
+    this.updateCallbackFunctionName = updateCallback.functionName;
+    this.currentTimeFunctionName = getCurrentTime.functionName;
+    this.stopContactFunctionName = stopContactFn.functionName;
+    this.ctrProcessorFunctionName = ctrProcessor.functionName;
+
+    // Connect may invoke only functions associated with the instance, and each association needs
+    // a resource policy that lets this instance, and only it, invoke the function.
+    const flowFunctions: Record<string, lambda.Function> = {
+      'get-10-digit-phone': getTenDigitPhone,
+      'read-callback': readCallback,
+      'write-callback': writeCallback,
+      'update-callback': updateCallback,
+      'get-current-time': getCurrentTime,
+      'stop-contact': stopContactFn,
+    };
+    const associations = Object.values(flowFunctions).map((fn) => this.associateWithInstance(fn, instance));
+
+    const flowValues: Record<string, string> = { QueueArn: props.queueArn, DefaultCountry: defaultCountry };
+    for (const [name, fn] of Object.entries(flowFunctions)) flowValues[`Function:${name}`] = fn.functionArn;
+
+    this.agentWhisperFlow = this.contactFlow('AgentWhisperFlow', 'agent-whisper', flowValues, associations, initialCallDelay);
+    flowValues['Flow:agent-whisper'] = this.agentWhisperFlow.attrContactFlowArn;
+    this.outboundWhisperFlow = this.contactFlow('OutboundWhisperFlow', 'outbound-whisper', flowValues, associations, initialCallDelay);
+    this.setCallbackFlow = this.contactFlow('SetCallbackFlow', 'set-callback', flowValues, associations, initialCallDelay);
+
+    this.agentWhisperFlowArn = this.agentWhisperFlow.attrContactFlowArn;
+    this.outboundWhisperFlowArn = this.outboundWhisperFlow.attrContactFlowArn;
+    this.setCallbackFlowArn = this.setCallbackFlow.attrContactFlowArn;
+    this.agentWhisperFlowId = flowIdOf(this.agentWhisperFlowArn);
+    this.outboundWhisperFlowId = flowIdOf(this.outboundWhisperFlowArn);
+    this.setCallbackFlowId = flowIdOf(this.setCallbackFlowArn);
+
+    if (props.configureQueueOutboundWhisper ?? true) {
+      this.configureQueueOutboundWhisper(props.queueArn, queue);
+    }
+    if (props.phoneNumberArn !== undefined) {
+      this.associatePhoneNumber(props.phoneNumberArn, phoneNumber?.phoneNumberId);
+    }
+    if (props.createOutputs) {
+      this.addOutputs();
+    }
+  }
+
+  private handlerFunction(id: string, handler: HandlerName, options: { description: string; timeout: Duration }): lambda.Function {
+    // An explicit log group: the function's logRetention property is deprecated and creates an extra custom resource.
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: this.logRetention });
+    return new lambda.Function(this, id, {
+      runtime: HANDLER_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'lambda', handler)),
+      environment: this.handlerEnvironment,
+      logGroup,
+      ...options,
+    });
+  }
+
+  private connectFacingFunction(id: string, handler: HandlerName, description: string): lambda.Function {
+    return this.handlerFunction(id, handler, { description, timeout: CONNECT_FACING_TIMEOUT });
+  }
+
+  private associateWithInstance(fn: lambda.Function, instance: ConnectArnParts | undefined): connect.CfnIntegrationAssociation {
+    fn.addPermission('InvokeFromConnectInstance', {
+      principal: new iam.ServicePrincipal('connect.amazonaws.com'),
+      action: 'lambda:InvokeFunction',
+      sourceAccount: instance?.account ?? Arn.split(this.instanceArn, ArnFormat.SLASH_RESOURCE_NAME).account,
+      sourceArn: this.instanceArn,
+    });
+    return new connect.CfnIntegrationAssociation(this, `${fn.node.id}Integration`, {
+      instanceId: this.instanceArn,
+      integrationType: 'LAMBDA_FUNCTION',
+      integrationArn: fn.functionArn,
+    });
+  }
+
+  private contactFlow(
+    id: string,
+    name: FlowTemplateName,
+    values: Record<string, string>,
+    associations: connect.CfnIntegrationAssociation[],
+    initialCallDelay: Duration,
+  ): connect.CfnContactFlow {
+    const flowType = FLOW_TEMPLATES[name];
+    const flow = fillPlaceholders(loadFlowTemplate(name), values, name);
+    setInitialCallDelay(flow, initialCallDelay);
+    // Whatever the template says, a callback is attempted once: a retry would ring a customer who cancelled.
+    forceZeroRetries(flow);
+    const findings = checkFlow(flow, flowType);
+    if (findings.length > 0) {
+      throw new Error(`the ${name} flow is not valid:\n${findings.map((f) => `  - ${f.actionId ?? '(flow)'}: ${f.message}`).join('\n')}`);
+    }
+    const resource = new connect.CfnContactFlow(this, id, {
+      instanceArn: this.instanceArn,
+      name: `${this.namePrefix}-${name}`,
+      type: flowType,
+      state: 'ACTIVE',
+      description: `Callback management: ${name} (managed by CDK)`,
+      content: Stack.of(this).toJsonString(flow),
+    });
+    // The flow's content names the functions; Connect refuses a flow whose functions are not associated yet.
+    for (const association of associations) resource.node.addDependency(association);
+    return resource;
+  }
+
+  private configureQueueOutboundWhisper(queueArn: string, queue: { readonly queueId: string } | undefined): void {
+    const handler = this.handlerFunction('QueueOutboundWhisperHandler', 'queue-outbound-whisper', {
+      description: 'Sets a queue\'s outbound whisper flow, keeping its caller ID, and restores the previous flow on delete',
+      timeout: Duration.minutes(1),
+    });
+    handler.addToRolePolicy(new iam.PolicyStatement({ actions: ['connect:DescribeQueue'], resources: [queueArn] }));
+    // The update is also authorized against the flow and the caller ID number it names. On delete it puts back
+    // whichever flow was there before and keeps whichever number is set, neither known at synth: hence the
+    // wildcards, bounded to this instance's flows and this account's numbers in this region.
+    handler.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['connect:UpdateQueueOutboundCallerConfig'],
+      resources: [queueArn, this.instanceChildArn(undefined, 'contact-flow/*'), this.phoneNumberArns()],
+    }));
+    const provider = new cr.Provider(this, 'QueueOutboundWhisperProvider', {
+      onEventHandler: handler,
+      logGroup: new logs.LogGroup(this, 'QueueOutboundWhisperProviderLogs', { retention: this.logRetention }),
+    });
+    const resource = new CustomResource(this, 'QueueOutboundWhisper', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::ConnectQueueOutboundWhisper',
+      properties: {
+        InstanceArn: this.instanceArn,
+        QueueArn: queueArn,
+        QueueId: queue?.queueId ?? Fn.select(3, Fn.split('/', queueArn)),
+        OutboundFlowArn: this.outboundWhisperFlowArn,
+      },
+    });
+    resource.node.addDependency(this.outboundWhisperFlow);
+  }
+
+  private associatePhoneNumber(phoneNumberArn: string, phoneNumberId: string | undefined): void {
+    const parameters = {
+      InstanceId: this.instanceArn,
+      PhoneNumberId: phoneNumberId ?? Fn.select(1, Fn.split('phone-number/', phoneNumberArn)),
+    };
+    const association = new cr.AwsCustomResource(this, 'PhoneNumberAssociation', {
+      onCreate: {
+        service: 'Connect',
+        action: 'AssociatePhoneNumberContactFlow',
+        parameters: { ...parameters, ContactFlowId: this.setCallbackFlowId },
+        physicalResourceId: cr.PhysicalResourceId.of(`${phoneNumberArn}`),
+      },
+      onUpdate: {
+        service: 'Connect',
+        action: 'AssociatePhoneNumberContactFlow',
+        parameters: { ...parameters, ContactFlowId: this.setCallbackFlowId },
+        physicalResourceId: cr.PhysicalResourceId.of(`${phoneNumberArn}`),
+      },
+      onDelete: {
+        service: 'Connect',
+        action: 'DisassociatePhoneNumberContactFlow',
+        parameters,
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({
+          actions: ['connect:AssociatePhoneNumberContactFlow', 'connect:DisassociatePhoneNumberContactFlow'],
+          resources: [phoneNumberArn, this.setCallbackFlowArn],
+        }),
+      ]),
+      installLatestAwsSdk: false,
+      logGroup: new logs.LogGroup(this, 'PhoneNumberAssociationLogs', { retention: this.logRetention }),
+    });
+    association.node.addDependency(this.setCallbackFlow);
+  }
+
+  private addOutputs(): void {
+    const outputs: Record<string, string> = {
+      TableName: this.tableName,
+      SetCallbackFlowArn: this.setCallbackFlowArn,
+      AgentWhisperFlowArn: this.agentWhisperFlowArn,
+      OutboundWhisperFlowArn: this.outboundWhisperFlowArn,
+      WriteCallbackFunctionName: this.writeCallbackFunctionName,
+      UpdateCallbackFunctionName: this.updateCallbackFunctionName,
+      CtrProcessorFunctionName: this.ctrProcessorFunctionName,
+      DeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
+    };
+    for (const [id, value] of Object.entries(outputs)) new CfnOutput(this, id, { value });
+  }
+
+  /** ARNs under the instance, e.g. `contact/*`, built from its parts so the instance id is never widened. */
+  private instanceChildArn(instance: ConnectArnParts | undefined, child: string): string {
+    if (instance) {
+      return `arn:${instance.partition}:connect:${instance.region}:${instance.account}:instance/${instance.instanceId}/${child}`;
+    }
+    return `${this.instanceArn}/${child}`;
+  }
+
+  /** Phone numbers of the instance's account and region (the queue's caller ID number). */
+  private phoneNumberArns(): string {
+    const parts = Arn.split(this.instanceArn, ArnFormat.SLASH_RESOURCE_NAME);
+    return `arn:${parts.partition}:connect:${parts.region}:${parts.account}:phone-number/*`;
+  }
+}
+
+/** Flow ARNs end in `.../contact-flow/<id>`. */
+function flowIdOf(flowArn: string): string {
+  return Fn.select(3, Fn.split('/', flowArn));
+}
+
+function setInitialCallDelay(flow: any, delay: Duration): void {
+  for (const action of flow.Actions ?? []) {
+    if (action.Type === 'CreateCallbackContact') {
+      action.Parameters = { ...action.Parameters, InitialCallDelaySeconds: String(delay.toSeconds()) };
+    }
+  }
+}
+
+function validateDurationRange(value: Duration, propName: string, minSeconds: number, maxSeconds: number, rangeText: string): void {
+  const seconds = value.toSeconds();
+  if (Token.isUnresolved(seconds)) {
+    throw new Error(`${propName} must be a fixed duration, not a token`);
+  }
+  if (seconds < minSeconds || seconds > maxSeconds) {
+    throw new Error(`${propName} must be between ${rangeText}, got ${value.toHumanString()}`);
+  }
+}
+
+function validateCountry(country: string): string {
+  if (!SUPPORTED_PHONE_REGIONS.has(country)) {
+    throw new Error(`defaultCountry must be an ISO 3166-1 alpha-2 code in upper case with a telephone numbering plan, e.g. 'US' or 'GB', got '${country}'`);
+  }
+  return country;
+}
+
+function validateTimeZone(timeZone: string): string {
+  try {
+    Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new Error(`timeZone must be an IANA time zone such as 'UTC' or 'America/New_York', got '${timeZone}'`);
+  }
+  return timeZone;
+}
+
+function validateNamePrefix(prefix: string): string {
+  if (Token.isUnresolved(prefix) || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(prefix)) {
+    throw new Error(`namePrefix must be 1 to 64 letters, digits, '-' or '_' starting with a letter or digit, got '${prefix}'`);
+  }
+  return prefix;
+}

@@ -1,0 +1,53 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** The flow templates shipped in the package's flows/ folder, with the flow type each is created as. */
+export const FLOW_TEMPLATES = {
+  'set-callback': 'CONTACT_FLOW',
+  'agent-whisper': 'AGENT_WHISPER',
+  'outbound-whisper': 'OUTBOUND_WHISPER',
+} as const;
+
+export type FlowTemplateName = keyof typeof FLOW_TEMPLATES;
+
+/** The placeholders a template may use; each is a whole JSON string value. */
+const PLACEHOLDER = /^\$\{([A-Za-z]+(?::[a-z0-9-]+)?)\}$/;
+
+/** flows/ sits beside lib/ (published) and src/ (tests), so the same relative path serves both. */
+export function flowTemplatePath(name: FlowTemplateName): string {
+  return path.join(__dirname, '..', 'flows', `${name}.json`);
+}
+
+export function loadFlowTemplate(name: FlowTemplateName): any {
+  const file = flowTemplatePath(name);
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot load the ${name} flow template from ${file}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Returns a copy of the template with every placeholder replaced by its value (usually a token that
+ * resolves to an ARN). A placeholder without a value is an error: a flow must never be deployed
+ * with a literal `${...}` in an ARN field.
+ */
+export function fillPlaceholders(template: unknown, values: Readonly<Record<string, string>>, templateName: string): any {
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') {
+      const match = PLACEHOLDER.exec(node);
+      if (!match) return node;
+      const value = values[match[1]];
+      if (value === undefined) {
+        throw new Error(`the ${templateName} flow template uses the unknown placeholder ${node}`);
+      }
+      return value;
+    }
+    if (Array.isArray(node)) return node.map(walk);
+    if (node !== null && typeof node === 'object') {
+      return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, walk(child)]));
+    }
+    return node;
+  };
+  return walk(template);
+}

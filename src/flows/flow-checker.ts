@@ -1,0 +1,280 @@
+/**
+ * A static checker for Amazon Connect flow language (Version 2019-10-30), run by the construct on the very
+ * content it synthesizes. cfn-lint validates the CfnContactFlow resource but never looks inside `Content`,
+ * and Connect only rejects a bad flow at deploy time, with a terse message; this finds the defect at synth
+ * and names the action.
+ *
+ * The action table below is written from the Flow language reference of the Amazon Connect API Reference
+ * (docs.aws.amazon.com/connect/latest/APIReference/flow-language-actions.html), one entry per action page:
+ * its parameter object, its errors, whether it supports conditions, and its "Restrictions" section for the
+ * flow types. Only actions this library's flows may use are listed; any other type is reported.
+ */
+
+/** The flow types of `AWS::Connect::ContactFlow` (CreateContactFlow's Type). */
+export type FlowType =
+  | 'CONTACT_FLOW'
+  | 'CUSTOMER_QUEUE'
+  | 'CUSTOMER_HOLD'
+  | 'CUSTOMER_WHISPER'
+  | 'AGENT_HOLD'
+  | 'AGENT_WHISPER'
+  | 'OUTBOUND_WHISPER'
+  | 'AGENT_TRANSFER'
+  | 'QUEUE_TRANSFER';
+
+/** One defect; `actionId` is absent for defects of the flow as a whole. */
+export interface FlowFinding {
+  readonly actionId?: string;
+  readonly message: string;
+}
+
+const ALL_FLOW_TYPES: readonly FlowType[] = [
+  'CONTACT_FLOW', 'CUSTOMER_QUEUE', 'CUSTOMER_HOLD', 'CUSTOMER_WHISPER', 'AGENT_HOLD', 'AGENT_WHISPER',
+  'OUTBOUND_WHISPER', 'AGENT_TRANSFER', 'QUEUE_TRANSFER',
+];
+const WHISPERS: readonly FlowType[] = ['CUSTOMER_WHISPER', 'AGENT_WHISPER', 'OUTBOUND_WHISPER'];
+const TRANSFERS: readonly FlowType[] = ['AGENT_TRANSFER', 'QUEUE_TRANSFER'];
+
+interface ActionSpec {
+  /** Flow types the action's "Restrictions" section allows. */
+  readonly flowTypes: readonly FlowType[];
+  readonly required: readonly string[];
+  readonly optional: readonly string[];
+  /** Error types the action may raise; a transition on any other is a typo that never fires. */
+  readonly errors: readonly string[];
+  /** Error types that must have a transition. */
+  readonly requiredErrors: readonly string[];
+  readonly conditions: boolean;
+  /** Ends the flow: it has no NextAction. */
+  readonly terminal: boolean;
+}
+
+function spec(partial: Partial<ActionSpec> & Pick<ActionSpec, 'flowTypes'>): ActionSpec {
+  return { required: [], optional: [], errors: ['NoMatchingError'], requiredErrors: [], conditions: false, terminal: false, ...partial };
+}
+
+const PROMPT_PARAMETERS = ['PromptId', 'Text', 'SSML', 'Media'];
+
+export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
+  // flow-control-actions-compare: "available in every type of flow".
+  Compare: spec({ flowTypes: ALL_FLOW_TYPES, required: ['ComparisonValue'], errors: ['NoMatchingCondition'], conditions: true }),
+  // flow-control-actions-endflowexecution: "only in whisper flows and customer queue flows".
+  EndFlowExecution: spec({ flowTypes: [...WHISPERS, 'CUSTOMER_QUEUE'], errors: [], terminal: true }),
+  // interactions-invokelambdafunction: "supported by all channels and in all types of flows".
+  InvokeLambdaFunction: spec({
+    flowTypes: ALL_FLOW_TYPES,
+    required: ['LambdaFunctionARN', 'InvocationTimeLimitSeconds'],
+    optional: ['InvocationType', 'LambdaInvocationAttributes', 'ResponseValidation'],
+    requiredErrors: ['NoMatchingError'],
+  }),
+  // interactions-createcallbackcontact: "contact flows, transfer flows, and customer queue flows".
+  CreateCallbackContact: spec({
+    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
+    required: ['InitialCallDelaySeconds', 'MaximumConnectionAttempts', 'RetryDelaySeconds'],
+    optional: ['QueueId', 'AgentId', 'ContactFlowId', 'CallerId'],
+  }),
+  // participant-actions-messageparticipant: "contact flows, transfer flows, whisper flows, and customer queue flows".
+  MessageParticipant: spec({ flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...WHISPERS, ...TRANSFERS], optional: PROMPT_PARAMETERS }),
+  // participant-actions-getparticipantinput: "contact flows, transfer flows, and customer queue flows but not in
+  // whisper flows or hold flows". The console also exports InputTimeLimitExceeded for the timeout branch.
+  GetParticipantInput: spec({
+    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
+    required: ['InputTimeLimitSeconds'],
+    optional: [...PROMPT_PARAMETERS, 'StoreInput', 'InputValidation', 'InputEncryption', 'DTMFConfiguration', 'LexV2Bot', 'LexBot'],
+    errors: ['NoMatchingError', 'NoMatchingCondition', 'InputTimeLimitExceeded', 'InvalidPhoneNumber'],
+    requiredErrors: ['NoMatchingError'],
+    conditions: true,
+  }),
+  // participant-actions-disconnectparticipant. Whisper flows end with EndFlowExecution instead: they run on one
+  // leg of a call that they cannot hang up.
+  DisconnectParticipant: spec({ flowTypes: ALL_FLOW_TYPES.filter((type) => !WHISPERS.includes(type)), errors: [], terminal: true }),
+  // contact-actions-updatecontactattributes: "any type of flow and any channel".
+  UpdateContactAttributes: spec({ flowTypes: ALL_FLOW_TYPES, required: ['Attributes'], optional: ['TargetContact'] }),
+  // contact-actions-updatecontactcallbacknumber: "contact flows, transfer flows, and customer queue flows".
+  UpdateContactCallbackNumber: spec({
+    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
+    required: ['CallbackNumber'],
+    errors: ['NoMatchingError', 'InvalidCallbackNumber', 'CallbackNumberNotDialable'],
+  }),
+  // contact-actions-updatecontacteventhooks: "supported in all types of flows".
+  UpdateContactEventHooks: spec({ flowTypes: ALL_FLOW_TYPES, required: ['EventHooks'] }),
+  // contact-actions-updatecontacttargetqueue: "only in contact flows and transfer flows".
+  UpdateContactTargetQueue: spec({ flowTypes: ['CONTACT_FLOW', ...TRANSFERS], optional: ['QueueId', 'AgentId'] }),
+  // contact-actions-transfercontacttoqueue: "contact flows and transfer flows"; it takes no parameters.
+  TransferContactToQueue: spec({ flowTypes: ['CONTACT_FLOW', ...TRANSFERS], errors: ['NoMatchingError', 'QueueAtCapacity'] }),
+};
+
+/** Connect waits at most 8 seconds for a Lambda function (InvocationTimeLimitSeconds: "no larger than 8"). */
+export const MAX_LAMBDA_SECONDS = 8;
+/** CreateCallbackContact's InitialCallDelaySeconds and RetryDelaySeconds: "no greater than 259,200 (three days)". */
+const MAX_CALLBACK_DELAY_SECONDS = 259_200;
+/**
+ * "Maximum number of retries = 0" in the console block is one connection attempt: the flow language counts
+ * attempts, and MaximumConnectionAttempts "must be larger than zero".
+ */
+export const ZERO_RETRIES_ATTEMPTS = '1';
+
+interface Transition {
+  readonly NextAction?: unknown;
+  readonly Condition?: unknown;
+  readonly ErrorType?: unknown;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function integerIn(value: unknown, min: number, max: number): boolean {
+  return typeof value === 'string' && /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max;
+}
+
+/** Every action id a transition of `action` points to. */
+export function successorsOf(action: Record<string, unknown>): string[] {
+  const transitions = isObject(action.Transitions) ? action.Transitions : {};
+  const targets: unknown[] = [transitions.NextAction];
+  for (const branch of [...list(transitions.Conditions), ...list(transitions.Errors)]) {
+    if (isObject(branch)) targets.push(branch.NextAction);
+  }
+  return targets.filter((target): target is string => typeof target === 'string');
+}
+
+/**
+ * Checks a parsed flow against the flow language and this library's rules (bounded Lambda timeouts with an
+ * error branch, callbacks with zero retries). Returns every defect found; an empty list means none.
+ */
+export function checkFlow(flow: unknown, flowType: FlowType): FlowFinding[] {
+  const findings: FlowFinding[] = [];
+  const report = (message: string, actionId?: string) => findings.push({ actionId, message });
+
+  if (!isObject(flow)) return [{ message: 'a flow must be a JSON object' }];
+  if (flow.Version !== '2019-10-30') report(`Version must be "2019-10-30", got ${JSON.stringify(flow.Version)}`);
+  if (!Array.isArray(flow.Actions) || flow.Actions.length === 0) {
+    report('Actions must be a non-empty list');
+    return findings;
+  }
+
+  const actions = new Map<string, Record<string, unknown>>();
+  for (const [index, action] of flow.Actions.entries()) {
+    if (!isObject(action) || typeof action.Identifier !== 'string' || action.Identifier === '') {
+      report(`action #${index} has no Identifier`);
+      continue;
+    }
+    if (actions.has(action.Identifier)) report('Identifier is used by more than one action', action.Identifier);
+    actions.set(action.Identifier, action);
+  }
+
+  if (typeof flow.StartAction !== 'string' || !actions.has(flow.StartAction)) {
+    report(`StartAction ${JSON.stringify(flow.StartAction)} is not an action of the flow`);
+  }
+
+  for (const [id, action] of actions) checkAction(id, action, flowType, actions, report);
+
+  // Reachability from the start: an unreachable action is dead weight at best, a miswired branch at worst.
+  const reached = new Set<string>();
+  const pending = typeof flow.StartAction === 'string' && actions.has(flow.StartAction) ? [flow.StartAction] : [];
+  while (pending.length > 0) {
+    const id = pending.pop()!;
+    if (reached.has(id)) continue;
+    reached.add(id);
+    for (const next of successorsOf(actions.get(id)!)) if (actions.has(next)) pending.push(next);
+  }
+  if (pending.length === 0 && reached.size > 0) {
+    for (const id of actions.keys()) if (!reached.has(id)) report('is not reachable from StartAction', id);
+  }
+  return findings;
+}
+
+function checkAction(
+  id: string,
+  action: Record<string, unknown>,
+  flowType: FlowType,
+  actions: ReadonlyMap<string, unknown>,
+  report: Report,
+): void {
+  const type = action.Type;
+  const specOf = typeof type === 'string' ? ACTION_SPECS[type] : undefined;
+  if (!specOf) {
+    report(`action type ${JSON.stringify(type)} is unknown or not supported by this checker`, id);
+    return;
+  }
+  if (!specOf.flowTypes.includes(flowType)) report(`${type} is not allowed in a ${flowType} flow`, id);
+
+  const parameters = action.Parameters === undefined ? {} : action.Parameters;
+  if (!isObject(parameters)) {
+    report('Parameters must be an object', id);
+  } else {
+    for (const name of specOf.required) if (parameters[name] === undefined) report(`${type} needs the parameter ${name}`, id);
+    for (const name of Object.keys(parameters)) {
+      if (!specOf.required.includes(name) && !specOf.optional.includes(name)) report(`${type} has no parameter ${name}`, id);
+    }
+    checkParameterValues(id, type as string, parameters, report);
+  }
+
+  const transitions = isObject(action.Transitions) ? action.Transitions : {};
+  if (specOf.terminal) {
+    if (successorsOf(action).length > 0) report(`${type} ends the flow and cannot have transitions`, id);
+    return;
+  }
+  if (typeof transitions.NextAction !== 'string') report('needs a NextAction', id);
+
+  const conditions = list(transitions.Conditions) as Transition[];
+  // GetParticipantInput that stores its input has no result to compare (its Results section).
+  const storesInput = isObject(action.Parameters) && action.Parameters.StoreInput === 'True';
+  if (conditions.length > 0 && (!specOf.conditions || storesInput)) report(`${type} does not support conditions here`, id);
+  const errors = list(transitions.Errors) as Transition[];
+  const errorTypes = errors.map((error) => error.ErrorType);
+  for (const errorType of errorTypes) {
+    if (typeof errorType !== 'string' || !specOf.errors.includes(errorType)) {
+      report(`${type} has no error ${JSON.stringify(errorType)}`, id);
+    }
+  }
+  for (const required of specOf.requiredErrors) {
+    if (!errorTypes.includes(required)) report(`${type} needs an error transition for ${required}`, id);
+  }
+  for (const next of successorsOf(action)) {
+    if (!actions.has(next)) report(`transition to missing action ${JSON.stringify(next)}`, id);
+  }
+}
+
+type Report = (message: string, actionId?: string) => void;
+
+function checkParameterValues(id: string, type: string, parameters: Record<string, unknown>, report: Report): void {
+  if (type === 'InvokeLambdaFunction' && parameters.InvocationTimeLimitSeconds !== undefined
+    && !integerIn(parameters.InvocationTimeLimitSeconds, 1, MAX_LAMBDA_SECONDS)) {
+    report(`InvocationTimeLimitSeconds must be a whole number of seconds from 1 to ${MAX_LAMBDA_SECONDS}, got ${JSON.stringify(parameters.InvocationTimeLimitSeconds)}`, id);
+  }
+  if (type === 'CreateCallbackContact') {
+    if (parameters.MaximumConnectionAttempts !== ZERO_RETRIES_ATTEMPTS) {
+      report(`a callback must be attempted once (retries = 0: MaximumConnectionAttempts "${ZERO_RETRIES_ATTEMPTS}"), got ${JSON.stringify(parameters.MaximumConnectionAttempts)}`, id);
+    }
+    for (const name of ['InitialCallDelaySeconds', 'RetryDelaySeconds']) {
+      if (parameters[name] !== undefined && !integerIn(parameters[name], 1, MAX_CALLBACK_DELAY_SECONDS)) {
+        report(`${name} must be a whole number of seconds from 1 to ${MAX_CALLBACK_DELAY_SECONDS}, got ${JSON.stringify(parameters[name])}`, id);
+      }
+    }
+  }
+  const prompts = PROMPT_PARAMETERS.filter((name) => parameters[name] !== undefined && name !== 'Media');
+  if (prompts.length > 1) report(`only one of ${prompts.join(', ')} may be given`, id);
+  if (type === 'GetParticipantInput') {
+    const stores = parameters.StoreInput === 'True';
+    if (stores !== (parameters.InputValidation !== undefined)) report('InputValidation is required exactly when StoreInput is "True"', id);
+    if (!integerIn(parameters.InputTimeLimitSeconds, 1, Number.MAX_SAFE_INTEGER)) report('InputTimeLimitSeconds must be a whole number of seconds above 0', id);
+  }
+  if (type === 'UpdateContactEventHooks' && isObject(parameters.EventHooks) && Object.keys(parameters.EventHooks).length !== 1) {
+    report('EventHooks must hold exactly one entry', id);
+  }
+}
+
+/** Sets every callback the flow creates to a single connection attempt (retries = 0). */
+export function forceZeroRetries(flow: unknown): void {
+  if (!isObject(flow)) return;
+  for (const action of list(flow.Actions)) {
+    if (isObject(action) && action.Type === 'CreateCallbackContact') {
+      action.Parameters = { ...(isObject(action.Parameters) ? action.Parameters : {}), MaximumConnectionAttempts: ZERO_RETRIES_ATTEMPTS };
+    }
+  }
+}

@@ -1,0 +1,359 @@
+import { Duration, RemovalPolicy, Stack, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import {
+  ACCOUNT, INSTANCE_ARN, PHONE_NUMBER_ARN, QUEUE_ARN, STREAM_ARN,
+  addConstruct, flowContent, newStack, resourcesOf, synth,
+} from './fixtures';
+
+const FLOW_FUNCTIONS = ['GetTenDigitPhone', 'ReadCallback', 'WriteCallback', 'UpdateCallback', 'GetCurrentTime', 'StopContact'];
+const ALL_HANDLERS = [...FLOW_FUNCTIONS, 'CtrProcessor'];
+
+/** Logical id of the construct's function `name` (e.g. 'WriteCallback'). */
+function functionId(template: Template, name: string): string {
+  const ids = resourcesOf(template, 'AWS::Lambda::Function').map(([id]) => id)
+    .filter((id) => new RegExp(`^Callbacks${name}[0-9A-F]{8}$`).test(id));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+/** All `{ 'Fn::GetAtt': [id, 'Arn'] }` objects anywhere in a JSON value. */
+function getAttArns(node: any, found: string[] = []): string[] {
+  if (Array.isArray(node)) {node.forEach((child) => getAttArns(child, found));} else if (node && typeof node === 'object') {
+    const getAtt = node['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && getAtt[1] === 'Arn') found.push(getAtt[0]);
+    else Object.values(node).forEach((child) => getAttArns(child, found));
+  }
+  return found;
+}
+
+describe('CallbackManagement with default props', () => {
+  const { construct, template } = synth();
+
+  test('creates an on-demand table keyed by pk, with TTL, point-in-time recovery and encryption, retained on delete', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('creates one arm64 Node.js 24 function per handler, each with its own log group with retention', () => {
+    for (const name of ALL_HANDLERS) {
+      const id = functionId(template, name);
+      const fn = template.toJSON().Resources[id];
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 256, Handler: 'index.handler' });
+      const logGroupRef = fn.Properties.LoggingConfig.LogGroup.Ref;
+      expect(template.toJSON().Resources[logGroupRef]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+    }
+    // Connect waits at most 8 s for a Lambda answer.
+    for (const name of FLOW_FUNCTIONS) {
+      expect(template.toJSON().Resources[functionId(template, name)].Properties.Timeout).toBeLessThanOrEqual(8);
+    }
+  });
+
+  test('gives every handler the table name, queue, instance, country, TTL and time zone', () => {
+    const env = template.toJSON().Resources[functionId(template, 'WriteCallback')].Properties.Environment.Variables;
+    expect(env).toEqual({
+      TABLE_NAME: { Ref: expect.stringMatching(/^CallbacksTable/) },
+      QUEUE_ARN: QUEUE_ARN,
+      INSTANCE_ARN: INSTANCE_ARN,
+      DEFAULT_COUNTRY: 'US',
+      COMPLETED_RECORD_TTL_SECONDS: '86400',
+      ALLOW_CANCEL_FOR_OTHER_NUMBER: 'false',
+      TIME_ZONE: 'UTC',
+    });
+  });
+
+  test('associates exactly the flow-invoked functions with the instance, each invocable only by that instance', () => {
+    const associations = resourcesOf(template, 'AWS::Connect::IntegrationAssociation');
+    expect(associations).toHaveLength(FLOW_FUNCTIONS.length);
+    const associated = associations.map(([, r]) => {
+      expect(r.Properties.InstanceId).toBe(INSTANCE_ARN);
+      expect(r.Properties.IntegrationType).toBe('LAMBDA_FUNCTION');
+      return r.Properties.IntegrationArn['Fn::GetAtt'][0];
+    }).sort();
+    expect(associated).toEqual(FLOW_FUNCTIONS.map((name) => functionId(template, name)).sort());
+
+    const permissions = resourcesOf(template, 'AWS::Lambda::Permission')
+      .filter(([, r]) => r.Properties.Principal === 'connect.amazonaws.com');
+    expect(permissions).toHaveLength(FLOW_FUNCTIONS.length);
+    for (const [, permission] of permissions) {
+      expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', SourceAccount: ACCOUNT, SourceArn: INSTANCE_ARN });
+    }
+  });
+
+  test('reads the CTR stream with bounded retries, bisection, partial batch failures, a DLQ and a callback-only filter', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    const [, mapping] = resourcesOf(template, 'AWS::Lambda::EventSourceMapping')[0];
+    expect(mapping.Properties).toMatchObject({
+      EventSourceArn: STREAM_ARN,
+      FunctionName: { Ref: functionId(template, 'CtrProcessor') },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 86400,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^CallbacksCtrDeadLetterQueue/), 'Arn'] } } },
+    });
+    const patterns = mapping.Properties.FilterCriteria.Filters.map((f: any) => JSON.parse(f.Pattern));
+    expect(patterns).toEqual([
+      { data: { Attributes: { callbackRecordId: [{ exists: true }] } } },
+      { data: { InitiationMethod: ['CALLBACK'] } },
+    ]);
+  });
+
+  test('encrypts the dead-letter queue and refuses plain HTTP to it', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('creates the three flows with their types, derived names, and a dependency on every association', () => {
+    const flows = resourcesOf(template, 'AWS::Connect::ContactFlow');
+    const byType = Object.fromEntries(flows.map(([id, r]) => [r.Properties.Type, { id, r }]));
+    expect(Object.keys(byType).sort()).toEqual(['AGENT_WHISPER', 'CONTACT_FLOW', 'OUTBOUND_WHISPER']);
+    expect(byType.CONTACT_FLOW.r.Properties.Name).toBe(`${construct.namePrefix}-set-callback`);
+    expect(byType.AGENT_WHISPER.r.Properties.Name).toBe(`${construct.namePrefix}-agent-whisper`);
+    expect(byType.OUTBOUND_WHISPER.r.Properties.Name).toBe(`${construct.namePrefix}-outbound-whisper`);
+    const associationIds = resourcesOf(template, 'AWS::Connect::IntegrationAssociation').map(([id]) => id);
+    for (const { r } of Object.values(byType)) {
+      expect(r.Properties.InstanceArn).toBe(INSTANCE_ARN);
+      expect(r.Properties.State).toBe('ACTIVE');
+      expect(r.DependsOn).toEqual(expect.arrayContaining(associationIds));
+    }
+  });
+
+  test('every Lambda ARN inside every flow is one of the construct\'s own flow functions, and every flow invokes one', () => {
+    const ownFlowFunctions = new Set(FLOW_FUNCTIONS.map((name) => functionId(template, name)));
+    const lambdaIds = new Set(resourcesOf(template, 'AWS::Lambda::Function').map(([id]) => id));
+    for (const [, flow] of resourcesOf(template, 'AWS::Connect::ContactFlow')) {
+      const content = flowContent(flow);
+      const invoked = content.Actions.filter((a: any) => a.Type === 'InvokeLambdaFunction')
+        .map((a: any) => a.Parameters.LambdaFunctionARN);
+      expect(invoked.length).toBeGreaterThan(0);
+      for (const arn of invoked) {
+        expect(arn).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+        expect(ownFlowFunctions.has(arn['Fn::GetAtt'][0])).toBe(true);
+      }
+      // No GetAtt in a flow may point anywhere but to our functions and flows.
+      for (const id of getAttArns(content)) {
+        expect(lambdaIds.has(id) || /Flow[0-9A-F]{8}$/.test(id)).toBe(true);
+      }
+      // Nothing of the template's placeholders may survive into the deployed content.
+      expect(JSON.stringify(content)).not.toMatch(/\$\{[A-Za-z]+(:[a-z0-9-]+)?\}/);
+    }
+  });
+
+  test('the set-callback flow works the construct\'s queue, hooks the agent whisper flow, and creates callbacks with zero retries', () => {
+    const [, setCallback] = resourcesOf(template, 'AWS::Connect::ContactFlow').find(([, r]) => r.Properties.Type === 'CONTACT_FLOW')!;
+    const [agentWhisperId] = resourcesOf(template, 'AWS::Connect::ContactFlow').find(([, r]) => r.Properties.Type === 'AGENT_WHISPER')!;
+    const content = flowContent(setCallback);
+    expect(JSON.stringify(content)).toContain(QUEUE_ARN);
+    const hooks = content.Actions.filter((a: any) => a.Type === 'UpdateContactEventHooks');
+    expect(hooks.some((a: any) => JSON.stringify(a.Parameters).includes(JSON.stringify({ 'Fn::GetAtt': [agentWhisperId, 'ContactFlowArn'] })))).toBe(true);
+    const callbacks = content.Actions.filter((a: any) => a.Type === 'CreateCallbackContact');
+    expect(callbacks.length).toBeGreaterThan(0);
+    for (const action of callbacks) {
+      // One connection attempt: retries = 0 (the flow language requires attempts > 0).
+      expect(action.Parameters.MaximumConnectionAttempts).toBe('1');
+      expect(action.Parameters.InitialCallDelaySeconds).toBe('10');
+    }
+  });
+
+  test('sets the queue\'s outbound whisper flow through a custom resource that knows the queue and the flow', () => {
+    const [, outbound] = resourcesOf(template, 'AWS::Connect::ContactFlow').find(([, r]) => r.Properties.Type === 'OUTBOUND_WHISPER')!;
+    expect(outbound).toBeDefined();
+    template.hasResourceProperties('Custom::ConnectQueueOutboundWhisper', {
+      InstanceArn: INSTANCE_ARN,
+      QueueArn: QUEUE_ARN,
+      QueueId: '11111111-2222-4333-8444-555555555555',
+      OutboundFlowArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CallbacksOutboundWhisperFlow'), 'ContactFlowArn'] },
+    });
+  });
+
+  test('exposes every generated name and ARN', () => {
+    const stack = Stack.of(construct);
+    const resolved = (value: string) => stack.resolve(value);
+    expect(resolved(construct.tableName)).toEqual({ Ref: expect.stringMatching(/^CallbacksTable/) });
+    expect(resolved(construct.writeCallbackFunctionName)).toEqual({ Ref: functionId(template, 'WriteCallback') });
+    expect(resolved(construct.ctrProcessorFunctionName)).toEqual({ Ref: functionId(template, 'CtrProcessor') });
+    expect(resolved(construct.tenDigitPhoneFunctionName)).toEqual({ Ref: functionId(template, 'GetTenDigitPhone') });
+    expect(resolved(construct.setCallbackFlowArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/SetCallbackFlow/), 'ContactFlowArn'] });
+    expect(resolved(construct.agentWhisperFlowId)).toEqual({
+      'Fn::Select': [3, { 'Fn::Split': ['/', { 'Fn::GetAtt': [expect.stringMatching(/AgentWhisperFlow/), 'ContactFlowArn'] }] }],
+    });
+    expect(resolved(construct.deadLetterQueue.queueArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'Arn'] });
+    expect(Object.keys(template.toJSON().Outputs ?? {})).toHaveLength(0);
+  });
+});
+
+describe('least privilege', () => {
+  const { template } = synth({ phoneNumberArn: PHONE_NUMBER_ARN });
+  const statements = resourcesOf(template, 'AWS::IAM::Policy')
+    .flatMap(([id, r]) => r.Properties.PolicyDocument.Statement.map((s: any) => ({ policy: id, ...s })));
+  const asList = (value: unknown) => (Array.isArray(value) ? value : [value]);
+
+  test('no statement allows a wildcard action', () => {
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      for (const action of asList(statement.Action)) {
+        expect(action).not.toBe('*');
+        expect(action).not.toMatch(/:\*$/);
+      }
+    }
+  });
+
+  test('no statement has a bare "*" resource, and every wildcard is bounded to the instance or account', () => {
+    for (const statement of statements) {
+      for (const resource of asList(statement.Resource)) {
+        expect(resource).not.toBe('*');
+        if (typeof resource === 'string' && resource.includes('*')) {
+          expect([
+            `${INSTANCE_ARN}/contact/*`,
+            `${INSTANCE_ARN}/contact-flow/*`,
+            `arn:aws:connect:eu-west-2:${ACCOUNT}:phone-number/*`,
+          ]).toContain(resource);
+        }
+      }
+    }
+  });
+
+  test('StopContact is allowed only on the instance\'s contacts, and only to the functions that stop callbacks', () => {
+    const stopStatements = statements.filter((s) => asList(s.Action).includes('connect:StopContact'));
+    expect(stopStatements.map((s) => s.policy).sort()).toEqual([
+      expect.stringMatching(/CtrProcessorServiceRoleDefaultPolicy/),
+      expect.stringMatching(/StopContactServiceRoleDefaultPolicy/),
+      expect.stringMatching(/UpdateCallbackServiceRoleDefaultPolicy/),
+    ].sort((a, b) => String(a).localeCompare(String(b))));
+    for (const s of stopStatements) expect(s.Resource).toBe(`${INSTANCE_ARN}/contact/*`);
+  });
+
+  test('each handler gets only the table actions it uses', () => {
+    const tableActions = (fn: string) => statements
+      .filter((s) => s.policy.startsWith(`Callbacks${fn}ServiceRoleDefaultPolicy`))
+      .flatMap((s) => asList(s.Action))
+      .filter((a: string) => a.startsWith('dynamodb:'))
+      .sort();
+    expect(tableActions('ReadCallback')).toEqual(['dynamodb:GetItem']);
+    expect(tableActions('WriteCallback')).toEqual(['dynamodb:PutItem']);
+    expect(tableActions('UpdateCallback')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(tableActions('StopContact')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(tableActions('CtrProcessor')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(tableActions('GetTenDigitPhone')).toEqual([]);
+    expect(tableActions('GetCurrentTime')).toEqual([]);
+  });
+
+  test('only the processor may read the stream', () => {
+    const readers = statements.filter((s) => asList(s.Action).some((a: string) => a.startsWith('kinesis:')));
+    expect(new Set(readers.map((s) => s.policy.replace(/[0-9A-F]{8}$/, '')))).toEqual(new Set(['CallbacksCtrProcessorServiceRoleDefaultPolicy']));
+    for (const s of readers) expect(asList(s.Resource)).toEqual([STREAM_ARN]);
+  });
+});
+
+describe('options', () => {
+  test('callbackTtl, country, time zone, cancel-for-other-number and log retention reach the handlers', () => {
+    const { template } = synth({
+      callbackTtl: Duration.hours(6),
+      defaultCountry: 'GB',
+      timeZone: 'Europe/London',
+      allowCancelForOtherNumber: true,
+      logRetention: logs.RetentionDays.ONE_WEEK,
+    });
+    const env = template.toJSON().Resources[functionId(template, 'UpdateCallback')].Properties.Environment.Variables;
+    expect(env).toMatchObject({ COMPLETED_RECORD_TTL_SECONDS: '21600', DEFAULT_COUNTRY: 'GB', TIME_ZONE: 'Europe/London', ALLOW_CANCEL_FOR_OTHER_NUMBER: 'true' });
+    for (const [, logGroup] of resourcesOf(template, 'AWS::Logs::LogGroup')) expect(logGroup.Properties.RetentionInDays).toBe(7);
+  });
+
+  test('a customer-managed key encrypts the table and the dead-letter queue, and the handlers may use it', () => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Key', `arn:aws:kms:eu-west-2:${ACCOUNT}:key/12345678-1234-4234-8234-123456789012`);
+    addConstruct(stack, 'Callbacks', { encryptionKey: key, removalPolicy: RemovalPolicy.DESTROY, pointInTimeRecovery: false });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: key.keyArn },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+      },
+      DeletionPolicy: 'Delete',
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: key.keyArn });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['kms:Decrypt', 'kms:Encrypt']), Resource: key.keyArn })]) },
+    });
+  });
+
+  test('phoneNumberArn associates the number with the set-callback flow and disassociates it on delete', () => {
+    const { template } = synth({ phoneNumberArn: PHONE_NUMBER_ARN });
+    const [, resource] = resourcesOf(template, 'Custom::AWS')[0];
+    const create = JSON.stringify(resource.Properties.Create);
+    expect(create).toContain('AssociatePhoneNumberContactFlow');
+    expect(create).toContain('99999999-8888-4777-8666-555555555555');
+    expect(create).toContain('SetCallbackFlow');
+    expect(JSON.stringify(resource.Properties.Delete)).toContain('DisassociatePhoneNumberContactFlow');
+  });
+
+  test('configureQueueOutboundWhisper: false leaves the queue alone', () => {
+    const { template } = synth({ configureQueueOutboundWhisper: false });
+    template.resourceCountIs('Custom::ConnectQueueOutboundWhisper', 0);
+  });
+
+  test('createOutputs adds outputs for the generated names', () => {
+    const { template } = synth({ createOutputs: true });
+    const outputs = Object.keys(template.toJSON().Outputs);
+    expect(outputs.some((o) => o.includes('TableName'))).toBe(true);
+    expect(outputs.some((o) => o.includes('SetCallbackFlowArn'))).toBe(true);
+  });
+
+  test('two constructs in one stack synthesize with distinct physical names', () => {
+    const stack = newStack();
+    const first = addConstruct(stack, 'First');
+    const second = addConstruct(stack, 'Second');
+    const template = Template.fromStack(stack);
+    const names = resourcesOf(template, 'AWS::Connect::ContactFlow').map(([, r]) => r.Properties.Name);
+    expect(names).toHaveLength(6);
+    expect(new Set(names).size).toBe(6);
+    expect(first.namePrefix).not.toBe(second.namePrefix);
+  });
+});
+
+describe('bad props fail at synth with a message naming the prop', () => {
+  const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['instanceArn not an ARN', { instanceArn: 'my-instance' }, /instanceArn must be an Amazon Connect instance ARN/],
+    ['instanceArn of a queue', { instanceArn: QUEUE_ARN }, /instanceArn/],
+    ['queueArn not a queue', { queueArn: INSTANCE_ARN }, /queueArn must be an Amazon Connect queue ARN/],
+    ['queueArn of another instance', { queueArn: QUEUE_ARN.replace('aaaaaaaa', 'bbbbbbbb') }, /queueArn must belong to the instance.*instanceId/],
+    ['queueArn in another region', { queueArn: QUEUE_ARN.replace('eu-west-2', 'us-east-1') }, /queueArn must belong to the instance.*region/],
+    ['callbackTtl too short', { callbackTtl: Duration.minutes(30) }, /callbackTtl must be between 1 hour and 7 days/],
+    ['callbackTtl too long', { callbackTtl: Duration.days(8) }, /callbackTtl must be between 1 hour and 7 days/],
+    ['initialCallDelay too long', { initialCallDelay: Duration.days(4) }, /initialCallDelay must be between/],
+    ['defaultCountry not ISO', { defaultCountry: 'USA' }, /defaultCountry must be an ISO 3166-1 alpha-2 code/],
+    ['defaultCountry lower case', { defaultCountry: 'us' }, /defaultCountry/],
+    ['timeZone unknown', { timeZone: 'Mars/Olympus' }, /timeZone must be an IANA time zone/],
+    ['namePrefix with spaces', { namePrefix: 'my callbacks' }, /namePrefix must be/],
+    ['namePrefix too long', { namePrefix: 'x'.repeat(65) }, /namePrefix must be/],
+    ['phoneNumberArn not a number', { phoneNumberArn: QUEUE_ARN }, /phoneNumberArn must be an Amazon Connect phone number ARN/],
+  ];
+  test.each(cases)('%s', (_name, overrides, message) => {
+    expect(() => addConstruct(newStack(), 'Callbacks', overrides as any)).toThrow(message);
+  });
+
+  test('a missing stream is named', () => {
+    expect(() => addConstruct(newStack(), 'Callbacks', { stream: undefined as any })).toThrow(/stream is required/);
+  });
+
+  test('unresolved ARNs (tokens) are accepted and left to CloudFormation', () => {
+    const stack = newStack();
+    const { CfnParameter } = jest.requireActual('aws-cdk-lib');
+    const instance = new CfnParameter(stack, 'Instance').valueAsString;
+    const queue = new CfnParameter(stack, 'Queue').valueAsString;
+    expect(() => addConstruct(stack, 'Callbacks', { instanceArn: instance, queueArn: queue })).not.toThrow();
+  });
+});

@@ -1,0 +1,30 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { getCountries } from 'libphonenumber-js/min';
+import { synth } from './fixtures';
+import { ENV } from '../../lambda-src/shared/contract';
+import { SUPPORTED_PHONE_REGIONS } from '../../src/phone-regions';
+
+// src/ cannot import handler code, so the names the construct and the handlers share are written twice;
+// these tests fail when the two copies drift.
+
+test('the construct sets exactly the environment variables the handlers read', () => {
+  const { template } = synth();
+  const functions = Object.values(template.findResources('AWS::Lambda::Function'))
+    .filter((fn: any) => fn.Properties.Handler === 'index.handler' && fn.Properties.Environment);
+  expect(functions.length).toBeGreaterThanOrEqual(7);
+  for (const fn of functions) {
+    expect(Object.keys((fn as any).Properties.Environment.Variables).sort()).toEqual(Object.values(ENV).sort());
+  }
+});
+
+test('every handler the construct deploys has a source in lambda-src/handlers', () => {
+  const construct = fs.readFileSync(path.join(__dirname, '../../src/callback-management.ts'), 'utf8');
+  const declared = /type HandlerName =([^;]+);/.exec(construct)![1].match(/'([a-z0-9-]+)'/g)!.map((s) => s.slice(1, -1));
+  const sources = fs.readdirSync(path.join(__dirname, '../../lambda-src/handlers')).map((f) => path.basename(f, '.ts'));
+  expect(declared.sort()).toEqual(sources.sort());
+});
+
+test('the construct accepts as defaultCountry exactly the regions the bundled phone library knows', () => {
+  expect([...SUPPORTED_PHONE_REGIONS].sort()).toEqual([...getCountries()].sort());
+});
