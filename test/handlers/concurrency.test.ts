@@ -12,7 +12,8 @@ const env = useTestEnvironment();
 const PAIRS = 200;
 /**
  * Pairs in flight at once. Each pair's two requests race on their record; the bound only keeps the
- * queue at the one-request-at-a-time test server shorter than the handlers' 1 s request timeout.
+ * load on DynamoDB Local (a JVM sharing two cores with the other jest worker) low enough that no
+ * request nears the handlers' 1 s request timeout.
  */
 const PAIRS_IN_FLIGHT = 5;
 
@@ -33,7 +34,7 @@ const RECORD_ATTRIBUTES = ['pk', 'recordType', 'recordId', 'status', 'phoneE164'
 
 describe.each(VARIANTS)('racing cancel and connect (%s)', (variant) => {
   test(`${PAIRS} parallel cancel-vs-connect pairs each have exactly one winner`, async () => {
-    // A table of its own keeps the server's per-transaction work small.
+    // A table per variant: the scan below then sees this race's items and nothing else.
     const tableName = `Race-${variant}`;
     await createCallbackTable(env.db.endpoint, tableName);
     const write = env.load('write-callback', variant, { TABLE_NAME: tableName });

@@ -1,5 +1,5 @@
 /**
- * The callback life cycle through the handlers, against moto's DynamoDB server and a Connect
+ * The callback life cycle through the handlers, against DynamoDB Local and a Connect
  * endpoint, for the TypeScript sources and for the shipped bundles.
  */
 import { OPEN_RECORD_TTL_SECONDS } from '../../lambda-src/shared/contract';

@@ -1,6 +1,9 @@
 /**
- * A real DynamoDB-protocol endpoint for the handler tests: moto's DynamoDB server, one process per
- * test file, serving one request at a time (scripts/dynamodb-server.py says why).
+ * A real DynamoDB endpoint for the handler tests: Amazon DynamoDB Local, one JVM per test file,
+ * in memory. Like DynamoDB it serves requests concurrently and runs conditional writes and
+ * transactions atomically, so races between handlers are real races. Unlike DynamoDB it never
+ * cancels overlapping transactions with TransactionConflict (it runs them one after the other), so
+ * CallbackStore's retry of such conflicts is not exercised here.
  * Install it first with `bash scripts/setup-test-deps.sh` (projen task test:deps).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -21,9 +24,18 @@ import {
 import { TABLE_KEY } from '../../lambda-src/shared/contract';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const PYTHON = path.join(ROOT, '.cache', 'venv', 'bin', 'python');
-const SERVER_SCRIPT = path.join(ROOT, 'scripts', 'dynamodb-server.py');
-const STARTUP_DEADLINE_MS = 30_000;
+const LIB_DIR = path.join(ROOT, '.cache', 'dynamodb-local', 'lib');
+const SETUP_COMMAND = '`bash scripts/setup-test-deps.sh` (projen task test:deps)';
+/** A cold JVM on a busy 2-core machine (jest runs two files at once) can take many seconds to bind. */
+const STARTUP_DEADLINE_MS = 60_000;
+/**
+ * Modest on purpose: two of these JVMs run beside two jest workers on two cores. A test file's
+ * in-memory tables hold a few hundred small items, and Jetty's threads need no 1 MB stacks. The
+ * serial collector and the C1-only JIT spend far less CPU compiling and collecting than the
+ * defaults, which the short-lived JVM never earns back: the handler suite runs in about 31 s with
+ * them against 44 s without.
+ */
+const JVM_OPTIONS = ['-Xmx256m', '-Xss512k', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
 
 export interface DynamoDbServer {
   /** A counting pass-through in front of the server: what the handlers and tests talk to. */
@@ -77,36 +89,80 @@ async function answers(endpoint: string): Promise<boolean> {
   }
 }
 
-function launch(port: number): ChildProcess {
-  if (!fs.existsSync(PYTHON)) {
-    throw new Error(`moto is not installed in ${PYTHON}: run \`bash scripts/setup-test-deps.sh\` (projen test:deps) first`);
-  }
-  const child = spawn(PYTHON, [SERVER_SCRIPT, String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  // Keep the last lines of stderr for the error message if it never answers; drop request logs.
-  let tail = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-2000);
-  });
-  (child as ChildProcess & { stderrTail: () => string }).stderrTail = () => tail;
-  return child;
+function javaCommand(): string {
+  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
-async function waitUntilAnswering(endpoint: string, child: ChildProcess): Promise<void> {
+interface Launched {
+  readonly child: ChildProcess;
+  /** The last output of the JVM and any spawn error, for the message when it never answers. */
+  readonly tail: () => string;
+  /** Settles once the JVM's output is complete, or at once if java could not be started. */
+  readonly ended: Promise<void>;
+}
+
+function launch(port: number): Launched {
+  const jars = fs.existsSync(LIB_DIR) ? fs.readdirSync(LIB_DIR) : [];
+  if (!jars.some((name) => /^DynamoDBLocal-.*\.jar$/.test(name))) {
+    throw new Error(`DynamoDB Local is not installed in ${LIB_DIR}: run ${SETUP_COMMAND} first`);
+  }
+  const child = spawn(javaCommand(), [
+    ...JVM_OPTIONS,
+    // DynamoDB Local looks for libsqlite4java.so here first; without it, it extracts a copy embedded
+    // in its jar into the temp directory on every start (and leaves it behind if the JVM is killed).
+    `-Dorg.sqlite.lib.path=${LIB_DIR}`,
+    `-Djava.library.path=${LIB_DIR}`,
+    '-cp', path.join(LIB_DIR, '*'),
+    'software.amazon.dynamodb.services.local.main.ServerRunner',
+    // No telemetry: the tests must not depend on (or wait for) anything outside this machine.
+    '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port),
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let tail = '';
+  const keep = (text: string) => {
+    tail = (tail + text).slice(-2000);
+  };
+  // Both streams are drained: a full pipe would block the JVM.
+  child.stdout?.on('data', (chunk: Buffer) => keep(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => keep(chunk.toString()));
+  const ended = new Promise<void>((resolve) => {
+    child.once('close', () => resolve());
+    child.once('error', (error) => {
+      keep(`\n${javaCommand()}: ${error.message} (Java 17 or later is required)`);
+      resolve();
+    });
+  });
+  return { child, tail: () => tail, ended };
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null || child.pid === undefined;
+}
+
+async function waitUntilAnswering(endpoint: string, { child, tail, ended }: Launched): Promise<void> {
   const deadline = Date.now() + STARTUP_DEADLINE_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
+    if (hasExited(child)) break;
     if (await answers(endpoint)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const tail = (child as ChildProcess & { stderrTail?: () => string }).stderrTail?.() ?? '';
+  const why = hasExited(child) ? 'exited' : `did not answer within ${STARTUP_DEADLINE_MS / 1000} s`;
   child.kill('SIGKILL');
-  throw new Error(`DynamoDB test server did not answer at ${endpoint}:\n${tail}`);
+  // The JVM's last words (or the spawn error) arrive after it is gone; the message needs them.
+  await ended;
+  throw new Error(`DynamoDB Local ${why} at ${endpoint} (installed by ${SETUP_COMMAND}):\n${tail()}`);
 }
 
+/** Give up on a graceful stop after this long, so a stuck JVM cannot hang afterAll. */
+const STOP_GRACE_MS = 10_000;
+
 async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (hasExited(child)) return;
   await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
+    const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }
@@ -120,8 +176,9 @@ async function startCountingProxy(
   operations: string[],
   responsesToLose: Set<string>,
 ): Promise<{ endpoint: string; close(): Promise<void> }> {
-  // The server takes one request at a time; queue the rest here rather than in its small listen backlog.
-  const agent = new http.Agent({ keepAlive: false, maxSockets: 16 });
+  // A new connection per request: no pooled connection to a JVM stopped by pause() can be handed to
+  // a request made after restart().
+  const agent = new http.Agent({ keepAlive: false });
   const proxy = http.createServer((request, response) => {
     const target = request.headers['x-amz-target'];
     const operation = typeof target === 'string' ? target.split('.').pop() ?? target : 'unknown';
@@ -159,9 +216,12 @@ async function startCountingProxy(
 }
 
 export async function startDynamoDbServer(): Promise<DynamoDbServer> {
+  // The port is kept for the life of the test file: restart() brings the JVM back on it, behind the
+  // same proxy, so clients built before pause() keep working.
   const port = await freePort();
-  let child = launch(port);
-  await waitUntilAnswering(`http://127.0.0.1:${port}`, child);
+  const upstream = `http://127.0.0.1:${port}`;
+  let server = launch(port);
+  await waitUntilAnswering(upstream, server);
   const operations: string[] = [];
   const responsesToLose = new Set<string>();
   const proxy = await startCountingProxy(port, operations, responsesToLose);
@@ -172,14 +232,14 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
       responsesToLose.add(operation);
     },
     stop: async () => {
-      await terminate(child);
+      await terminate(server.child);
       await proxy.close();
     },
-    pause: () => terminate(child),
+    pause: () => terminate(server.child),
     restart: async () => {
-      await terminate(child);
-      child = launch(port);
-      await waitUntilAnswering(`http://127.0.0.1:${port}`, child);
+      await terminate(server.child);
+      server = launch(port);
+      await waitUntilAnswering(upstream, server);
     },
   };
 }

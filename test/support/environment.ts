@@ -55,9 +55,15 @@ export function useTestEnvironment(): TestEnvironment {
         logs.push(args.map(String).join(' '));
       };
     }
-    [db, connect] = await Promise.all([startDynamoDbServer(), startConnectEndpoint()]);
-    await createCallbackTable(db.endpoint, TABLE_NAME);
-    useTestAwsEnvironment({ dynamodb: db.endpoint, connect: connect.endpoint });
+    const [dbStart, connectStart] = await Promise.allSettled([startDynamoDbServer(), startConnectEndpoint()]);
+    // Kept even when the other one failed: afterAll stops it, or its listening socket would keep
+    // jest from exiting.
+    if (dbStart.status === 'fulfilled') db = dbStart.value;
+    if (connectStart.status === 'fulfilled') connect = connectStart.value;
+    if (dbStart.status === 'rejected') throw dbStart.reason;
+    if (connectStart.status === 'rejected') throw connectStart.reason;
+    await createCallbackTable(dbStart.value.endpoint, TABLE_NAME);
+    useTestAwsEnvironment({ dynamodb: dbStart.value.endpoint, connect: connectStart.value.endpoint });
   });
 
   afterAll(async () => {
