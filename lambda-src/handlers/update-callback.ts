@@ -57,6 +57,7 @@ export async function handler(event: ConnectFlowEvent): Promise<FlowReply> {
     if (transition === 'CANCEL') {
       outcome = await store.cancel(recordId, {
         callerE164: callerE164(contact.CustomerEndpoint?.Address ?? undefined),
+        requesterContactId: contactId,
         allowOtherNumber: config.allowCancelForOtherNumber,
       });
     } else if (transition === 'CONNECT') {

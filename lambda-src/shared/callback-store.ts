@@ -76,6 +76,11 @@ export type LearnOutcome =
 export interface CancelRequest {
   /** The number the caller is calling from (E.164), if Amazon Connect knows it. */
   readonly callerE164?: string;
+  /**
+   * The contact asking. The contact that booked the record may always release it: its flow does so when
+   * queuing the callback failed after the write, whichever number the callback was for.
+   */
+  readonly requesterContactId?: string;
   readonly allowOtherNumber: boolean;
 }
 
@@ -100,6 +105,7 @@ const NAMES = {
   '#expiresAt': TABLE_KEY.TTL_ATTRIBUTE,
   '#recordId': 'recordId',
   '#phoneE164': 'phoneE164',
+  '#inboundContactId': 'inboundContactId',
   '#completedAt': 'completedAt',
   '#cancelledAt': 'cancelledAt',
   '#callbackContactId': 'callbackContactId',
@@ -294,15 +300,14 @@ export class CallbackStore {
     const current = await this.get(recordId);
     if (!current) return { kind: 'NOT_FOUND' };
     if (current.status !== 'PENDING') return { kind: 'REFUSED', record: current };
-    const enforceCaller = !request.allowOtherNumber;
-    if (enforceCaller && request.callerE164 !== current.phoneE164) return { kind: 'FORBIDDEN', record: current };
+    const ownership = cancelOwnership(current, request);
+    if (!ownership) return { kind: 'FORBIDDEN', record: current };
 
     const cancelledAt = this.now().toISOString();
     const outcome = await this.closePending(current, {
       update: 'SET #status = :cancelled, #cancelledAt = :at',
       values: { ':cancelled': 'CANCELLED', ':at': cancelledAt },
-      condition: enforceCaller ? ' AND #phoneE164 = :caller' : '',
-      conditionValues: enforceCaller ? { ':caller': request.callerE164 ?? '' } : {},
+      ...ownership,
       after: (record) => ({ ...record, status: 'CANCELLED', cancelledAt }),
       isOwnWrite: (record) => record.status === 'CANCELLED' && record.cancelledAt === cancelledAt,
     });
@@ -485,6 +490,18 @@ export class CallbackStore {
   private isExpired(record: CallbackRecord): boolean {
     return record.expiresAt <= epochSeconds(this.now());
   }
+}
+
+/** Who may cancel `record`, as a condition the write re-checks; undefined when `request` may not. */
+function cancelOwnership(record: CallbackRecord, request: CancelRequest): Pick<RecordChange, 'condition' | 'conditionValues'> | undefined {
+  if (request.allowOtherNumber) return { condition: '', conditionValues: {} };
+  if (request.callerE164 !== undefined && request.callerE164 === record.phoneE164) {
+    return { condition: ' AND #phoneE164 = :caller', conditionValues: { ':caller': request.callerE164 } };
+  }
+  if (request.requesterContactId !== undefined && request.requesterContactId === record.inboundContactId) {
+    return { condition: ' AND #inboundContactId = :requester', conditionValues: { ':requester': request.requesterContactId } };
+  }
+  return undefined;
 }
 
 function epochSeconds(date: Date): number {

@@ -292,6 +292,19 @@ describe.each(VARIANTS)('callback life cycle (%s)', (variant) => {
       .toMatchObject({ result: 'APPLIED', status: 'CANCELLED' });
   });
 
+  test('the contact that booked a callback for another number may release it; another contact from that number may not', async () => {
+    const caller = newUsNumber();
+    const booked = await book(newUsNumber(), caller);
+    const fromSameCallerLater = await update(flowEvent({ callerNumber: caller, parameters: { recordId: booked.recordId, transition: 'CANCEL' } }));
+    expect(fromSameCallerLater.result).toBe('FORBIDDEN');
+    const fromBookingContact = await update(flowEvent({
+      contactId: booked.recordId, callerNumber: caller, parameters: { recordId: booked.recordId, transition: 'CANCEL' },
+    }));
+    expect(fromBookingContact).toMatchObject({ result: 'APPLIED', status: 'CANCELLED' });
+    // The number is free again: the failed booking does not block the next one.
+    expect((await write(flowEvent({ callerNumber: booked.phone, parameters: { phoneNumber: booked.phone } }))).result).toBe('CREATED');
+  });
+
   test('bad input is an INVALID_INPUT reply', async () => {
     const booked = await book();
     expect((await update(flowEvent({ parameters: { recordId: booked.recordId } }))).result).toBe('INVALID_INPUT');
