@@ -1,0 +1,27 @@
+import { App, Duration, Stack, aws_kinesis as kinesis } from 'aws-cdk-lib';
+import { CallbackManagement } from 'cdk-connect-callback-management';
+
+const app = new App();
+// A fixed dummy account and region: synthesis is offline and needs no credentials.
+const stack = new Stack(app, 'CallbackManagementExample', {
+  env: { account: '123456789012', region: 'us-east-1' },
+});
+
+const instanceArn = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
+
+const callbacks = new CallbackManagement(stack, 'Callbacks', {
+  instanceArn,
+  queueArn: `${instanceArn}/queue/66666666-7777-8888-9999-000000000000`,
+  // The Kinesis data stream the instance streams its contact trace records to.
+  stream: kinesis.Stream.fromStreamArn(stack, 'CtrStream',
+    'arn:aws:kinesis:us-east-1:123456789012:stream/connect-contact-trace-records'),
+  namePrefix: 'example-callbacks',
+  callbackTtl: Duration.hours(24),
+  defaultCountry: 'US',
+  timeZone: 'America/New_York',
+});
+
+const assembly = app.synth();
+const template = assembly.getStackByName(stack.stackName).templateFullPath;
+console.log(`set-callback flow: ${callbacks.namePrefix}-set-callback`);
+console.log(`template written to ${template}`);

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The main job: install the packed npm tarball into example/ as a consumer would, and synthesize the
+# example app offline. Proves the tarball carries the handler assets and the flow templates.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+shopt -s nullglob
+tarballs=(dist/js/*.tgz)
+if [ ${#tarballs[@]} -ne 1 ]; then
+  echo "expected exactly one npm tarball in dist/js, found ${#tarballs[@]}: run 'npx projen package:js' first" >&2
+  exit 1
+fi
+
+rm -rf example/node_modules example/cdk.out
+(cd example && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error "../${tarballs[0]}")
+
+CDK_OUTDIR="$PWD/example/cdk.out" npx ts-node --project example/tsconfig.json example/app.ts

@@ -1,0 +1,40 @@
+package com.example.callbacks;
+
+import io.github.cdkconnectcallback.CallbackManagement;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.kinesis.Stream;
+
+public final class CallbackManagementApp {
+    static final String INSTANCE_ARN =
+        "arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555";
+    static final String QUEUE_ARN = INSTANCE_ARN + "/queue/66666666-7777-8888-9999-000000000000";
+    // The Kinesis data stream the instance streams its contact trace records to.
+    static final String STREAM_ARN = "arn:aws:kinesis:us-east-1:123456789012:stream/connect-contact-trace-records";
+
+    static Stack buildStack(final App app) {
+        // A fixed dummy account and region: synthesis is offline and needs no credentials.
+        Stack stack = new Stack(app, "CallbackManagementExample", StackProps.builder()
+            .env(Environment.builder().account("123456789012").region("us-east-1").build())
+            .build());
+
+        CallbackManagement.Builder.create(stack, "Callbacks")
+            .instanceArn(INSTANCE_ARN)
+            .queueArn(QUEUE_ARN)
+            .stream(Stream.fromStreamArn(stack, "CtrStream", STREAM_ARN))
+            .namePrefix("example-callbacks")
+            .callbackTtl(Duration.hours(24))
+            .build();
+        return stack;
+    }
+
+    public static void main(final String[] args) {
+        App app = new App();
+        Stack stack = buildStack(app);
+        String template = app.synth().getStackByName(stack.getStackName()).getTemplateFullPath();
+        System.out.println("template written to " + template);
+    }
+}

@@ -1,0 +1,228 @@
+package com.example.callbacks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkconnectcallback.CallbackManagement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.kinesis.Stream;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.constructs.IConstruct;
+
+/** The library as a Java user meets it: the README's example app, synthesized through the built jar. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CallbackManagementAppTest {
+    private Stack stack;
+    private CallbackManagement callbacks;
+    private Template template;
+    private Map<String, Object> resources;
+
+    /** Synthesizes the example app once: each synthesis bundles assets and costs seconds. */
+    @BeforeAll
+    void synthesizeTheExample() {
+        stack = CallbackManagementApp.buildStack(new App());
+        callbacks = (CallbackManagement) stack.getNode().findChild("Callbacks");
+        template = Template.fromStack(stack);
+        resources = asMap(template.toJSON().get("Resources"));
+    }
+
+    @Test
+    void oneTableExpiresItemsByTheExpiresAtAttribute() {
+        template.resourceCountIs("AWS::DynamoDB::Table", 1);
+        template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+            "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true)));
+        String tableId = template.findResources("AWS::DynamoDB::Table").keySet().iterator().next();
+        assertEquals(Map.of("Ref", tableId), stack.resolve(callbacks.getTableName()));
+    }
+
+    @Test
+    void eachHandlerPropertyIsANode24FunctionOfTheBundledHandler() {
+        Map<String, IFunction> handlers = new LinkedHashMap<>();
+        handlers.put("getTenDigitPhone", callbacks.getTenDigitPhoneFunction());
+        handlers.put("readCallback", callbacks.getReadCallbackFunction());
+        handlers.put("writeCallback", callbacks.getWriteCallbackFunction());
+        handlers.put("updateCallback", callbacks.getUpdateCallbackFunction());
+        handlers.put("getCurrentTime", callbacks.getCurrentTimeFunction());
+        handlers.put("stopContact", callbacks.getStopContactFunction());
+        handlers.put("ctrProcessor", callbacks.getCtrProcessorFunction());
+        Map<String, String> names = Map.of(
+            "getTenDigitPhone", callbacks.getTenDigitPhoneFunctionName(),
+            "readCallback", callbacks.getReadCallbackFunctionName(),
+            "writeCallback", callbacks.getWriteCallbackFunctionName(),
+            "updateCallback", callbacks.getUpdateCallbackFunctionName(),
+            "getCurrentTime", callbacks.getCurrentTimeFunctionName(),
+            "stopContact", callbacks.getStopContactFunctionName(),
+            "ctrProcessor", callbacks.getCtrProcessorFunctionName());
+
+        Set<String> ids = new HashSet<>();
+        handlers.forEach((name, function) -> {
+            String id = logicalId(function);
+            ids.add(id);
+            Map<String, Object> properties = asMap(asMap(resources.get(id)).get("Properties"));
+            assertEquals("AWS::Lambda::Function", asMap(resources.get(id)).get("Type"), name);
+            assertEquals(List.of("index.handler", "nodejs24.x"), List.of(properties.get("Handler"), properties.get("Runtime")), name);
+            assertEquals(Map.of("Ref", id), stack.resolve(names.get(name)), name);
+        });
+        assertEquals(7, ids.size());
+    }
+
+    @Test
+    void threeContactFlowsOfTheThreeTypes() {
+        Map<String, Map<String, Object>> flows = template.findResources("AWS::Connect::ContactFlow");
+        List<Object> types = flows.values().stream()
+            .map(flow -> asMap(flow.get("Properties")).get("Type")).sorted().collect(Collectors.toList());
+        assertEquals(List.of("AGENT_WHISPER", "CONTACT_FLOW", "OUTBOUND_WHISPER"), types);
+
+        Consumer<Object[]> check = flow -> {
+            String id = logicalId((IConstruct) flow[0]);
+            Map<String, Object> properties = asMap(flows.get(id).get("Properties"));
+            assertEquals(flow[1], properties.get("Type"));
+            assertTrue(((String) properties.get("Name")).startsWith("example-callbacks-"), (String) properties.get("Name"));
+            assertEquals(Map.of("Fn::GetAtt", List.of(id, "ContactFlowArn")), stack.resolve(flow[2]));
+        };
+        check.accept(new Object[] {callbacks.getSetCallbackFlow(), "CONTACT_FLOW", callbacks.getSetCallbackFlowArn()});
+        check.accept(new Object[] {callbacks.getAgentWhisperFlow(), "AGENT_WHISPER", callbacks.getAgentWhisperFlowArn()});
+        check.accept(new Object[] {callbacks.getOutboundWhisperFlow(), "OUTBOUND_WHISPER", callbacks.getOutboundWhisperFlowArn()});
+        assertEquals("example-callbacks", callbacks.getNamePrefix());
+    }
+
+    @Test
+    void theCallbackIsAttemptedOnceSoItIsNeverRetried() {
+        List<Object> attempts = setCallbackFlowActions().stream()
+            .filter(action -> "CreateCallbackContact".equals(action.get("Type")))
+            .map(action -> asMap(action.get("Parameters")).get("MaximumConnectionAttempts"))
+            .collect(Collectors.toList());
+        assertFalse(attempts.isEmpty(), "the set-callback flow creates no callback");
+        assertEquals(Set.of("1"), new HashSet<>(attempts));
+    }
+
+    @Test
+    void theSetCallbackFlowInvokesTheConstructsFunctionsByArn() {
+        List<Object> invoked = setCallbackFlowActions().stream()
+            .filter(action -> "InvokeLambdaFunction".equals(action.get("Type")))
+            .map(action -> asMap(action.get("Parameters")).get("LambdaFunctionARN"))
+            .collect(Collectors.toList());
+        assertFalse(invoked.isEmpty(), "the set-callback flow invokes no function");
+        Set<String> functionIds = template.findResources("AWS::Lambda::Function").keySet();
+        Set<Object> invokedIds = new HashSet<>();
+        for (Object arn : invoked) {
+            assertInstanceOf(Map.class, arn, "not a reference to a function: " + arn);
+            assertEquals(Set.of("Fn::GetAtt"), asMap(arn).keySet(), "not a reference to a function: " + arn);
+            List<?> getAtt = (List<?>) asMap(arn).get("Fn::GetAtt");
+            assertTrue(functionIds.contains(getAtt.get(0)), "not a function of the template: " + getAtt);
+            assertEquals("Arn", getAtt.get(1));
+            invokedIds.add(getAtt.get(0));
+        }
+        assertTrue(invokedIds.contains(logicalId(callbacks.getWriteCallbackFunction())));
+    }
+
+    @Test
+    void aMalformedInstanceArnIsRefusedAtSynth() {
+        RuntimeException error = assertThrows(RuntimeException.class,
+            () -> constructWith(builder -> builder.instanceArn("not-an-arn")));
+        assertTrue(error.getMessage().contains("instanceArn must be an Amazon Connect instance ARN"), error.getMessage());
+    }
+
+    @Test
+    void aCallbackTtlUnderAnHourIsRefused() {
+        RuntimeException error = assertThrows(RuntimeException.class,
+            () -> constructWith(builder -> builder.callbackTtl(Duration.minutes(30))));
+        assertTrue(error.getMessage().contains("callbackTtl must be between 1 hour and 7 days"), error.getMessage());
+    }
+
+    @Test
+    void theValidPropsOfThoseRefusalsAreAccepted() {
+        // The refusals above are about the one bad value: the same call with good values builds.
+        assertInstanceOf(CallbackManagement.class, constructWith(builder -> builder.callbackTtl(Duration.hours(1))));
+    }
+
+    private static CallbackManagement constructWith(final Consumer<CallbackManagement.Builder> overrides) {
+        Stack stack = new Stack(new App(), "BadProps");
+        CallbackManagement.Builder builder = CallbackManagement.Builder.create(stack, "Callbacks")
+            .instanceArn(CallbackManagementApp.INSTANCE_ARN)
+            .queueArn(CallbackManagementApp.QUEUE_ARN)
+            .stream(Stream.fromStreamArn(stack, "CtrStream", CallbackManagementApp.STREAM_ARN));
+        overrides.accept(builder);
+        return builder.build();
+    }
+
+    private String logicalId(final IConstruct construct) {
+        return stack.getLogicalId((CfnElement) construct.getNode().getDefaultChild());
+    }
+
+    /**
+     * The actions of the set-callback flow's Content, each token replaced by the CloudFormation object it stands for.
+     * With tokens in it, Content synthesizes to {"Fn::Join": ["", [text, {"Fn::GetAtt": ...}, text, ...]]}:
+     * the JSON is rebuilt with a marker string in each token's place, parsed (with the Jackson that the jsii
+     * runtime brings), and the markers swapped back.
+     */
+    private List<Map<String, Object>> setCallbackFlowActions() {
+        Map<String, Object> flow = asMap(resources.get(logicalId(callbacks.getSetCallbackFlow())));
+        Object content = asMap(flow.get("Properties")).get("Content");
+        Map<String, Object> tokens = new HashMap<>();
+        String json;
+        if (content instanceof String) {
+            json = (String) content;
+        } else {
+            List<?> join = (List<?>) asMap(content).get("Fn::Join");
+            List<String> text = new ArrayList<>();
+            for (Object part : (List<?>) join.get(1)) {
+                if (part instanceof String) {
+                    text.add((String) part);
+                } else {
+                    String marker = "__cfn_token_" + tokens.size() + "__";
+                    tokens.put(marker, part);
+                    text.add(marker);
+                }
+            }
+            json = String.join((String) join.get(0), text);
+        }
+        try {
+            Map<String, Object> parsed = asMap(new ObjectMapper().readValue(json, Map.class));
+            List<Map<String, Object>> actions = new ArrayList<>();
+            for (Object action : (List<?>) parsed.get("Actions")) {
+                actions.add(asMap(restoreTokens(action, tokens)));
+            }
+            return actions;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError("the set-callback flow's Content is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Object restoreTokens(final Object value, final Map<String, Object> tokens) {
+        if (value instanceof Map) {
+            Map<String, Object> restored = new LinkedHashMap<>();
+            asMap(value).forEach((key, item) -> restored.put(key, restoreTokens(item, tokens)));
+            return restored;
+        }
+        if (value instanceof List) {
+            return ((List<?>) value).stream().map(item -> restoreTokens(item, tokens)).collect(Collectors.toList());
+        }
+        return tokens.getOrDefault(value, value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(final Object value) {
+        return (Map<String, Object>) value;
+    }
+}

@@ -1,0 +1,31 @@
+from aws_cdk import App, Duration, Environment, Stack
+from aws_cdk import aws_kinesis as kinesis
+from cdk_connect_callback_management import CallbackManagement
+
+INSTANCE_ARN = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555'
+QUEUE_ARN = f'{INSTANCE_ARN}/queue/66666666-7777-8888-9999-000000000000'
+# The Kinesis data stream the instance streams its contact trace records to.
+STREAM_ARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/connect-contact-trace-records'
+
+
+def build_stack(app: App) -> Stack:
+    # A fixed dummy account and region: synthesis is offline and needs no credentials.
+    stack = Stack(app, 'CallbackManagementExample',
+                  env=Environment(account='123456789012', region='us-east-1'))
+
+    CallbackManagement(
+        stack, 'Callbacks',
+        instance_arn=INSTANCE_ARN,
+        queue_arn=QUEUE_ARN,
+        stream=kinesis.Stream.from_stream_arn(stack, 'CtrStream', STREAM_ARN),
+        name_prefix='example-callbacks',
+        callback_ttl=Duration.hours(24),
+    )
+    return stack
+
+
+if __name__ == '__main__':
+    app = App()
+    stack = build_stack(app)
+    template = app.synth().get_stack_by_name(stack.stack_name).template_full_path
+    print(f'template written to {template}')

@@ -1,0 +1,150 @@
+"""The library as a Python user meets it: the README's example app, synthesized through the built wheel."""
+import json
+
+import pytest
+from aws_cdk import App, Duration, Stack
+from aws_cdk import aws_kinesis as kinesis
+from aws_cdk.assertions import Template
+from cdk_connect_callback_management import CallbackManagement
+
+import app as example_app
+
+FLOW_TYPES = {'set_callback_flow': 'CONTACT_FLOW', 'agent_whisper_flow': 'AGENT_WHISPER', 'outbound_whisper_flow': 'OUTBOUND_WHISPER'}
+HANDLER_PROPERTIES = [
+    'ten_digit_phone_function',
+    'read_callback_function',
+    'write_callback_function',
+    'update_callback_function',
+    'current_time_function',
+    'stop_contact_function',
+    'ctr_processor_function',
+]
+
+
+@pytest.fixture(scope='module')
+def example():
+    """Synthesizes the example app once: each synthesis bundles assets and costs seconds."""
+    stack = example_app.build_stack(App())
+    callbacks = stack.node.find_child('Callbacks')
+    template = Template.from_stack(stack)
+    return stack, callbacks, template
+
+
+def logical_id(stack, construct):
+    return stack.get_logical_id(construct.node.default_child)
+
+
+def flow_actions(content):
+    """The actions of a flow's Content, each token replaced by the CloudFormation object it stands for.
+
+    With tokens in it, Content synthesizes to {"Fn::Join": ["", [text, {"Fn::GetAtt": ...}, text, ...]]}:
+    the JSON is rebuilt with a marker string in each token's place, parsed, and the markers swapped back.
+    """
+    if isinstance(content, str):
+        return json.loads(content)['Actions']
+    delimiter, parts = content['Fn::Join']
+    tokens = {}
+    text = []
+    for part in parts:
+        if isinstance(part, str):
+            text.append(part)
+        else:
+            marker = f'__cfn_token_{len(tokens)}__'
+            tokens[marker] = part
+            text.append(marker)
+    flow = json.loads(delimiter.join(text))
+
+    def restore(value):
+        if isinstance(value, dict):
+            return {key: restore(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [restore(item) for item in value]
+        return tokens.get(value, value) if isinstance(value, str) else value
+
+    return restore(flow)['Actions']
+
+
+def set_callback_flow_actions(example):
+    stack, callbacks, template = example
+    flow = template.to_json()['Resources'][logical_id(stack, callbacks.set_callback_flow)]
+    return flow_actions(flow['Properties']['Content'])
+
+
+def test_one_table_expires_items_by_the_expires_at_attribute(example):
+    stack, callbacks, template = example
+    template.resource_count_is('AWS::DynamoDB::Table', 1)
+    template.has_resource_properties('AWS::DynamoDB::Table', {
+        'TimeToLiveSpecification': {'AttributeName': 'expiresAt', 'Enabled': True},
+    })
+    table_id = next(iter(template.find_resources('AWS::DynamoDB::Table')))
+    assert stack.resolve(callbacks.table_name) == {'Ref': table_id}
+
+
+def test_each_handler_property_is_a_node24_function_of_the_bundled_handler(example):
+    stack, callbacks, template = example
+    functions = template.find_resources('AWS::Lambda::Function')
+    ids = [logical_id(stack, getattr(callbacks, name)) for name in HANDLER_PROPERTIES]
+    assert len(set(ids)) == 7
+    for name, function_id in zip(HANDLER_PROPERTIES, ids):
+        properties = functions[function_id]['Properties']
+        assert (properties['Handler'], properties['Runtime']) == ('index.handler', 'nodejs24.x'), name
+        assert stack.resolve(getattr(callbacks, f'{name}_name')) == {'Ref': function_id}
+
+
+def test_three_contact_flows_of_the_three_types(example):
+    stack, callbacks, template = example
+    flows = template.find_resources('AWS::Connect::ContactFlow')
+    assert sorted(flow['Properties']['Type'] for flow in flows.values()) == ['AGENT_WHISPER', 'CONTACT_FLOW', 'OUTBOUND_WHISPER']
+    for name, flow_type in FLOW_TYPES.items():
+        flow_id = logical_id(stack, getattr(callbacks, name))
+        assert flows[flow_id]['Properties']['Type'] == flow_type
+        assert flows[flow_id]['Properties']['Name'].startswith('example-callbacks-')
+        assert stack.resolve(getattr(callbacks, f'{name}_arn')) == {'Fn::GetAtt': [flow_id, 'ContactFlowArn']}
+    assert callbacks.name_prefix == 'example-callbacks'
+
+
+def test_the_callback_is_attempted_once_so_it_is_never_retried(example):
+    attempts = [action['Parameters']['MaximumConnectionAttempts']
+                for action in set_callback_flow_actions(example) if action['Type'] == 'CreateCallbackContact']
+    assert attempts, 'the set-callback flow creates no callback'
+    assert set(attempts) == {'1'}
+
+
+def test_the_set_callback_flow_invokes_the_construct_s_functions_by_arn(example):
+    stack, callbacks, template = example
+    function_ids = set(template.find_resources('AWS::Lambda::Function'))
+    invoked = [action['Parameters']['LambdaFunctionARN']
+               for action in set_callback_flow_actions(example) if action['Type'] == 'InvokeLambdaFunction']
+    assert invoked, 'the set-callback flow invokes no function'
+    for arn in invoked:
+        assert isinstance(arn, dict) and list(arn) == ['Fn::GetAtt'], f'not a reference to a function: {arn!r}'
+        function_id, attribute = arn['Fn::GetAtt']
+        assert function_id in function_ids and attribute == 'Arn'
+    invoked_ids = {arn['Fn::GetAtt'][0] for arn in invoked}
+    assert logical_id(stack, callbacks.write_callback_function) in invoked_ids
+
+
+def construct_with(**overrides):
+    stack = Stack(App(), 'BadProps')
+    props = {
+        'instance_arn': example_app.INSTANCE_ARN,
+        'queue_arn': example_app.QUEUE_ARN,
+        'stream': kinesis.Stream.from_stream_arn(stack, 'CtrStream', example_app.STREAM_ARN),
+        **overrides,
+    }
+    return CallbackManagement(stack, 'Callbacks', **props)
+
+
+def test_a_malformed_instance_arn_is_refused_at_synth():
+    with pytest.raises(RuntimeError, match='instanceArn must be an Amazon Connect instance ARN'):
+        construct_with(instance_arn='not-an-arn')
+
+
+def test_a_callback_ttl_under_an_hour_is_refused():
+    with pytest.raises(RuntimeError, match='callbackTtl must be between 1 hour and 7 days'):
+        construct_with(callback_ttl=Duration.minutes(30))
+
+
+def test_the_valid_props_of_those_refusals_are_accepted():
+    # The refusals above are about the one bad value: the same call with good values builds.
+    assert isinstance(construct_with(callback_ttl=Duration.hours(1)), CallbackManagement)
