@@ -309,7 +309,7 @@ export class CallbackManagement extends Construct {
       description: 'Records each callback\'s contact id from the contact trace record stream',
       timeout: Duration.seconds(60),
     });
-    grantTable(ctrProcessor, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    grantTable(ctrProcessor, 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     ctrProcessor.addToRolePolicy(stopContact);
 
     const deadLetterQueue = new sqs.Queue(this, 'CtrDeadLetterQueue', {

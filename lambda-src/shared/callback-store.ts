@@ -423,11 +423,16 @@ export class CallbackStore {
       // The number's pointer belongs to another record (this one's expired and was replaced): the
       // record alone moves on, still guarded by the same condition.
       try {
-        const { Attributes } = await this.client.send(new UpdateItemCommand({ ...recordUpdate, ReturnValues: 'ALL_NEW' }));
+        const { Attributes } = await this.client.send(new UpdateItemCommand({
+          ...recordUpdate,
+          ReturnValues: 'ALL_NEW',
+          // The refused record comes back with the refusal: no read, so no GetItem grant, is needed for it.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }));
         return { kind: 'APPLIED', record: recordFromItem(Attributes ?? {}) };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        return this.refusal(await this.getRaw(current.recordId), change);
+        return this.refusal((error as { Item?: Record<string, AttributeValue> }).Item, change);
       }
     }
     throw new Error(`callback transition cancelled: ${reasons.map((reason) => reason.Code ?? 'None').join(', ')}`);
@@ -459,15 +464,6 @@ export class CallbackStore {
     const record = recordFromItem(item);
     if (change.isOwnWrite(record)) return { kind: 'APPLIED', record };
     return this.isExpired(record) ? { kind: 'NOT_FOUND' } : { kind: 'REFUSED', record };
-  }
-
-  private async getRaw(recordId: string): Promise<Record<string, AttributeValue> | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand({
-      TableName: this.tableName,
-      Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
-      ConsistentRead: true,
-    }));
-    return Item;
   }
 
   /** Runs a transaction; undefined when it committed, else why each item's condition stopped it. */

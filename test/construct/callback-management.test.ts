@@ -246,7 +246,7 @@ describe('least privilege', () => {
     expect(tableActions('WriteCallback')).toEqual(['dynamodb:PutItem']);
     expect(tableActions('UpdateCallback')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(tableActions('StopContact')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
-    expect(tableActions('CtrProcessor')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(tableActions('CtrProcessor')).toEqual(['dynamodb:DeleteItem', 'dynamodb:UpdateItem']);
     expect(tableActions('GetTenDigitPhone')).toEqual([]);
     expect(tableActions('GetCurrentTime')).toEqual([]);
   });

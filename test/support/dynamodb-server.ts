@@ -43,6 +43,11 @@ export interface DynamoDbServer {
   /** DynamoDB operations (e.g. 'TransactWriteItems') that reached the endpoint, in order. */
   readonly operations: string[];
   /**
+   * The IAM actions those requests need, in order: the operation's own, except that a transaction needs
+   * the action of each item in it (PutItem, UpdateItem, DeleteItem, ConditionCheckItem), not one of its own.
+   */
+  readonly iamActions: string[];
+  /**
    * The next request of `operation` reaches the server and takes effect, but its response is lost
    * (the connection drops), as when a network fails after DynamoDB committed.
    */
@@ -171,9 +176,18 @@ async function terminate(child: ChildProcess): Promise<void> {
  * Forwards requests to the server, recording each one's operation, so tests can count round trips.
  * When the server is down the client's connection is dropped, as an unreachable endpoint would.
  */
+const TRANSACTION_ITEM_ACTIONS: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' };
+
+function iamActionsOf(operation: string, body: Buffer): string[] {
+  if (operation !== 'TransactWriteItems') return [`dynamodb:${operation}`];
+  const items: Array<Record<string, unknown>> = JSON.parse(body.toString('utf8')).TransactItems ?? [];
+  return items.flatMap((item) => Object.keys(item).map((kind) => `dynamodb:${TRANSACTION_ITEM_ACTIONS[kind] ?? kind}`));
+}
+
 async function startCountingProxy(
   upstreamPort: number,
   operations: string[],
+  iamActions: string[],
   responsesToLose: Set<string>,
 ): Promise<{ endpoint: string; close(): Promise<void> }> {
   // A new connection per request: no pooled connection to a JVM stopped by pause() can be handed to
@@ -183,6 +197,9 @@ async function startCountingProxy(
     const target = request.headers['x-amz-target'];
     const operation = typeof target === 'string' ? target.split('.').pop() ?? target : 'unknown';
     operations.push(operation);
+    const body: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => body.push(chunk));
+    request.on('end', () => iamActions.push(...iamActionsOf(operation, Buffer.concat(body))));
     const loseResponse = responsesToLose.delete(operation);
     const upstream = http.request({
       host: '127.0.0.1',
@@ -224,10 +241,12 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
   await waitUntilAnswering(upstream, server);
   const operations: string[] = [];
   const responsesToLose = new Set<string>();
-  const proxy = await startCountingProxy(port, operations, responsesToLose);
+  const iamActions: string[] = [];
+  const proxy = await startCountingProxy(port, operations, iamActions, responsesToLose);
   return {
     endpoint: proxy.endpoint,
     operations,
+    iamActions,
     loseNextResponse: (operation) => {
       responsesToLose.add(operation);
     },

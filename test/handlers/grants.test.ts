@@ -1,0 +1,107 @@
+/**
+ * The construct's IAM grants against what the handlers really call: every handler is driven through all of
+ * its paths that touch AWS, the DynamoDB and Connect actions those requests need are recorded at the local
+ * endpoints, and each function's synthesized policy must allow exactly those, no more and no fewer.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { synth } from '../construct/fixtures';
+import { useTestEnvironment } from '../support/environment';
+import { callbackCtr, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
+import { type HandlerName, VARIANTS } from '../support/handlers';
+
+const env = useTestEnvironment();
+
+/** The construct's function (logical id prefix) for each handler that a flow or the stream invokes. */
+const FUNCTION_OF: Partial<Record<HandlerName, string>> = {
+  'get-10-digit-phone': 'GetTenDigitPhone',
+  'get-current-time': 'GetCurrentTime',
+  'read-callback': 'ReadCallback',
+  'write-callback': 'WriteCallback',
+  'update-callback': 'UpdateCallback',
+  'stop-contact': 'StopContact',
+  'ctr-processor': 'CtrProcessor',
+};
+
+/** Table and Connect actions each function's policy allows (the stream's and the key's are not at issue here). */
+function grantedActions(template: Template): Record<string, string[]> {
+  const granted: Record<string, string[]> = {};
+  for (const [id, policy] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
+    const fn = Object.values(FUNCTION_OF).find((name) => id.startsWith(`Callbacks${name}ServiceRoleDefaultPolicy`));
+    if (!fn) continue;
+    const actions = (policy as any).Properties.PolicyDocument.Statement
+      .flatMap((s: any) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+      .filter((action: string) => action.startsWith('dynamodb:') || action.startsWith('connect:'));
+    granted[fn] = [...new Set<string>(actions)].sort();
+  }
+  return granted;
+}
+
+describe.each(VARIANTS)('grants match the calls (%s)', (variant) => {
+  const used: Record<string, Set<string>> = {};
+  let line = variant === 'source' ? 7000 : 8000;
+  const newNumber = () => `+1415555${String(line++).padStart(4, '0')}`;
+
+  /** Runs `call` as handler `name` and adds the AWS actions its requests needed to that function's set. */
+  async function as<T>(name: HandlerName, call: (handler: any) => Promise<T>): Promise<T> {
+    env.db.iamActions.length = 0;
+    env.connect.calls.length = 0;
+    const result = await call(env.load(name, variant));
+    const actions = used[FUNCTION_OF[name]!] ??= new Set();
+    env.db.iamActions.forEach((action) => actions.add(action));
+    if (env.connect.calls.length > 0) actions.add('connect:StopContact');
+    return result;
+  }
+
+  async function booking(phone = newNumber()) {
+    const recordId = newContactId();
+    const reply = await as('write-callback', (write) => write(flowEvent({ contactId: recordId, callerNumber: phone })));
+    expect(reply.result).toBe('CREATED');
+    return { recordId, phone };
+  }
+  const transition = (recordId: string, name: string, caller?: string) =>
+    as('update-callback', (update) => update(flowEvent({ callerNumber: caller, parameters: { recordId, transition: name } })));
+
+  test('every handler path that touches AWS', async () => {
+    // write-callback: a booking, and a duplicate of it.
+    const first = await booking();
+    await as('write-callback', (write) => write(flowEvent({ callerNumber: first.phone })));
+    // get-10-digit-phone and get-current-time never call AWS.
+    await as('get-10-digit-phone', (fn) => fn(flowEvent({ parameters: { phoneNumber: '(415) 555-0100' } })));
+    await as('get-current-time', (fn) => fn(flowEvent()));
+    // read-callback.
+    expect((await as('read-callback', (read) => read(flowEvent({ parameters: { recordId: first.recordId } })))).result).toBe('FOUND');
+
+    // update-callback: cancel before and after the id is known (StopContact), connect, agent hang-up.
+    const known = await booking();
+    await as('ctr-processor', (process) => process(kinesisBatch([inboundCtr(known.recordId, newContactId())])));
+    expect(await transition(known.recordId, 'CANCEL', known.phone)).toMatchObject({ result: 'APPLIED', removedFromQueue: 'true' });
+    expect((await transition(first.recordId, 'CONNECT')).result).toBe('APPLIED');
+    const hungUp = await booking();
+    await transition(hungUp.recordId, 'CANCEL', hungUp.phone);
+    expect((await transition(hungUp.recordId, 'AGENT_HANG_UP')).result).toBe('APPLIED');
+
+    // stop-contact: a cancelled callback whose id became known while StopContact was failing.
+    const stopped = await booking();
+    await transition(stopped.recordId, 'CANCEL', stopped.phone);
+    env.connect.failWith('throttle');
+    await as('ctr-processor', (process) => process(kinesisBatch([inboundCtr(stopped.recordId, newContactId())])));
+    env.connect.failWith('none');
+    expect((await as('stop-contact', (stop) => stop(flowEvent({ parameters: { recordId: stopped.recordId } })))).result).toBe('STOPPED');
+
+    // ctr-processor: the id learnt after a cancel (StopContact), and a callback that ended while PENDING or CANCELLED.
+    const late = await booking();
+    await transition(late.recordId, 'CANCEL', late.phone);
+    await as('ctr-processor', (process) => process(kinesisBatch([inboundCtr(late.recordId, newContactId())])));
+    const unanswered = await booking();
+    await as('ctr-processor', (process) => process(kinesisBatch([callbackCtr(unanswered.recordId, newContactId())])));
+    const cancelledUnanswered = await booking();
+    await transition(cancelledUnanswered.recordId, 'CANCEL', cancelledUnanswered.phone);
+    await as('ctr-processor', (process) => process(kinesisBatch([callbackCtr(cancelledUnanswered.recordId, newContactId())])));
+
+    const granted = grantedActions(synth().template);
+    expect(Object.keys(granted).sort()).toEqual(['CtrProcessor', 'ReadCallback', 'StopContact', 'UpdateCallback', 'WriteCallback']);
+    for (const fn of Object.values(FUNCTION_OF)) {
+      expect({ fn, actions: [...(used[fn] ?? [])].sort() }).toEqual({ fn, actions: granted[fn] ?? [] });
+    }
+  });
+});
