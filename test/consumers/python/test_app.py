@@ -31,7 +31,8 @@ def example():
 
 
 def logical_id(stack, construct):
-    return stack.get_logical_id(construct.node.default_child)
+    # A function is an L2 construct around its CfnFunction; a flow property is the CfnContactFlow itself.
+    return stack.get_logical_id(construct.node.default_child or construct)
 
 
 def flow_actions(content):

@@ -167,7 +167,9 @@ class CallbackManagementAppTest {
     }
 
     private String logicalId(final IConstruct construct) {
-        return stack.getLogicalId((CfnElement) construct.getNode().getDefaultChild());
+        // A function is an L2 construct around its CfnFunction; a flow property is the CfnContactFlow itself.
+        IConstruct child = construct.getNode().getDefaultChild();
+        return stack.getLogicalId((CfnElement) (child != null ? child : construct));
     }
 
     /**
