@@ -472,7 +472,7 @@ export class CallbackManagement extends Construct {
       onEventHandler: handler,
       logGroup: new logs.LogGroup(this, 'QueueOutboundWhisperProviderLogs', { retention: this.logRetention }),
     });
-    const resource = new CustomResource(this, 'QueueOutboundWhisper', {
+    new CustomResource(this, 'QueueOutboundWhisper', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::ConnectQueueOutboundWhisper',
       properties: {
@@ -482,7 +482,6 @@ export class CallbackManagement extends Construct {
         OutboundFlowArn: this.outboundWhisperFlowArn,
       },
     });
-    resource.node.addDependency(this.outboundWhisperFlow);
   }
 
   private associatePhoneNumber(phoneNumberArn: string, phoneNumberId: string | undefined): void {
@@ -490,7 +489,7 @@ export class CallbackManagement extends Construct {
       InstanceId: this.instanceArn,
       PhoneNumberId: phoneNumberId ?? Fn.select(1, Fn.split('phone-number/', phoneNumberArn)),
     };
-    const association = new cr.AwsCustomResource(this, 'PhoneNumberAssociation', {
+    new cr.AwsCustomResource(this, 'PhoneNumberAssociation', {
       onCreate: {
         service: 'Connect',
         action: 'AssociatePhoneNumberContactFlow',
@@ -517,7 +516,6 @@ export class CallbackManagement extends Construct {
       installLatestAwsSdk: false,
       logGroup: new logs.LogGroup(this, 'PhoneNumberAssociationLogs', { retention: this.logRetention }),
     });
-    association.node.addDependency(this.setCallbackFlow);
   }
 
   private addOutputs(): void {
