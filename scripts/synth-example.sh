@@ -12,6 +12,9 @@ if [ ${#tarballs[@]} -ne 1 ]; then
 fi
 
 rm -rf example/node_modules example/cdk.out
+# The installed copy has the library's own name and version: jsii-docgen would document it instead of the
+# freshly compiled one on the next build. It is only needed while the example runs.
+trap 'rm -rf example/node_modules' EXIT
 (cd example && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error "../${tarballs[0]}")
 
 CDK_OUTDIR="$PWD/example/cdk.out" npx ts-node --project example/tsconfig.json example/app.ts
