@@ -3,10 +3,13 @@ import {
   Arn, ArnFormat, CfnOutput, CustomResource, Duration, Fn, Names, RemovalPolicy, Stack, Token,
   aws_connect as connect,
   aws_dynamodb as dynamodb,
+  aws_events as events,
+  aws_events_targets as targets,
   aws_iam as iam,
   aws_kinesis as kinesis,
   aws_kms as kms,
   aws_lambda as lambda,
+  aws_lambda_destinations as destinations,
   aws_lambda_event_sources as eventSources,
   aws_logs as logs,
   aws_sqs as sqs,
@@ -65,7 +68,7 @@ export interface CallbackManagementProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * A customer-managed KMS key for the callback table and the processor's dead-letter queue.
+   * A customer-managed KMS key for the callback table and the processors' dead-letter queues.
    *
    * @default - AWS-managed encryption
    */
@@ -132,6 +135,21 @@ export interface CallbackManagementProps {
   readonly configureQueueOutboundWhisper?: boolean;
 
   /**
+   * Whether to learn each callback's contact id from Amazon Connect contact events, within seconds of the
+   * callback being created, rather than only from the inbound call's contact record (CTR), which is streamed
+   * only after that call ends. With the id known early, a caller who cancels soon after booking has the
+   * callback removed from the queue at once. The CTR stream stays the fallback either way.
+   *
+   * Adds an EventBridge rule on the default bus for this instance's new callback contacts, a function that
+   * records the id, and an encrypted dead-letter queue. Amazon Connect sends contact events to EventBridge
+   * without any setup. With an `encryptionKey` imported rather than defined in the app, its key policy must
+   * let `events.amazonaws.com` use it (`kms:GenerateDataKey`, `kms:Decrypt`) to write to that queue.
+   *
+   * @default true
+   */
+  readonly learnCallbackIdFromContactEvents?: boolean;
+
+  /**
    * Whether to add CloudFormation outputs for the table, functions and flows.
    *
    * @default false
@@ -148,6 +166,7 @@ type HandlerName =
   | 'get-current-time'
   | 'stop-contact'
   | 'ctr-processor'
+  | 'contact-event-processor'
   | 'queue-outbound-whisper';
 
 /** Names of the environment variables the handlers read (lambda-src/shared/contract.ts; checked by a test). */
@@ -171,8 +190,19 @@ const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
 const CONNECT_FACING_TIMEOUT = Duration.seconds(8);
 
 /**
+ * The contact event of a new callback contact (CALLBACK_CONTACT_EVENT in lambda-src/shared/contract.ts, where
+ * the sources are; checked by a test): sent when the flow creates the callback, before its initial delay.
+ */
+const CALLBACK_CONTACT_EVENT = {
+  SOURCE: 'aws.connect',
+  DETAIL_TYPE: 'Amazon Connect Contact Event',
+  EVENT_TYPE: 'INITIATED',
+  INITIATION_METHOD: 'CALLBACK',
+} as const;
+
+/**
  * Amazon Connect callback management: the callback table, the handlers, their Connect
- * integration, the CTR stream processor and the three wired contact flows.
+ * integration, the contact event and CTR stream processors and the three wired contact flows.
  */
 export class CallbackManagement extends Construct {
   /** The callback table. */
@@ -194,6 +224,11 @@ export class CallbackManagement extends Construct {
   public readonly stopContactFunction: lambda.IFunction;
   /** Reads the CTR stream and records each callback's contact id. */
   public readonly ctrProcessorFunction: lambda.IFunction;
+  /**
+   * Records each callback's contact id from the contact event of its creation.
+   * Undefined when `learnCallbackIdFromContactEvents` is false.
+   */
+  public readonly contactEventProcessorFunction?: lambda.IFunction;
 
   /** Name of the get-10-digit-phone function. */
   public readonly tenDigitPhoneFunctionName: string;
@@ -209,9 +244,25 @@ export class CallbackManagement extends Construct {
   public readonly stopContactFunctionName: string;
   /** Name of the CTR processor function. */
   public readonly ctrProcessorFunctionName: string;
+  /**
+   * Name of the contact event processor function.
+   * Undefined when `learnCallbackIdFromContactEvents` is false.
+   */
+  public readonly contactEventProcessorFunctionName?: string;
 
   /** Where CTR batches that still fail after the retries are sent. */
   public readonly deadLetterQueue: sqs.IQueue;
+
+  /**
+   * The EventBridge rule (default bus) that sends this instance's new callback contacts to the contact event
+   * processor. Undefined when `learnCallbackIdFromContactEvents` is false.
+   */
+  public readonly contactEventRule?: events.IRule;
+  /**
+   * Where contact events go that could not be delivered to the contact event processor, or that it failed on
+   * after its retries. Undefined when `learnCallbackIdFromContactEvents` is false.
+   */
+  public readonly contactEventDeadLetterQueue?: sqs.IQueue;
 
   /** The set-callback flow (type CONTACT_FLOW): associate it with a number, or transfer callers to it. */
   public readonly setCallbackFlow: connect.CfnContactFlow;
@@ -355,6 +406,14 @@ export class CallbackManagement extends Construct {
     this.stopContactFunctionName = stopContactFn.functionName;
     this.ctrProcessorFunctionName = ctrProcessor.functionName;
 
+    if (props.learnCallbackIdFromContactEvents ?? true) {
+      const contactEvents = this.learnCallbackIdFromContactEvents(props.instanceArn, props.encryptionKey, stopContact, grantTable);
+      this.contactEventProcessorFunction = contactEvents.processor;
+      this.contactEventProcessorFunctionName = contactEvents.processor.functionName;
+      this.contactEventRule = contactEvents.rule;
+      this.contactEventDeadLetterQueue = contactEvents.deadLetterQueue;
+    }
+
     // Connect may invoke only functions associated with the instance, and each association needs
     // a resource policy that lets this instance, and only it, invoke the function.
     const flowFunctions: Record<string, lambda.Function> = {
@@ -410,6 +469,66 @@ export class CallbackManagement extends Construct {
 
   private connectFacingFunction(id: string, handler: HandlerName, description: string): lambda.Function {
     return this.handlerFunction(id, handler, { description, timeout: CONNECT_FACING_TIMEOUT });
+  }
+
+  /**
+   * The fast path to a callback's contact id: a rule for the contact event of each new callback contact of this
+   * instance, and a function that stores the id on the record of the inbound contact (the event's
+   * previousContactId, which is the record id: no index, one keyed write) and stops the callback at once if the
+   * caller has cancelled already. The CTR processor stays the fallback, and the two are idempotent together.
+   */
+  private learnCallbackIdFromContactEvents(
+    instanceArn: string,
+    encryptionKey: kms.IKey | undefined,
+    stopContact: iam.PolicyStatement,
+    grantTable: (fn: lambda.Function, ...actions: string[]) => void,
+  ): { processor: lambda.Function; rule: events.Rule; deadLetterQueue: sqs.Queue } {
+    const processor = this.handlerFunction('ContactEventProcessor', 'contact-event-processor', {
+      description: 'Records each callback\'s contact id from the Amazon Connect contact event of its creation',
+      timeout: Duration.seconds(30),
+    });
+    // learnCallbackId, and completeRemovedByApi after a StopContact: single-item updates only.
+    grantTable(processor, 'dynamodb:UpdateItem');
+    processor.addToRolePolicy(stopContact);
+
+    const deadLetterQueue = new sqs.Queue(this, 'ContactEventDeadLetterQueue', {
+      encryption: encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
+      encryptionMasterKey: encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    // EventBridge writes undeliverable events to the queue itself, so it must be able to use the key. This
+    // reaches the key policy of a key defined in the app; an imported key's policy is its owner's to change.
+    encryptionKey?.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
+
+    // EventBridge invokes asynchronously: its retry policy and DLQ cover delivery, these cover the function's
+    // own failures (DynamoDB or Connect unreachable). An hour is long past the CTR, which then has the id anyway.
+    processor.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+      onFailure: new destinations.SqsDestination(deadLetterQueue),
+    });
+
+    const rule = new events.Rule(this, 'ContactEventRule', {
+      description: 'New callback contacts of one Amazon Connect instance, for the callback management construct',
+      // No eventBus: Amazon Connect sends contact events to the account's default bus.
+      eventPattern: {
+        source: [CALLBACK_CONTACT_EVENT.SOURCE],
+        detailType: [CALLBACK_CONTACT_EVENT.DETAIL_TYPE],
+        detail: {
+          instanceArn: [instanceArn],
+          initiationMethod: [CALLBACK_CONTACT_EVENT.INITIATION_METHOD],
+          eventType: [CALLBACK_CONTACT_EVENT.EVENT_TYPE],
+        },
+      },
+    });
+    // The target adds the function's resource policy for events.amazonaws.com, limited to this rule's ARN.
+    rule.addTarget(new targets.LambdaFunction(processor, {
+      deadLetterQueue,
+      retryAttempts: 4,
+      maxEventAge: Duration.hours(1),
+    }));
+    return { processor, rule, deadLetterQueue };
   }
 
   private associateWithInstance(fn: lambda.Function, instance: ConnectArnParts | undefined): connect.CfnIntegrationAssociation {
@@ -529,6 +648,10 @@ export class CallbackManagement extends Construct {
       CtrProcessorFunctionName: this.ctrProcessorFunctionName,
       DeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
     };
+    if (this.contactEventProcessorFunctionName && this.contactEventDeadLetterQueue) {
+      outputs.ContactEventProcessorFunctionName = this.contactEventProcessorFunctionName;
+      outputs.ContactEventDeadLetterQueueUrl = this.contactEventDeadLetterQueue.queueUrl;
+    }
     for (const [id, value] of Object.entries(outputs)) new CfnOutput(this, id, { value });
   }
 

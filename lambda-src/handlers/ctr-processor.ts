@@ -2,7 +2,9 @@
  * Reads contact trace records (CTRs) from the instance's Kinesis stream and keeps callback records
  * in step with Amazon Connect:
  * - the inbound contact's CTR carries the callback contact id (NextContactId): it is stored, and a
- *   callback cancelled before the id was known is removed from the queue now;
+ *   callback cancelled before the id was known is removed from the queue now. The contact event
+ *   processor usually stored it a minute or more earlier (the CTR comes only after the inbound call
+ *   ends); this path is the fallback when contact events are off or one was lost, and reconciles;
  * - the callback contact's own CTR means it ended: a record still open is completed (ENDED).
  * CTRs arrive at least once and are re-sent on change; every step is idempotent.
  * A record that can never be processed (not base64 JSON, no ContactId) is logged and skipped; a failure
@@ -10,7 +12,7 @@
  * every later record of the batch, which Lambda retries from the first failure anyway.
  */
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { removeCancelledCallback } from '../shared/callback-lifecycle';
+import { describeLearnOutcome, learnCallbackContactId } from '../shared/callback-lifecycle';
 import type { CallbackStore } from '../shared/callback-store';
 import { missingSettings } from '../shared/config';
 import { createConnectClient, createContactStopper, type ContactStopper } from '../shared/connect-client';
@@ -70,20 +72,26 @@ function parseCtr(record: KinesisStreamRecord): CtrAction {
   return { kind: 'UNRELATED' };
 }
 
+function warnConflict(action: { readonly recordId: string; readonly callbackContactId: string }): void {
+  log.warn('CTR names another callback contact than the record', { recordId: action.recordId, callbackContactId: action.callbackContactId });
+}
+
 async function apply(action: CtrAction, callbacks: CallbackStore, stop: ContactStopper): Promise<string> {
   if (action.kind === 'UNRELATED') return 'unrelated';
+  if (action.kind === 'CALLBACK_QUEUED') {
+    // The same step as the contact event processor's: whichever of the two comes first stores the id.
+    const outcome = await learnCallbackContactId(callbacks, stop, action.recordId, action.callbackContactId);
+    if (outcome.kind === 'CONFLICT') warnConflict(action);
+    return describeLearnOutcome(outcome);
+  }
   const learned = await callbacks.learnCallbackId(action.recordId, action.callbackContactId);
   if (learned.kind === 'NOT_FOUND') return 'no record';
   if (learned.kind === 'CONFLICT') {
-    log.warn('CTR names another callback contact than the record', { recordId: action.recordId, callbackContactId: action.callbackContactId });
+    warnConflict(action);
     return 'conflict';
   }
-  if (action.kind === 'CALLBACK_ENDED') {
-    const ended = await callbacks.completeEnded(action.recordId);
-    return ended.kind === 'APPLIED' ? 'completed ENDED' : `already ${learned.record.status}`;
-  }
-  const removal = await removeCancelledCallback(callbacks, stop, learned.record);
-  return removal.kind === 'REMOVED' ? `removed (${removal.stop})` : `id learned (${learned.record.status})`;
+  const ended = await callbacks.completeEnded(action.recordId);
+  return ended.kind === 'APPLIED' ? 'completed ENDED' : `already ${learned.record.status}`;
 }
 
 /** The tail of a sequence number: enough to find the record in the stream, too short to be a phone number. */

@@ -1,7 +1,7 @@
 /**
- * Removal of a cancelled callback from the Amazon Connect queue. Three paths reach it, in any order:
- * the caller's cancel (id already known), the stop-contact handler, and the CTR processor learning the
- * id after a cancel. Each ends in the same conditional CANCELLED -> COMPLETED(REMOVED_BY_API) write,
+ * Removal of a cancelled callback from the Amazon Connect queue. Four paths reach it, in any order:
+ * the caller's cancel (id already known), the stop-contact handler, and the contact event processor or
+ * the CTR processor learning the id after a cancel. Each ends in the same conditional CANCELLED -> COMPLETED(REMOVED_BY_API) write,
  * and StopContact on a contact that is already gone is harmless, so running it twice is safe.
  */
 import type { CallbackRecord, CallbackStore } from './callback-store';
@@ -11,7 +11,7 @@ export type RemovalOutcome =
   | { readonly kind: 'REMOVED'; readonly stop: StopOutcome; readonly record: CallbackRecord }
   /** Not CANCELLED (still PENDING, or COMPLETED already): nothing to remove. */
   | { readonly kind: 'NOT_CANCELLED'; readonly record: CallbackRecord }
-  /** CANCELLED, but the callback contact id is not known yet; the CTR processor will finish the job. */
+  /** CANCELLED, but the callback contact id is not known yet; whichever processor learns it finishes the job. */
   | { readonly kind: 'ID_UNKNOWN'; readonly record: CallbackRecord };
 
 /** Stops the callback contact of a CANCELLED record and completes it. StopContact failures are thrown. */
@@ -27,4 +27,39 @@ export async function removeCancelledCallback(
   // REFUSED here means another path completed it meanwhile (e.g. the agent hung up): report that state.
   const after = completion.kind === 'NOT_FOUND' ? record : completion.record;
   return { kind: 'REMOVED', stop, record: after };
+}
+
+export type LearnIdOutcome =
+  /** No record under that id: not a callback this table booked (another flow's, or expired and deleted). */
+  | { readonly kind: 'NO_RECORD' }
+  /** The record already holds another callback contact id, which is kept. */
+  | { readonly kind: 'CONFLICT'; readonly record: CallbackRecord }
+  /** The id is stored (now or before); a record cancelled meanwhile has been removed from the queue. */
+  | { readonly kind: 'LEARNED'; readonly removal: RemovalOutcome };
+
+/**
+ * Stores the callback contact id on the record booked by the inbound contact `recordId`, and, when the caller
+ * has already cancelled, removes the callback from the queue at once. Both sources of the id (the contact
+ * event, the inbound contact's CTR) come through here, in either order and any number of times: the store
+ * keeps the first id, and only a CANCELLED record is stopped, after which it is COMPLETED, so a later
+ * delivery finds nothing left to stop.
+ */
+export async function learnCallbackContactId(
+  store: CallbackStore,
+  stopContact: ContactStopper,
+  recordId: string,
+  callbackContactId: string,
+): Promise<LearnIdOutcome> {
+  const learned = await store.learnCallbackId(recordId, callbackContactId);
+  if (learned.kind === 'NOT_FOUND') return { kind: 'NO_RECORD' };
+  if (learned.kind === 'CONFLICT') return { kind: 'CONFLICT', record: learned.record };
+  return { kind: 'LEARNED', removal: await removeCancelledCallback(store, stopContact, learned.record) };
+}
+
+/** A short, log-safe word for an outcome: 'no record', 'conflict', 'removed (STOPPED)', 'id learned (PENDING)'. */
+export function describeLearnOutcome(outcome: LearnIdOutcome): string {
+  if (outcome.kind === 'NO_RECORD') return 'no record';
+  if (outcome.kind === 'CONFLICT') return 'conflict';
+  const { removal } = outcome;
+  return removal.kind === 'REMOVED' ? `removed (${removal.stop})` : `id learned (${removal.record.status})`;
 }

@@ -67,3 +67,16 @@ export const RESULTS = {
   GET_CURRENT_TIME: ['OK', 'ERROR'],
   STOP_CONTACT: ['STOPPED', 'ALREADY_GONE', 'NOT_CANCELLED', 'ID_UNKNOWN', 'NOT_FOUND', 'ERROR'],
 } as const;
+
+/**
+ * The Amazon Connect contact event that reports a new callback contact, as the construct's EventBridge rule
+ * matches it (the construct repeats these values; test/construct/contract.test.ts checks they agree). INITIATED
+ * is sent when the flow creates the callback, while the caller is still on the line; QUEUED would come only
+ * after the callback's initial delay. See lambda-src/shared/contact-event.ts for the sources.
+ */
+export const CALLBACK_CONTACT_EVENT = {
+  SOURCE: 'aws.connect',
+  DETAIL_TYPE: 'Amazon Connect Contact Event',
+  EVENT_TYPE: 'INITIATED',
+  INITIATION_METHOD: 'CALLBACK',
+} as const;

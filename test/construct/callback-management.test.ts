@@ -6,7 +6,7 @@ import {
 } from './fixtures';
 
 const FLOW_FUNCTIONS = ['GetTenDigitPhone', 'ReadCallback', 'WriteCallback', 'UpdateCallback', 'GetCurrentTime', 'StopContact'];
-const ALL_HANDLERS = [...FLOW_FUNCTIONS, 'CtrProcessor'];
+const ALL_HANDLERS = [...FLOW_FUNCTIONS, 'CtrProcessor', 'ContactEventProcessor'];
 
 /** Logical id of the construct's function `name` (e.g. 'WriteCallback'). */
 function functionId(template: Template, name: string): string {
@@ -118,7 +118,7 @@ describe('CallbackManagement with default props', () => {
 
   test('creates the three flows with their types, derived names, and a dependency on every association', () => {
     const flows = resourcesOf(template, 'AWS::Connect::ContactFlow');
-    const byType = Object.fromEntries(flows.map(([id, r]) => [r.Properties.Type, { id, r }]));
+    const byType: Record<string, { id: string; r: any }> = Object.fromEntries(flows.map(([id, r]) => [r.Properties.Type, { id, r }]));
     expect(Object.keys(byType).sort()).toEqual(['AGENT_WHISPER', 'CONTACT_FLOW', 'OUTBOUND_WHISPER']);
     expect(byType.CONTACT_FLOW.r.Properties.Name).toBe(`${construct.namePrefix}-set-callback`);
     expect(byType.AGENT_WHISPER.r.Properties.Name).toBe(`${construct.namePrefix}-agent-whisper`);
@@ -229,6 +229,7 @@ describe('least privilege', () => {
   test('StopContact is allowed only on the instance\'s contacts, and only to the functions that stop callbacks', () => {
     const stopStatements = statements.filter((s) => asList(s.Action).includes('connect:StopContact'));
     expect(stopStatements.map((s) => s.policy).sort()).toEqual([
+      expect.stringMatching(/ContactEventProcessorServiceRoleDefaultPolicy/),
       expect.stringMatching(/CtrProcessorServiceRoleDefaultPolicy/),
       expect.stringMatching(/StopContactServiceRoleDefaultPolicy/),
       expect.stringMatching(/UpdateCallbackServiceRoleDefaultPolicy/),
@@ -247,6 +248,7 @@ describe('least privilege', () => {
     expect(tableActions('UpdateCallback')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(tableActions('StopContact')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(tableActions('CtrProcessor')).toEqual(['dynamodb:DeleteItem', 'dynamodb:UpdateItem']);
+    expect(tableActions('ContactEventProcessor')).toEqual(['dynamodb:UpdateItem']);
     expect(tableActions('GetTenDigitPhone')).toEqual([]);
     expect(tableActions('GetCurrentTime')).toEqual([]);
   });
@@ -255,6 +257,124 @@ describe('least privilege', () => {
     const readers = statements.filter((s) => asList(s.Action).some((a: string) => a.startsWith('kinesis:')));
     expect(new Set(readers.map((s) => s.policy.replace(/[0-9A-F]{8}$/, '')))).toEqual(new Set(['CallbacksCtrProcessorServiceRoleDefaultPolicy']));
     for (const s of readers) expect(asList(s.Resource)).toEqual([STREAM_ARN]);
+  });
+});
+
+describe('contact events (learnCallbackIdFromContactEvents, on by default)', () => {
+  const { construct, template } = synth();
+  const [[ruleId, rule]] = resourcesOf(template, 'AWS::Events::Rule');
+  const processorId = functionId(template, 'ContactEventProcessor');
+  const queueId = resourcesOf(template, 'AWS::SQS::Queue').map(([id]) => id).find((id) => id.startsWith('CallbacksContactEventDeadLetterQueue'))!;
+
+  test('one rule on the default bus, for this instance\'s contacts created as callbacks (INITIATED) only', () => {
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    expect(rule.Properties.EventBusName).toBeUndefined();
+    expect(rule.Properties.State).toBe('ENABLED');
+    expect(rule.Properties.EventPattern).toEqual({
+      'source': ['aws.connect'],
+      'detail-type': ['Amazon Connect Contact Event'],
+      'detail': {
+        instanceArn: [INSTANCE_ARN],
+        initiationMethod: ['CALLBACK'],
+        eventType: ['INITIATED'],
+      },
+    });
+  });
+
+  test('its only target is the contact event processor, with bounded retries, a maximum event age and a DLQ', () => {
+    expect(rule.Properties.Targets).toHaveLength(1);
+    const [target] = rule.Properties.Targets;
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [processorId, 'Arn'] });
+    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+    expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+    expect(target.RetryPolicy.MaximumRetryAttempts).toBeLessThanOrEqual(10);
+    expect(target.RetryPolicy.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(60);
+    expect(target.RetryPolicy.MaximumEventAgeInSeconds).toBeLessThanOrEqual(3 * 3600);
+    const fn = template.toJSON().Resources[processorId];
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
+  });
+
+  test('only EventBridge, for this rule alone, may invoke the processor', () => {
+    const permissions = resourcesOf(template, 'AWS::Lambda::Permission')
+      .filter(([, r]) => JSON.stringify(r.Properties.FunctionName).includes(processorId));
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0][1].Properties).toEqual({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [processorId, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+    });
+    // Not a flow function: Connect is neither associated with it nor allowed to call it.
+    const associated = resourcesOf(template, 'AWS::Connect::IntegrationAssociation').map(([, r]) => r.Properties.IntegrationArn['Fn::GetAtt'][0]);
+    expect(associated).not.toContain(processorId);
+  });
+
+  test('the DLQ is encrypted, refuses plain HTTP, and takes messages from EventBridge only for this rule', () => {
+    expect(template.toJSON().Resources[queueId].Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    const [[, policy]] = resourcesOf(template, 'AWS::SQS::QueuePolicy').filter(([, r]) => r.Properties.Queues[0].Ref === queueId);
+    const statements = policy.Properties.PolicyDocument.Statement;
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+      }),
+    ]));
+    expect(statements.filter((s: any) => s.Effect === 'Allow')).toHaveLength(1);
+  });
+
+  test('the processor\'s own failures are retried a bounded number of times, then go to the same DLQ', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: processorId },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+  });
+
+  test('exposes the function, its name, the rule and the DLQ', () => {
+    const stack = Stack.of(construct);
+    expect(stack.resolve(construct.contactEventProcessorFunctionName)).toEqual({ Ref: processorId });
+    expect(stack.resolve(construct.contactEventProcessorFunction?.functionArn)).toEqual({ 'Fn::GetAtt': [processorId, 'Arn'] });
+    expect(stack.resolve(construct.contactEventRule?.ruleArn)).toEqual({ 'Fn::GetAtt': [ruleId, 'Arn'] });
+    expect(stack.resolve(construct.contactEventDeadLetterQueue?.queueArn)).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+  });
+
+  test('learnCallbackIdFromContactEvents: false removes the rule, the function, its permission and the DLQ', () => {
+    const off = synth({ learnCallbackIdFromContactEvents: false });
+    off.template.resourceCountIs('AWS::Events::Rule', 0);
+    off.template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
+    off.template.resourceCountIs('AWS::SQS::Queue', 1);
+    const ids = resourcesOf(off.template, 'AWS::Lambda::Function').map(([id]) => id);
+    expect(ids.filter((id) => id.includes('ContactEvent'))).toEqual([]);
+    expect(resourcesOf(off.template, 'AWS::Lambda::Permission').filter(([, r]) => r.Properties.Principal === 'events.amazonaws.com')).toEqual([]);
+    expect(off.construct.contactEventProcessorFunction).toBeUndefined();
+    expect(off.construct.contactEventProcessorFunctionName).toBeUndefined();
+    expect(off.construct.contactEventRule).toBeUndefined();
+    expect(off.construct.contactEventDeadLetterQueue).toBeUndefined();
+    // The CTR path is untouched.
+    off.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+  });
+
+  test('with a customer-managed key defined in the app, the DLQ uses it and EventBridge may use it to write there', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    addConstruct(stack, 'Callbacks', { encryptionKey: key });
+    const keyed = Template.fromStack(stack);
+    const keyRef = { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as any), 'Arn'] };
+    for (const [, queue] of resourcesOf(keyed, 'AWS::SQS::Queue')) expect(queue.Properties.KmsMasterKeyId).toEqual(keyRef);
+    keyed.resourceCountIs('AWS::SQS::Queue', 2);
+    keyed.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        })]),
+      },
+    });
   });
 });
 
@@ -310,6 +430,9 @@ describe('options', () => {
     const outputs = Object.keys(template.toJSON().Outputs);
     expect(outputs.some((o) => o.includes('TableName'))).toBe(true);
     expect(outputs.some((o) => o.includes('SetCallbackFlowArn'))).toBe(true);
+    expect(outputs.some((o) => o.includes('ContactEventProcessorFunctionName'))).toBe(true);
+    const off = synth({ createOutputs: true, learnCallbackIdFromContactEvents: false });
+    expect(Object.keys(off.template.toJSON().Outputs).some((o) => o.includes('ContactEvent'))).toBe(false);
   });
 
   test('two constructs in one stack synthesize with distinct physical names', () => {

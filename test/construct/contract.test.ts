@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { getCountries } from 'libphonenumber-js/min';
 import { synth } from './fixtures';
-import { ENV } from '../../lambda-src/shared/contract';
+import { CALLBACK_CONTACT_EVENT, ENV } from '../../lambda-src/shared/contract';
 import { SUPPORTED_PHONE_REGIONS } from '../../src/phone-regions';
 
 // src/ cannot import handler code, so the names the construct and the handlers share are written twice;
@@ -16,6 +16,19 @@ test('the construct sets exactly the environment variables the handlers read', (
   for (const fn of functions) {
     expect(Object.keys((fn as any).Properties.Environment.Variables).sort()).toEqual(Object.values(ENV).sort());
   }
+});
+
+test('the construct\'s contact event rule matches exactly the event the contact event processor reads', () => {
+  const { template } = synth();
+  const [pattern] = Object.values(template.findResources('AWS::Events::Rule')).map((rule: any) => rule.Properties.EventPattern);
+  expect(pattern).toMatchObject({
+    'source': [CALLBACK_CONTACT_EVENT.SOURCE],
+    'detail-type': [CALLBACK_CONTACT_EVENT.DETAIL_TYPE],
+    'detail': {
+      initiationMethod: [CALLBACK_CONTACT_EVENT.INITIATION_METHOD],
+      eventType: [CALLBACK_CONTACT_EVENT.EVENT_TYPE],
+    },
+  });
 });
 
 test('every handler the construct deploys has a source in lambda-src/handlers', () => {

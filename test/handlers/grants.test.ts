@@ -6,12 +6,12 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { synth } from '../construct/fixtures';
 import { useTestEnvironment } from '../support/environment';
-import { callbackCtr, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
+import { callbackContactEvent, callbackCtr, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
 import { type HandlerName, VARIANTS } from '../support/handlers';
 
 const env = useTestEnvironment();
 
-/** The construct's function (logical id prefix) for each handler that a flow or the stream invokes. */
+/** The construct's function (logical id prefix) for each handler that a flow, the stream or a contact event invokes. */
 const FUNCTION_OF: Partial<Record<HandlerName, string>> = {
   'get-10-digit-phone': 'GetTenDigitPhone',
   'get-current-time': 'GetCurrentTime',
@@ -20,6 +20,7 @@ const FUNCTION_OF: Partial<Record<HandlerName, string>> = {
   'update-callback': 'UpdateCallback',
   'stop-contact': 'StopContact',
   'ctr-processor': 'CtrProcessor',
+  'contact-event-processor': 'ContactEventProcessor',
 };
 
 /** Table and Connect actions each function's policy allows (the stream's and the key's are not at issue here). */
@@ -42,7 +43,7 @@ describe.each(VARIANTS)('grants match the calls (%s)', (variant) => {
   const newNumber = () => `+1415555${String(line++).padStart(4, '0')}`;
 
   /** Runs `call` as handler `name` and adds the AWS actions its requests needed to that function's set. */
-  async function as<T>(name: HandlerName, call: (handler: any) => Promise<T>): Promise<T> {
+  async function as(name: HandlerName, call: (handler: any) => Promise<any>): Promise<any> {
     env.db.iamActions.length = 0;
     env.connect.calls.length = 0;
     const result = await call(env.load(name, variant));
@@ -98,8 +99,19 @@ describe.each(VARIANTS)('grants match the calls (%s)', (variant) => {
     await transition(cancelledUnanswered.recordId, 'CANCEL', cancelledUnanswered.phone);
     await as('ctr-processor', (process) => process(kinesisBatch([callbackCtr(cancelledUnanswered.recordId, newContactId())])));
 
+    // contact-event-processor: the id learnt while PENDING, after a cancel (StopContact), for a contact that booked
+    // nothing, and an event it ignores.
+    const early = await booking();
+    await as('contact-event-processor', (process) => process(callbackContactEvent(early.recordId, newContactId())));
+    const cancelledEarly = await booking();
+    await transition(cancelledEarly.recordId, 'CANCEL', cancelledEarly.phone);
+    expect(await as('contact-event-processor', (process) => process(callbackContactEvent(cancelledEarly.recordId, newContactId()))))
+      .toEqual({ outcome: 'REMOVED' });
+    await as('contact-event-processor', (process) => process(callbackContactEvent(newContactId(), newContactId())));
+    await as('contact-event-processor', (process) => process(callbackContactEvent(newContactId(), newContactId(), { eventType: 'QUEUED' })));
+
     const granted = grantedActions(synth().template);
-    expect(Object.keys(granted).sort()).toEqual(['CtrProcessor', 'ReadCallback', 'StopContact', 'UpdateCallback', 'WriteCallback']);
+    expect(Object.keys(granted).sort()).toEqual(['ContactEventProcessor', 'CtrProcessor', 'ReadCallback', 'StopContact', 'UpdateCallback', 'WriteCallback']);
     for (const fn of Object.values(FUNCTION_OF)) {
       expect({ fn, actions: [...(used[fn] ?? [])].sort() }).toEqual({ fn, actions: granted[fn] ?? [] });
     }

@@ -1,4 +1,4 @@
-/** Amazon Connect Lambda events and Kinesis CTR batches, shaped as the services send them. */
+/** Amazon Connect Lambda events, Kinesis CTR batches and EventBridge contact events, shaped as the services send them. */
 import { randomUUID } from 'node:crypto';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { RECORD_ID_ATTRIBUTE } from '../../lambda-src/shared/contract';
@@ -62,6 +62,41 @@ export function callbackCtr(recordId: string, callbackContactId: string) {
     PreviousContactId: recordId,
     Attributes: { [RECORD_ID_ATTRIBUTE]: recordId },
     CustomerEndpoint: { Address: '+12025550143', Type: 'TELEPHONE_NUMBER' },
+  };
+}
+
+export interface ContactEventOptions {
+  readonly eventType?: string;
+  readonly initiationMethod?: string;
+  readonly instanceArn?: string;
+}
+
+/**
+ * The EventBridge contact event Amazon Connect sends when a flow creates the callback contact `callbackContactId`
+ * for the inbound contact `recordId` (Amazon Connect Administrator Guide, "Amazon Connect contact events":
+ * https://docs.aws.amazon.com/connect/latest/adminguide/contact-events.html).
+ */
+export function callbackContactEvent(recordId: string, callbackContactId: string, options: ContactEventOptions = {}) {
+  const instanceArn = options.instanceArn ?? INSTANCE_ARN;
+  return {
+    'version': '0',
+    'id': randomUUID(),
+    'detail-type': 'Amazon Connect Contact Event',
+    'source': 'aws.connect',
+    'account': '123456789012',
+    'time': new Date().toISOString(),
+    'region': 'us-east-1',
+    'resources': [`${instanceArn}/contact/${callbackContactId}`, instanceArn],
+    'detail': {
+      eventType: options.eventType ?? 'INITIATED',
+      contactId: callbackContactId,
+      initialContactId: recordId,
+      previousContactId: recordId,
+      channel: 'VOICE',
+      instanceArn,
+      initiationMethod: options.initiationMethod ?? 'CALLBACK',
+      initiationTimestamp: new Date().toISOString(),
+    },
   };
 }
 

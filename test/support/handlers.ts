@@ -17,6 +17,7 @@ export type HandlerName =
   | 'get-current-time'
   | 'stop-contact'
   | 'ctr-processor'
+  | 'contact-event-processor'
   | 'queue-outbound-whisper';
 
 const ROOT = path.resolve(__dirname, '..', '..');
