@@ -41,6 +41,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-connect@^3',
     'libphonenumber-js@^1',
     '@types/aws-lambda@^8',
+    // Test-only: the AwsSolutions policy pack run over the synthesized stacks, and property-based fuzzing.
+    'cdk-nag@^3',
+    'fast-check@^4',
   ],
 
   tsconfigDevFile: 'tsconfig.dev.json',

@@ -371,9 +371,13 @@ export class CallbackStore {
     }
   }
 
-  /** COMPLETED starts the short retention of a finished record (the construct's callbackTtl). */
-  private completion(resolution: CallbackResolution): RecordChange {
-    const now = this.now();
+  /**
+   * COMPLETED starts the short retention of a finished record (the construct's callbackTtl). `notBefore`: the
+   * completion is never stamped earlier than that (the cancel it follows, when that was stamped later).
+   */
+  private completion(resolution: CallbackResolution, notBefore?: string): RecordChange {
+    const floor = notBefore === undefined ? NaN : Date.parse(notBefore);
+    const now = Number.isNaN(floor) || floor <= this.now().getTime() ? this.now() : new Date(floor);
     const completedAt = now.toISOString();
     const expiresAt = epochSeconds(now) + this.completedRecordTtlSeconds;
     return {
@@ -438,9 +442,11 @@ export class CallbackStore {
     throw new Error(`callback transition cancelled: ${reasons.map((reason) => reason.Code ?? 'None').join(', ')}`);
   }
 
-  private async completeCancelled(recordId: string, resolution: CallbackResolution): Promise<TransitionOutcome> {
-    const change = this.completion(resolution);
-    const condition = 'attribute_exists(#pk) AND #status = :cancelled AND #expiresAt > :now';
+  private async completeCancelled(recordId: string, resolution: CallbackResolution, notBefore?: string): Promise<TransitionOutcome> {
+    const change = this.completion(resolution, notBefore);
+    // The time is taken before the request is sent, so a cancel stored meanwhile may carry a later one: the
+    // completion must not be stamped before the cancel it follows (see the retry below).
+    const condition = 'attribute_exists(#pk) AND #status = :cancelled AND #expiresAt > :now AND (attribute_not_exists(#cancelledAt) OR #cancelledAt <= :at)';
     try {
       const { Attributes } = await this.client.send(new UpdateItemCommand({
         TableName: this.tableName,
@@ -455,7 +461,14 @@ export class CallbackStore {
       return { kind: 'APPLIED', record: recordFromItem(Attributes ?? {}) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return this.refusal((error as { Item?: Record<string, AttributeValue> }).Item, change);
+      const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+      const cancelledAt = item ? stringAttribute(item, 'cancelledAt') : undefined;
+      if (notBefore === undefined && item && stringAttribute(item, 'status') === 'CANCELLED' && cancelledAt !== undefined
+        && cancelledAt > String(change.values[':at'])) {
+        // Cancelled after this completion's time was taken: complete it again, stamped no earlier than the cancel.
+        return this.completeCancelled(recordId, resolution, cancelledAt);
+      }
+      return this.refusal(item, change);
     }
   }
 

@@ -100,6 +100,10 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
   UpdateContactEventHooks: spec({ flowTypes: ALL_FLOW_TYPES, required: ['EventHooks'] }),
   // contact-actions-updatecontacttargetqueue: "only in contact flows and transfer flows".
   UpdateContactTargetQueue: spec({ flowTypes: ['CONTACT_FLOW', ...TRANSFERS], optional: ['QueueId', 'AgentId'] }),
+  // flow-control-actions-updateflowloggingbehavior (docs.aws.amazon.com/connect/latest/APIReference/
+  // flow-control-actions-updateflowloggingbehavior.html): "available in every type of flow"; FlowLoggingBehavior is
+  // "One of [Enabled,Disabled]", no dynamic values; no conditions; errors: none.
+  UpdateFlowLoggingBehavior: spec({ flowTypes: ALL_FLOW_TYPES, required: ['FlowLoggingBehavior'], errors: [] }),
   // contact-actions-transfercontacttoqueue: "contact flows and transfer flows"; it takes no parameters.
   TransferContactToQueue: spec({ flowTypes: ['CONTACT_FLOW', ...TRANSFERS], errors: ['NoMatchingError', 'QueueAtCapacity'] }),
 };
@@ -185,7 +189,88 @@ export function checkFlow(flow: unknown, flowType: FlowType): FlowFinding[] {
   if (pending.length === 0 && reached.size > 0) {
     for (const id of actions.keys()) if (!reached.has(id)) report('is not reachable from StartAction', id);
   }
+  for (const cycle of cyclesOf(actions)) report(`is on a loop (${cycle.join(' > ')}): every retry must be unrolled, so a call always ends`, cycle[0]);
   return findings;
+}
+
+/**
+ * Every loop of the flow graph, one per strongly connected component that has a cycle (a self-loop included),
+ * each as a path that starts and ends at the same action. A flow without loops ends after at most as many steps
+ * as it has actions, whatever the caller does; a loop (a menu that repeats "until" valid input) may never end.
+ */
+export function cyclesOf(actions: ReadonlyMap<string, Record<string, unknown>>): string[][] {
+  const successors = (id: string) => successorsOf(actions.get(id)!).filter((next) => actions.has(next));
+  // Iterative Tarjan: flows are small, but recursion depth should not depend on the input.
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  for (const root of actions.keys()) {
+    if (index.has(root)) continue;
+    const work: Array<{ id: string; next: number }> = [{ id: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1];
+      const next = successors(frame.id);
+      if (frame.next < next.length) {
+        const child = next[frame.next++];
+        if (!index.has(child)) {
+          index.set(child, counter);
+          low.set(child, counter++);
+          stack.push(child);
+          onStack.add(child);
+          work.push({ id: child, next: 0 });
+        } else if (onStack.has(child)) {
+          low.set(frame.id, Math.min(low.get(frame.id)!, index.get(child)!));
+        }
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1].id;
+        low.set(parent, Math.min(low.get(parent)!, low.get(frame.id)!));
+      }
+      if (low.get(frame.id) !== index.get(frame.id)) continue;
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== frame.id);
+      if (component.length > 1 || successors(frame.id).includes(frame.id)) cycles.push(cyclePath(component, successors));
+    }
+  }
+  return cycles;
+}
+
+/** One concrete loop inside a strongly connected component, for the message: a shortest path back to its first action. */
+function cyclePath(component: readonly string[], successors: (id: string) => string[]): string[] {
+  const members = new Set(component);
+  const start = [...component].sort()[0];
+  const previous = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    for (const next of successors(id)) {
+      if (!members.has(next)) continue;
+      if (next === start) {
+        const path = [id];
+        while (path[0] !== start) path.unshift(previous.get(path[0])!);
+        return [...path, start];
+      }
+      if (!previous.has(next)) {
+        previous.set(next, id);
+        queue.push(next);
+      }
+    }
+  }
+  return [start, start];
 }
 
 function checkAction(
@@ -264,9 +349,35 @@ function checkParameterValues(id: string, type: string, parameters: Record<strin
     if (stores !== (parameters.InputValidation !== undefined)) report('InputValidation is required exactly when StoreInput is "True"', id);
     if (!integerIn(parameters.InputTimeLimitSeconds, 1, Number.MAX_SAFE_INTEGER)) report('InputTimeLimitSeconds must be a whole number of seconds above 0', id);
   }
+  if (type === 'UpdateFlowLoggingBehavior' && parameters.FlowLoggingBehavior !== undefined
+    && parameters.FlowLoggingBehavior !== 'Enabled' && parameters.FlowLoggingBehavior !== 'Disabled') {
+    report(`FlowLoggingBehavior must be "Enabled" or "Disabled", got ${JSON.stringify(parameters.FlowLoggingBehavior)}`, id);
+  }
   if (type === 'UpdateContactEventHooks' && isObject(parameters.EventHooks) && Object.keys(parameters.EventHooks).length !== 1) {
     report('EventHooks must hold exactly one entry', id);
   }
+}
+
+/** The id of the action that {@link startWithFlowLogging} puts first. */
+export const FLOW_LOGGING_ACTION_ID = 'set-flow-logging';
+
+/**
+ * Makes the flow start with a "Set logging behavior" block (UpdateFlowLoggingBehavior) that turns flow logs on
+ * or off, then goes on to the flow's own first action. Off is set explicitly too: the setting carries over from
+ * the flow that transferred the contact, which may have turned it on.
+ */
+export function startWithFlowLogging(flow: unknown, enabled: boolean): void {
+  if (!isObject(flow) || !Array.isArray(flow.Actions)) return;
+  const first = flow.StartAction;
+  flow.Actions.unshift({
+    Identifier: FLOW_LOGGING_ACTION_ID,
+    Type: 'UpdateFlowLoggingBehavior',
+    Parameters: { FlowLoggingBehavior: enabled ? 'Enabled' : 'Disabled' },
+    Transitions: { NextAction: first },
+  });
+  flow.StartAction = FLOW_LOGGING_ACTION_ID;
+  const metadata = isObject(flow.Metadata) && isObject(flow.Metadata.ActionMetadata) ? flow.Metadata.ActionMetadata : undefined;
+  if (metadata) metadata[FLOW_LOGGING_ACTION_ID] = { position: { x: 160, y: -160 } };
 }
 
 /** Sets every callback the flow creates to a single connection attempt (retries = 0). */

@@ -117,6 +117,26 @@ describe.each(VARIANTS)('ctr-processor (%s)', (variant) => {
     expect(env.logs.filter((line) => line.includes('poison CTR skipped')).length).toBeGreaterThanOrEqual(5);
   });
 
+  test('one poison record in a batch of 100: exactly it is logged and skipped, the other 99 are applied, nothing is handed back', async () => {
+    const bookings: Array<{ recordId: string; callbackContactId: string }> = [];
+    for (let i = 0; i < 99; i++) bookings.push({ ...(await book()), callbackContactId: newContactId() });
+    const entries: Array<object | { raw: string }> = bookings.map(({ recordId, callbackContactId }) => inboundCtr(recordId, callbackContactId));
+    const POISON_AT = 42;
+    entries.splice(POISON_AT, 0, { raw: Buffer.from('{"ContactId": "truncated').toString('base64') });
+    const batch = kinesisBatch(entries);
+    expect(batch.Records).toHaveLength(100);
+    const poisonSequence = batch.Records[POISON_AT].kinesis.sequenceNumber;
+    const firstLog = env.logs.length;
+
+    expect(await processCtrs(batch)).toEqual({ batchItemFailures: [] });
+
+    for (const { recordId, callbackContactId } of bookings) expect(await record(recordId)).toMatchObject({ status: 'PENDING', callbackContactId });
+    const logged = env.logs.slice(firstLog).map((line) => JSON.parse(line));
+    const skipped = logged.filter((entry) => entry.message === 'poison CTR skipped');
+    expect(skipped).toEqual([expect.objectContaining({ sequence: `...${poisonSequence.slice(-6)}` })]);
+    expect(logged.filter((entry) => entry.message === 'CTR applied')).toHaveLength(99);
+  });
+
   test('with DynamoDB down, valid records go back for retry, poison ones do not, and a retry applies them', async () => {
     const recordId = newContactId();
     const phone = newNumber();

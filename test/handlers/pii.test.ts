@@ -1,9 +1,10 @@
 /**
- * Privacy: a full set of scenarios (book, duplicate, cancel, connect, CTRs, bad input, failures) with
+ * Privacy: a full set of scenarios (book, duplicate, cancel, connect, agent hang-up, CTRs, contact events, stop-contact,
+ * bad input, failures) with
  * numbers of several countries, and no log line may carry a phone number.
  */
 import { useTestEnvironment } from '../support/environment';
-import { callbackCtr, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
+import { callbackContactEvent, callbackCtr, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
 import { VARIANTS } from '../support/handlers';
 
 const env = useTestEnvironment();
@@ -19,6 +20,9 @@ describe.each(VARIANTS)('logs (%s)', (variant) => {
     const update = env.load('update-callback', variant);
     const normalize = env.load('get-10-digit-phone', variant);
     const processCtrs = env.load<Processor>('ctr-processor', variant);
+    const processEvent = env.load<(event: unknown) => Promise<unknown>>('contact-event-processor', variant);
+    const stop = env.load('stop-contact', variant);
+    const currentTime = env.load('get-current-time', variant);
     const firstLog = env.logs.length;
 
     for (const [index, [e164, typed, country]] of numbers.entries()) {
@@ -31,11 +35,26 @@ describe.each(VARIANTS)('logs (%s)', (variant) => {
       if (index % 2 === 0) {
         await update(flowEvent({ callerNumber: '+15555550100', parameters: { recordId, transition: 'CANCEL' } }));
         await update(flowEvent({ callerNumber: e164, parameters: { recordId, transition: 'CANCEL' } }));
+        // The callback reaches an agent before it is removed: the agent whisper completes it.
+        await update(flowEvent({ initiationMethod: 'CALLBACK', callerNumber: e164, attributes: { callbackRecordId: recordId }, parameters: { transition: 'AGENT_HANG_UP' } }));
         await processCtrs(kinesisBatch([inboundCtr(recordId, callbackContactId), { raw: Buffer.from(`{"phone":"${e164}"`).toString('base64') }]));
+        await stop(flowEvent({ callerNumber: e164, parameters: { recordId } }));
       } else {
-        await update(flowEvent({ parameters: { recordId, transition: 'CONNECT' } }));
+        // The id arrives first by contact event (and once more, duplicated), then the whisper connects the customer.
+        await processEvent(callbackContactEvent(recordId, callbackContactId));
+        await processEvent(callbackContactEvent(recordId, newContactId()));
+        await update(flowEvent({ initiationMethod: 'CALLBACK', callerNumber: e164, parameters: { recordId, transition: 'CONNECT' } }));
+        await update(flowEvent({ parameters: { recordId, transition: 'AGENT_HANG_UP' } }));
         await processCtrs(kinesisBatch([callbackCtr(recordId, callbackContactId)]));
       }
+      // Bad input that carries the number where it does not belong.
+      await processEvent({ ...callbackContactEvent(e164, e164), detail: { customerEndpoint: e164, previousContactId: e164 } });
+      await update(flowEvent({ callerNumber: e164, parameters: { recordId: e164, transition: e164 } }));
+      await stop(flowEvent({ callerNumber: e164, parameters: { recordId: `${e164}x` } }));
+      await read(flowEvent({ callerNumber: e164, parameters: { recordId: e164 } }));
+      await currentTime(flowEvent({ callerNumber: e164, parameters: { timeZone: e164 } }));
+      await normalize(flowEvent({ callerNumber: e164, parameters: { phoneNumber: `${e164}${e164}`, country } }));
+      await normalize(flowEvent({ callerNumber: e164, parameters: { phoneNumber: `call me on ${e164}`, country: e164 } }));
       await write(flowEvent({ callerNumber: e164, parameters: { phoneNumber: `${typed} 99999`, country } }));
     }
     // Failures too: their messages come from the SDK and must be scrubbed as well.
@@ -59,6 +78,8 @@ describe.each(VARIANTS)('logs (%s)', (variant) => {
     }
     expect(text).not.toMatch(/\d{7,}/);
     expect(text).not.toMatch(/\+\d{6,}/);
+    // No E.164 number in any form, unmasked: + and 7 to 15 digits, possibly grouped.
+    expect(text).not.toMatch(/\+[1-9](?:[\s().-]?\d){6,14}/);
     for (const line of lines) {
       expect(() => JSON.parse(line)).not.toThrow();
       const entry = JSON.parse(line);

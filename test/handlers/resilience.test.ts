@@ -3,9 +3,11 @@
  * answers with an explicit error result within the SDK bounds and never throws to Amazon Connect.
  */
 import * as net from 'node:net';
+import { OPEN_RECORD_TTL_SECONDS } from '../../lambda-src/shared/contract';
 import { SDK_BOUNDS } from '../../lambda-src/shared/sdk-bounds';
-import { type FlowHandler, useTestEnvironment } from '../support/environment';
-import { flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
+import { scanTable } from '../support/dynamodb-server';
+import { type FlowHandler, TABLE_NAME, useTestEnvironment } from '../support/environment';
+import { callbackContactEvent, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
 import { VARIANTS } from '../support/handlers';
 
 const env = useTestEnvironment();
@@ -139,5 +141,161 @@ describe.each(VARIANTS)('trouble (%s)', (variant) => {
         expect(Object.values(reply).every((value) => typeof value === 'string')).toBe(true);
       }
     }
+  });
+});
+
+/**
+ * A batch of calls across every handler that touches DynamoDB, made while DynamoDB is unreachable or throttling.
+ * Each call must answer with its error result (a flow reply, a batch item failure, or a throw for the contact event
+ * processor, whose retries and DLQ Lambda runs) after exactly the attempts the SDK bounds allow, and the same calls
+ * made again once DynamoDB is back must complete without duplicating anything.
+ */
+describe.each(VARIANTS)('faults during a batch of calls (%s)', (variant) => {
+  type EventProcessor = (event: unknown) => Promise<{ outcome: string }>;
+  let line = variant === 'source' ? 3000 : 4000;
+  const newNumber = () => `+1646555${String(line++).padStart(4, '0')}`;
+
+  /** One call per handler and path; each first reaches DynamoDB with a single request (so one budget of attempts). */
+  function batchOfCalls(bookings: Array<{ recordId: string; phone: string }>, callbackIds: string[]) {
+    const write = env.load('write-callback', variant);
+    const read = env.load('read-callback', variant);
+    const update = env.load('update-callback', variant);
+    const stop = env.load('stop-contact', variant);
+    const processCtrs = env.load<Processor>('ctr-processor', variant);
+    const processEvent = env.load<EventProcessor>('contact-event-processor', variant);
+    const [a, b, c, d, e, f] = bookings;
+    return [
+      { name: 'write-callback', call: () => write(flowEvent({ contactId: a.recordId, callerNumber: a.phone })), ok: { result: 'CREATED' } },
+      { name: 'write-callback (duplicate)', call: () => write(flowEvent({ callerNumber: a.phone })), ok: { result: 'EXISTS' } },
+      { name: 'read-callback', call: () => read(flowEvent({ parameters: { recordId: b.recordId } })), ok: { result: 'FOUND' } },
+      { name: 'update-callback CANCEL', call: () => update(flowEvent({ callerNumber: c.phone, parameters: { recordId: c.recordId, transition: 'CANCEL' } })), ok: { result: 'APPLIED' } },
+      { name: 'update-callback CONNECT', call: () => update(flowEvent({ parameters: { recordId: d.recordId, transition: 'CONNECT' } })), ok: { result: 'APPLIED' } },
+      { name: 'stop-contact', call: () => stop(flowEvent({ parameters: { recordId: e.recordId } })), ok: { result: 'NOT_CANCELLED' } },
+      { name: 'ctr-processor', call: () => processCtrs(kinesisBatch([inboundCtr(f.recordId, callbackIds[0])])), ok: { batchItemFailures: [] } },
+      { name: 'contact-event-processor', call: () => processEvent(callbackContactEvent(b.recordId, callbackIds[1])), ok: { outcome: 'ID_LEARNED' } },
+    ];
+  }
+
+  const ERROR_REPLY: Record<string, unknown> = { 'ctr-processor': 'batch item failure', 'contact-event-processor': 'thrown' };
+
+  /** The retries, one after the other: the duplicate booking must come after the booking it duplicates. */
+  async function inOrder(calls: Array<{ name: string; call: () => Promise<unknown> }>): Promise<unknown[]> {
+    const outcomes: unknown[] = [];
+    for (const { name, call } of calls) outcomes.push(await outcomeOf(name, call));
+    return outcomes;
+  }
+
+  async function outcomeOf(name: string, call: () => Promise<unknown>): Promise<unknown> {
+    try {
+      const result: any = await call();
+      if (name === 'ctr-processor') return result.batchItemFailures.length === 1 ? 'batch item failure' : result;
+      return result;
+    } catch (error) {
+      return name === 'contact-event-processor' ? 'thrown' : `unexpected throw: ${(error as Error).message}`;
+    }
+  }
+
+  async function book(count: number) {
+    const write = env.load('write-callback', variant);
+    const bookings: Array<{ recordId: string; phone: string }> = [];
+    for (let i = 0; i < count; i++) {
+      const booking = { recordId: newContactId(), phone: newNumber() };
+      expect((await write(flowEvent({ contactId: booking.recordId, callerNumber: booking.phone }))).result).toBe('CREATED');
+      bookings.push(booking);
+    }
+    return bookings;
+  }
+
+  /** After the retries: one record per booking, one pointer per PENDING booking, every item whole. */
+  async function expectNoDuplicates(bookings: Array<{ recordId: string; phone: string }>) {
+    const items = await scanTable(env.db.endpoint, TABLE_NAME);
+    const mine = new Set(bookings.map((booking) => booking.recordId));
+    const records = items.filter((item) => item.recordType === 'CALLBACK' && mine.has(String(item.recordId)));
+    expect(records.map((item) => item.recordId).sort()).toEqual([...mine].sort());
+    const phones = new Set(bookings.map((booking) => booking.phone));
+    const pointers = items.filter((item) => item.recordType === 'ACTIVE' && phones.has(String(item.phoneE164)));
+    expect(pointers.length).toBe(records.filter((item) => item.status === 'PENDING').length);
+    expect(new Set(pointers.map((item) => item.phoneE164)).size).toBe(pointers.length);
+    for (const item of [...records, ...pointers]) expect(typeof item.expiresAt).toBe('number');
+  }
+
+  test('DynamoDB stopped mid-batch: every call answers its error after maxAttempts requests; after restart the retries apply once', async () => {
+    const bookings = await book(6);
+    const callbackIds = [newContactId(), newContactId()];
+    const calls = batchOfCalls(bookings, callbackIds);
+    await env.db.pause();
+    const before = env.db.operations.length;
+    let outcomes: unknown[] = [];
+    let requests = 0;
+    try {
+      outcomes = await Promise.all(calls.map(({ name, call }) => outcomeOf(name, call)));
+      requests = env.db.operations.length - before;
+    } finally {
+      await env.db.restart();
+      await env.recreateTable();
+    }
+    calls.forEach(({ name }, index) => {
+      expect({ name, outcome: outcomes[index] }).toEqual({ name, outcome: ERROR_REPLY[name] ?? expect.objectContaining({ result: 'ERROR' }) });
+    });
+    // The SDK bound, not a clock: each call spent its attempts on its one request and no more.
+    expect(requests).toBe(calls.length * SDK_BOUNDS.maxAttempts);
+
+    // The in-memory table is gone with the JVM: book the same contacts again, then Lambda and Connect retry.
+    const rebooked = await (async () => {
+      const write = env.load('write-callback', variant);
+      for (const booking of bookings.slice(1)) {
+        expect((await write(flowEvent({ contactId: booking.recordId, callerNumber: booking.phone }))).result).toBe('CREATED');
+      }
+      return bookings;
+    })();
+    for (const round of [1, 2]) {
+      const retried = await inOrder(batchOfCalls(rebooked, callbackIds));
+      const expected = batchOfCalls(rebooked, callbackIds).map(({ name, ok }) => [name, ok]);
+      if (round === 1) {
+        expected.forEach(([name, ok], index) => {
+          expect({ name, outcome: retried[index] }).toEqual({ name, outcome: expect.objectContaining(ok as object) });
+        });
+      } else {
+        // The second retry is answered from the stored state: a booking retried by its own contact is CREATED again.
+        expect(retried[0]).toMatchObject({ result: 'CREATED', recordId: bookings[0].recordId });
+        expect(retried.every((outcome: any) => outcome && !String(outcome).startsWith('unexpected'))).toBe(true);
+      }
+    }
+    await expectNoDuplicates(rebooked);
+  });
+
+  test('DynamoDB throttling (ProvisionedThroughputExceededException): error answers, then retries apply once', async () => {
+    const bookings = await book(6);
+    const callbackIds = [newContactId(), newContactId()];
+    // The first booking is made again by its own contact, as Connect retries it: answered as created.
+    const calls = batchOfCalls(bookings, callbackIds);
+    const throttledBefore = env.db.throttled();
+    env.db.throttle(true);
+    let outcomes: unknown[];
+    try {
+      outcomes = await Promise.all(calls.map(({ name, call }) => outcomeOf(name, call)));
+    } finally {
+      env.db.throttle(false);
+    }
+    calls.forEach(({ name }, index) => {
+      expect({ name, outcome: outcomes[index] }).toEqual({ name, outcome: ERROR_REPLY[name] ?? expect.objectContaining({ result: 'ERROR' }) });
+    });
+    expect(env.db.throttled() - throttledBefore).toBe(calls.length * SDK_BOUNDS.maxAttempts);
+    expect(env.logs.some((entry) => entry.includes('ProvisionedThroughputExceededException'))).toBe(true);
+
+    const retried = await inOrder(batchOfCalls(bookings, callbackIds));
+    expect(retried[0]).toMatchObject({ result: 'CREATED', recordId: bookings[0].recordId });
+    expect(retried.slice(2)).toEqual([
+      expect.objectContaining({ result: 'FOUND' }),
+      expect.objectContaining({ result: 'APPLIED', status: 'CANCELLED' }),
+      expect.objectContaining({ result: 'APPLIED', status: 'COMPLETED', resolution: 'CONNECTED' }),
+      expect.objectContaining({ result: 'NOT_CANCELLED' }),
+      { batchItemFailures: [] },
+      { outcome: 'ID_LEARNED' },
+    ]);
+    await expectNoDuplicates(bookings);
+    const items = await scanTable(env.db.endpoint, TABLE_NAME);
+    const open = items.filter((item) => item.recordType === 'CALLBACK' && bookings.some((b) => b.recordId === item.recordId) && item.status !== 'COMPLETED');
+    for (const item of open) expect(item.expiresAt).toBe(Math.floor(Date.parse(String(item.createdAt)) / 1000) + OPEN_RECORD_TTL_SECONDS);
   });
 });

@@ -52,6 +52,12 @@ export interface DynamoDbServer {
    * (the connection drops), as when a network fails after DynamoDB committed.
    */
   loseNextResponse(operation: string): void;
+  /**
+   * While on, every request is answered by the proxy itself with HTTP 400 ProvisionedThroughputExceededException,
+   * as DynamoDB throttles, without reaching the server. `throttled()` counts those answers.
+   */
+  throttle(on: boolean): void;
+  throttled(): number;
   /** Stops the server and the pass-through. */
   stop(): Promise<void>;
   /** Stops the server only: requests to the endpoint fail as if DynamoDB were unreachable, until restart(). */
@@ -189,6 +195,7 @@ async function startCountingProxy(
   operations: string[],
   iamActions: string[],
   responsesToLose: Set<string>,
+  throttling: { on: boolean; count: number },
 ): Promise<{ endpoint: string; close(): Promise<void> }> {
   // A new connection per request: no pooled connection to a JVM stopped by pause() can be handed to
   // a request made after restart().
@@ -200,6 +207,18 @@ async function startCountingProxy(
     const body: Buffer[] = [];
     request.on('data', (chunk: Buffer) => body.push(chunk));
     request.on('end', () => iamActions.push(...iamActionsOf(operation, Buffer.concat(body))));
+    if (throttling.on) {
+      throttling.count += 1;
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'throttled' });
+        response.end(JSON.stringify({
+          __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+          message: 'The level of configured provisioned throughput for the table was exceeded.',
+        }));
+      });
+      return;
+    }
     const loseResponse = responsesToLose.delete(operation);
     const upstream = http.request({
       host: '127.0.0.1',
@@ -242,7 +261,8 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
   const operations: string[] = [];
   const responsesToLose = new Set<string>();
   const iamActions: string[] = [];
-  const proxy = await startCountingProxy(port, operations, iamActions, responsesToLose);
+  const throttling = { on: false, count: 0 };
+  const proxy = await startCountingProxy(port, operations, iamActions, responsesToLose, throttling);
   return {
     endpoint: proxy.endpoint,
     operations,
@@ -250,6 +270,10 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
     loseNextResponse: (operation) => {
       responsesToLose.add(operation);
     },
+    throttle: (on) => {
+      throttling.on = on;
+    },
+    throttled: () => throttling.count,
     stop: async () => {
       await terminate(server.child);
       await proxy.close();
