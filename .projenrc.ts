@@ -102,6 +102,9 @@ const bundleTask = project.addTask('bundle', {
 });
 project.preCompileTask.spawn(bundleTask);
 
+// The offline contact-center simulator (src/simulator, not part of the jsii API): `npx cdk-connect-callback-management simulate`.
+project.addBins({ 'cdk-connect-callback-management': 'lib/simulator/cli.js' });
+
 // Assets and flow templates are read at synth time by the construct: they must be in the tarball.
 project.npmignore?.addPatterns('!/assets/', '!/flows/', '/lambda-src/', '/bench/', '/example/', '/scripts/', '/.cache/', '/.ci/');
 

@@ -1,0 +1,248 @@
+/**
+ * The scenarios the simulator runs (the CLI prints them all; test/simulator checks each). Each one starts its
+ * own Simulation (its own table), drives callers, agents and the clock, and reports what happened.
+ */
+import { type CallResult, Simulation, type SimulationOptions } from './contact-center';
+import { type PlainItem } from './local-services';
+
+export const CALLER_A = '+13125550100';
+export const CALLER_B = '+13125550111';
+export const CALLER_UK = '+442079460123';
+
+export interface ScenarioRun {
+  readonly name: string;
+  readonly contactEvents: boolean;
+  readonly transcript: string;
+  /** Lambda invocations by flow or event source. */
+  readonly lambdaCounts: Record<string, number>;
+  /** Simulated seconds from each cancel to the callback's removal from the queue (by record label). */
+  readonly cancelToRemoval: Record<string, number | undefined>;
+  readonly calls: CallResult[];
+  readonly records: PlainItem[];
+  readonly pointers: PlainItem[];
+  readonly queuedCallbacks: string[];
+  readonly offered: string[];
+  readonly notes: string[];
+}
+
+export interface ScenarioOptions {
+  readonly dynamoDbEndpoint: string;
+  readonly contactEvents?: boolean;
+  /** Simulated seconds before a CTR reaches the processor (default 60). */
+  readonly ctrDelaySeconds?: number;
+  /** Simulated seconds before a contact event reaches the processor (default 2). */
+  readonly contactEventDelaySeconds?: number;
+}
+
+type Script = (sim: Simulation, calls: CallResult[], notes: string[]) => Promise<void>;
+
+async function runScenario(name: string, options: ScenarioOptions, script: Script, extra: Partial<SimulationOptions> = {}): Promise<ScenarioRun> {
+  const sim = await Simulation.start({
+    dynamoDbEndpoint: options.dynamoDbEndpoint,
+    contactEvents: options.contactEvents ?? true,
+    ctrDelaySeconds: options.ctrDelaySeconds,
+    contactEventDelaySeconds: options.contactEventDelaySeconds,
+    ...extra,
+  });
+  try {
+    const calls: CallResult[] = [];
+    const notes: string[] = [];
+    sim.log('scenario', name);
+    await script(sim, calls, notes);
+    await sim.settle();
+    const records = await sim.callbackRecords();
+    const cancelToRemoval: Record<string, number | undefined> = {};
+    for (const timeline of sim.timelines.values()) {
+      if (timeline.cancelledAt === undefined) continue;
+      const removedAt = timeline.removedFromQueueAt ?? timeline.agentHungUpAt;
+      cancelToRemoval[sim.labelOf(timeline.recordId)] = removedAt === undefined ? undefined : Math.max(0, removedAt - timeline.cancelledAt);
+    }
+    return {
+      name,
+      contactEvents: sim.contactEvents,
+      transcript: sim.render(),
+      lambdaCounts: sim.invocationCounts(),
+      cancelToRemoval,
+      calls,
+      records: records.map((record) => ({ ...record, label: sim.labelOf(String(record.recordId)) })),
+      pointers: await sim.activePointers(),
+      queuedCallbacks: sim.queuedCallbacks(),
+      offered: sim.offered.map((offer) => offer.contact),
+      notes,
+    };
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** 1: a new caller books a callback on their own number; an agent takes it; the customer answers. */
+export function newCallbackConnected(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('1 new caller books a callback, agent accepts, customer connected', options, async (sim, calls) => {
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advanceTo(30);
+    await sim.agentAvailable('alice');
+  });
+}
+
+/** 2: the same caller calls again while the callback is pending, and keeps it. */
+export function duplicateKept(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('2 same caller calls again while pending and keeps it', options, async (sim, calls) => {
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advanceTo(5);
+    calls.push(await sim.call(CALLER_A, ['1', '2']));
+  });
+}
+
+/** 3: cancel before the callback's id is known; the id arrives later (contact event or CTR) and the processor stops it. */
+export function cancelBeforeIdKnown(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario(`3 cancel before the callback id is known (contact events ${options.contactEvents === false ? 'off' : 'on'})`, options, async (sim, calls) => {
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advanceTo(1);
+    calls.push(await sim.call(CALLER_A, ['1', '1']));
+    await sim.advanceTo(300);
+    await sim.agentAvailable('alice');
+  });
+}
+
+/** 3b: cancel before the id is known, and an agent accepts the callback before the id arrives. */
+export function cancelAgentHangsUp(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('3b cancelled callback reaches an agent before its id is known: agent told to hang up', { ...options, contactEvents: false }, async (sim, calls) => {
+    await sim.agentAvailable('alice');
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advanceTo(1);
+    calls.push(await sim.call(CALLER_A, ['1', '1']));
+  });
+}
+
+/** 4: cancel after the id is known: the cancel itself removes the callback with StopContact. */
+export function cancelAfterIdKnown(options: ScenarioOptions): Promise<ScenarioRun> {
+  const events = options.contactEvents !== false;
+  return runScenario(`4 cancel after the callback id is known (contact events ${events ? 'on' : 'off'})`, options, async (sim, calls) => {
+    calls.push(await sim.call(CALLER_A, ['1']));
+    // With contact events the id is known 2 s after booking; without, only once the inbound call's CTR came.
+    await sim.advanceTo(events ? 5 : 90);
+    calls.push(await sim.call(CALLER_A, ['1', '1']));
+    await sim.advanceTo(events ? 300 : 400);
+    await sim.agentAvailable('alice');
+  }, { initialCallDelaySeconds: 300 });
+}
+
+/** 5: DynamoDB cannot be reached while the caller books. */
+export function dynamoDbUnavailable(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('5 DynamoDB unavailable during set-callback', options, async (sim, calls) => {
+    sim.dynamoDbUnavailable = true;
+    calls.push(await sim.call(CALLER_A, ['1']));
+    sim.dynamoDbUnavailable = false;
+  });
+}
+
+/** The Lambda invocation points of the three flows, as `<flow>/<action id>`, with what reaches each one. */
+export const INVOCATION_POINTS = [
+  'set-callback/book-caller-number',
+  'set-callback/book-entered-number',
+  'set-callback/undo-booking',
+  'set-callback/cancel-callback',
+  'agent-whisper/complete-if-cancelled',
+  'outbound-whisper/mark-connected',
+] as const;
+export type InvocationPoint = typeof INVOCATION_POINTS[number];
+
+/** 6: the Lambda at one invocation point takes longer than its InvocationTimeLimitSeconds. */
+export function lambdaTimeout(options: ScenarioOptions, point: InvocationPoint): Promise<ScenarioRun> {
+  return runScenario(`6 Lambda timeout at ${point}`, options, async (sim, calls, notes) => {
+    sim.slowLambdas[point] = 10;
+    switch (point) {
+      case 'set-callback/book-caller-number':
+        calls.push(await sim.call(CALLER_A, ['1']));
+        break;
+      case 'set-callback/book-entered-number':
+        calls.push(await sim.call(CALLER_A, ['2', '3125550122#', '1']));
+        break;
+      case 'set-callback/undo-booking':
+        // Queuing the callback fails after the record was written, and the undo is slow too.
+        sim.failingActions['set-callback/create-callback'] = 'NoMatchingError';
+        calls.push(await sim.call(CALLER_A, ['1']));
+        break;
+      case 'set-callback/cancel-callback':
+        calls.push(await sim.call(CALLER_A, ['1']));
+        await sim.advanceTo(5);
+        calls.push(await sim.call(CALLER_A, ['1', '1']));
+        break;
+      case 'agent-whisper/complete-if-cancelled':
+      case 'outbound-whisper/mark-connected':
+        calls.push(await sim.call(CALLER_A, ['1']));
+        await sim.advanceTo(30);
+        await sim.agentAvailable('alice');
+        break;
+    }
+    notes.push(`${point} answered after its time limit`);
+  });
+}
+
+/** 7: an invalid entered number, a withheld caller id, and an international caller. */
+export function invalidAndInternationalNumbers(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('7 invalid and international numbers', options, async (sim, calls) => {
+    // Two invalid entries (too short, then a 555 exchange starting with 1): no Lambda, no record.
+    calls.push(await sim.call(CALLER_B, ['2', '12345#', '3121550100#']));
+    await sim.advanceTo(10);
+    // A withheld caller id: write-callback says INVALID_NUMBER, the flow asks for a number.
+    calls.push(await sim.call(undefined, ['1', '3125550133#', '1']));
+    await sim.advanceTo(20);
+    // An international caller on their own (UK) number.
+    calls.push(await sim.call(CALLER_UK, ['1']));
+  });
+}
+
+/** 8: two callers in the same queue, each cancelling, in the opposite order to their bookings. */
+export function crossedCancels(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario(`8 two callers cancelling in crossed order (contact events ${options.contactEvents === false ? 'off' : 'on'})`, options, async (sim, calls) => {
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advanceTo(0.5);
+    calls.push(await sim.call(CALLER_B, ['1']));
+    await sim.advanceTo(1);
+    calls.push(await sim.call(CALLER_B, ['1', '1']));
+    await sim.advanceTo(6);
+    calls.push(await sim.call(CALLER_A, ['1', '1']));
+    await sim.advanceTo(300);
+    await sim.agentAvailable('alice');
+  });
+}
+
+/** Every scenario, in order, as the CLI prints them. */
+export async function runAllScenarios(options: ScenarioOptions, onRun: (run: ScenarioRun) => void): Promise<ScenarioRun[]> {
+  const runs: ScenarioRun[] = [];
+  const record = (run: ScenarioRun) => {
+    runs.push(run);
+    onRun(run);
+  };
+  const on = { ...options, contactEvents: true };
+  const off = { ...options, contactEvents: false };
+  record(await newCallbackConnected(on));
+  record(await duplicateKept(on));
+  record(await cancelBeforeIdKnown(on));
+  record(await cancelBeforeIdKnown(off));
+  record(await cancelAgentHangsUp(off));
+  record(await cancelAfterIdKnown(on));
+  record(await cancelAfterIdKnown(off));
+  record(await dynamoDbUnavailable(on));
+  for (const point of INVOCATION_POINTS) record(await lambdaTimeout(on, point));
+  record(await invalidAndInternationalNumbers(on));
+  record(await crossedCancels(on));
+  record(await crossedCancels(off));
+  return runs;
+}
+
+/** A scenario's outcome in a few lines: records, queue, Lambda counts, cancel-to-removal times. */
+export function summarize(run: ScenarioRun): string {
+  const lines = [
+    `records: ${run.records.map((r) => `${r.label} ${r.status}${r.resolution ? `(${r.resolution})` : ''}`).join(', ') || 'none'}`,
+    `callbacks still queued: ${run.queuedCallbacks.join(', ') || 'none'}; offered to agents: ${run.offered.join(', ') || 'none'}`,
+    `Lambda invocations: ${Object.entries(run.lambdaCounts).map(([source, count]) => `${source} ${count}`).join(', ') || 'none'}`,
+    `per caller path: ${run.calls.map((call) => `${call.label} ${call.lambdaInvocations} (${call.path[call.path.length - 2] ?? ''} -> ${call.ended})`).join(', ')}`,
+  ];
+  const removals = Object.entries(run.cancelToRemoval);
+  if (removals.length > 0) {
+    lines.push(`cancel -> removal (simulated): ${removals.map(([label, seconds]) => `${label} ${seconds === undefined ? 'never' : `${seconds.toFixed(1)}s`}`).join(', ')}`);
+  }
+  return lines.join('\n');
+}
