@@ -30,6 +30,9 @@ describe('6 a Lambda timeout at each invocation point takes the error branch and
         expect(heard(run, 0)).not.toMatch(CONFIRMATION);
         expect(heard(run, 0)).toMatch(/could not book your callback/);
         expect(run.queuedCallbacks).toEqual([]);
+        // The write committed after Connect gave up on it; the error branch released it, so the number is free.
+        expect(run.records.filter((record) => record.status === 'PENDING')).toEqual([]);
+        expect(run.pointers).toEqual([]);
         break;
       case 'set-callback/undo-booking':
         expect(run.calls[0].path).toEqual(expect.arrayContaining(['create-callback', actionId, 'say-booking-failed']));
