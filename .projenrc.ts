@@ -138,4 +138,16 @@ project.addTask('test:all', {
   ],
 });
 
+// Benchmarks, not tests (no timing assertions): handler latency and cold start against raw SDK calls, bundle sizes,
+// Lambda invocations per caller path, CTR processing, synthesis time and a cost model. Prints tables and writes
+// bench/RESULTS.md. Uses DynamoDB Local (installed by test:deps) and bundles the handlers first if assets/ is stale.
+project.addTask('bench', {
+  description: 'Run the benchmarks in bench/ and write bench/RESULTS.md',
+  env: { NODE_NO_WARNINGS: '1' },
+  steps: [
+    { spawn: 'test:deps' },
+    { exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/run.ts' },
+  ],
+});
+
 project.synth();

@@ -1,0 +1,63 @@
+/**
+ * Builds what the bench runs outside its own process: the cold-start runner, and the minimal baseline
+ * handlers, bundled exactly as projenrc/bundle-handlers.ts bundles the shipped handlers (checked by
+ * rebuilding one shipped handler with these options and comparing it with its asset byte for byte).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
+import { ROOT, bundlePath } from './handlers';
+
+export const BUILD_DIR = path.join(ROOT, '.cache', 'bench');
+
+/** A copy of the options in projenrc/bundle-handlers.ts (which runs as a script and exports nothing). */
+export const SHIPPED_BUNDLE_OPTIONS: BuildOptions = {
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  supported: { 'dynamic-import': false },
+  external: ['aws-crt', '@aws-sdk/signature-v4-crt'],
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+};
+
+export const MINIMAL_HANDLERS = ['minimal-get-item', 'minimal-transact-write', 'minimal-update-item', 'minimal-noop', 'probe-intl-time-zone'] as const;
+export type MinimalHandler = typeof MINIMAL_HANDLERS[number];
+
+export interface BenchBuild {
+  readonly runner: string;
+  readonly minimal: Record<MinimalHandler, { readonly file: string; readonly bytes: number; readonly metafile: Metafile }>;
+  /** Whether rebuilding the shipped read-callback with SHIPPED_BUNDLE_OPTIONS gives its asset byte for byte. */
+  readonly optionsMatchShipped: boolean;
+}
+
+function bundle(entry: string, outfile: string): Metafile {
+  const result = buildSync({ ...SHIPPED_BUNDLE_OPTIONS, entryPoints: [entry], outfile });
+  if (!result.metafile) throw new Error(`esbuild gave no metafile for ${entry}`);
+  return result.metafile;
+}
+
+export function buildBench(): BenchBuild {
+  fs.rmSync(BUILD_DIR, { recursive: true, force: true });
+  fs.mkdirSync(BUILD_DIR, { recursive: true });
+  const coldDir = path.join(ROOT, 'bench', 'cold');
+
+  const runner = path.join(BUILD_DIR, 'runner.js');
+  buildSync({ entryPoints: [path.join(coldDir, 'runner.ts')], outfile: runner, bundle: false, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+
+  const minimal = Object.fromEntries(MINIMAL_HANDLERS.map((name) => {
+    const file = path.join(BUILD_DIR, name, 'index.js');
+    const metafile = bundle(path.join(coldDir, `${name}.ts`), file);
+    return [name, { file, bytes: fs.statSync(file).size, metafile }];
+  })) as BenchBuild['minimal'];
+
+  const check = path.join(BUILD_DIR, 'check', 'read-callback.js');
+  bundle(path.join(ROOT, 'lambda-src', 'handlers', 'read-callback.ts'), check);
+  const optionsMatchShipped = fs.readFileSync(check).equals(fs.readFileSync(bundlePath('read-callback')));
+
+  return { runner, minimal, optionsMatchShipped };
+}

@@ -1,0 +1,237 @@
+/**
+ * DynamoDB Local for the benchmarks: one JVM, in memory, on a free port, talked to directly (no
+ * pass-through on the latency path). A counting pass-through can be put in front of it where a
+ * section counts requests instead of timing them.
+ * Install it first with `bash scripts/setup-test-deps.sh` (projen task test:deps).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+  type AttributeValue,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const LIB_DIR = path.join(ROOT, '.cache', 'dynamodb-local', 'lib');
+const STARTUP_DEADLINE_MS = 90_000;
+/**
+ * The serial collector keeps the JVM off the second core between requests (the handlers and the
+ * bench share the machine's two cores with it). Unlike the handler tests, the JIT is left at its
+ * default: the bench warms the server up and then wants its steady state, not a fast start.
+ */
+const JVM_OPTIONS = ['-Xmx768m', '-Xss512k', '-XX:+UseSerialGC'];
+
+export const TABLE_KEY = { PARTITION_KEY: 'pk', TTL_ATTRIBUTE: 'expiresAt' } as const;
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly version: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A client for arranging the table (the handlers build their own). */
+export function adminClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    maxAttempts: 3,
+  });
+}
+
+async function answers(endpoint: string): Promise<boolean> {
+  const client = adminClient(endpoint);
+  try {
+    await client.send(new ListTablesCommand({}));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.destroy();
+  }
+}
+
+export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
+  const jars = fs.existsSync(LIB_DIR) ? fs.readdirSync(LIB_DIR) : [];
+  const jar = jars.find((name) => /^DynamoDBLocal-.*\.jar$/.test(name));
+  if (!jar) {
+    throw new Error(`DynamoDB Local is not installed in ${LIB_DIR}: run \`bash scripts/setup-test-deps.sh\` (npx projen test:deps) first`);
+  }
+  const port = await freePort();
+  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  const child: ChildProcess = spawn(java, [
+    ...JVM_OPTIONS,
+    `-Dorg.sqlite.lib.path=${LIB_DIR}`,
+    `-Djava.library.path=${LIB_DIR}`,
+    '-cp', path.join(LIB_DIR, '*'),
+    'software.amazon.dynamodb.services.local.main.ServerRunner',
+    '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port),
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let tail = '';
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-2000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => {
+    child.once('close', () => resolve());
+    child.once('error', (error) => {
+      tail += `\n${java}: ${error.message}`;
+      resolve();
+    });
+  });
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + STARTUP_DEADLINE_MS;
+  let up = false;
+  while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+    if (await answers(endpoint)) {
+      up = true;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.kill('SIGTERM');
+    await exited;
+    clearTimeout(force);
+  };
+  if (!up) {
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`DynamoDB Local did not answer at ${endpoint}:\n${tail}`);
+  }
+  return { endpoint, version: jar.replace(/^DynamoDBLocal-(.*)\.jar$/, '$1'), stop };
+}
+
+/** The table the construct creates: partition key `pk` (S) only, on demand, TTL on `expiresAt`. */
+export async function createCallbackTable(endpoint: string, tableName: string): Promise<void> {
+  const client = adminClient(endpoint);
+  try {
+    await client.send(new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: TABLE_KEY.PARTITION_KEY, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: TABLE_KEY.PARTITION_KEY, KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }));
+    await client.send(new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: TABLE_KEY.TTL_ATTRIBUTE, Enabled: true },
+    }));
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Writes items 25 at a time (BatchWriteItem's limit), retrying what the server leaves unprocessed. */
+export async function putItems(client: DynamoDBClient, tableName: string, items: Array<Record<string, AttributeValue>>): Promise<void> {
+  for (let start = 0; start < items.length; start += 25) {
+    let pending: WriteRequest[] = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (pending.length > 0) {
+      const { UnprocessedItems } = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+      pending = UnprocessedItems?.[tableName] ?? [];
+    }
+  }
+}
+
+/** DynamoDB requests seen by a counting pass-through, by operation (x-amz-target), with transaction sizes. */
+export interface RequestCount {
+  readonly operations: Map<string, number>;
+  /** Items in each TransactWriteItems request, by kind (Put, Update, Delete, ConditionCheck). */
+  readonly transactionItems: Map<string, number>;
+  reset(): void;
+  snapshot(): RequestSnapshot;
+}
+
+export interface RequestSnapshot {
+  readonly operations: Record<string, number>;
+  readonly transactionItems: Record<string, number>;
+}
+
+export function emptyCount(): RequestCount {
+  const operations = new Map<string, number>();
+  const transactionItems = new Map<string, number>();
+  return {
+    operations,
+    transactionItems,
+    reset: () => {
+      operations.clear();
+      transactionItems.clear();
+    },
+    snapshot: () => ({ operations: Object.fromEntries(operations), transactionItems: Object.fromEntries(transactionItems) }),
+  };
+}
+
+export interface CountingProxy {
+  readonly endpoint: string;
+  readonly count: RequestCount;
+  close(): Promise<void>;
+}
+
+/** Forwards every request to `upstream` unchanged (keep-alive on both sides) and counts it. */
+export async function startCountingProxy(upstream: string): Promise<CountingProxy> {
+  const target = new URL(upstream);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const count = emptyCount();
+  const bump = (map: Map<string, number>, key: string, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
+  const server = http.createServer((request, response) => {
+    const header = request.headers['x-amz-target'];
+    const operation = typeof header === 'string' ? header.split('.').pop() ?? header : 'unknown';
+    bump(count.operations, operation);
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (operation === 'TransactWriteItems') {
+        const items: Array<Record<string, unknown>> = JSON.parse(body.toString('utf8')).TransactItems ?? [];
+        for (const item of items) for (const kind of Object.keys(item)) bump(count.transactionItems, kind);
+      }
+      const forward = http.request({
+        host: target.hostname,
+        port: target.port,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+        agent,
+      }, (upstreamResponse) => {
+        response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
+        upstreamResponse.pipe(response);
+      });
+      forward.on('error', () => request.socket.destroy());
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    count,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      agent.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}

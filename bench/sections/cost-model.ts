@@ -1,0 +1,233 @@
+/**
+ * 6. Cost per million callbacks for Lambda, DynamoDB and EventBridge, from the counts measured in sections 1, 3
+ * and 4 and the unit prices below, for this design against the published sample's design.
+ */
+import type { CtrResult } from './ctr-processor';
+import { capacityUnits, type Stage, type StoryStep } from './flow-paths';
+import type { WarmRow } from './warm-latency';
+import type { DeployedDesign } from '../lib/design';
+import type { Goal, SectionReport } from '../lib/report';
+import { fixed, usd } from '../lib/stats';
+
+/**
+ * Published on-demand unit prices, us-east-1, as I take them to stand on 2025-06-01 (after DynamoDB's on-demand
+ * price cut of 2024-11-01). An assumption written down, not fetched: check the pricing pages before relying on it.
+ */
+export const PRICES = {
+  date: '2025-06-01',
+  region: 'us-east-1',
+  lambdaPerMillionRequests: 0.20,
+  lambdaArmPerGbSecond: 0.0000133334,
+  lambdaX86PerGbSecond: 0.0000166667,
+  dynamoDbPerMillionWriteUnits: 0.625,
+  dynamoDbPerMillionReadUnits: 0.125,
+  /** Custom events put on a bus. Events that AWS services (Amazon Connect contact events) send to the default bus are free. */
+  eventBridgePerMillionCustomEvents: 1.00,
+  eventBridgePerMillionServiceEvents: 0,
+} as const;
+
+/** Assumptions of the model, each stated in RESULTS.md. */
+export const ASSUMPTIONS = {
+  callbacks: 1_000_000,
+  /** Share of booked callbacks that the caller cancels; the rest reach an agent and are answered. */
+  cancelledShare: 0.10,
+  sampleMemoryMb: 1024,
+  /** The sample sets no architecture, so Lambda's default. */
+  sampleArchitecture: 'x86_64',
+  /** The sample's DynamoDB work per decision: one read and one single-item write, no transactions. */
+  sampleSetUnits: { reads: 1, writes: 1 },
+  sampleCancelUnits: { reads: 1, writes: 1 },
+} as const;
+
+interface Bill {
+  readonly invocations: number;
+  readonly gbSeconds: number;
+  readonly lambdaRequests: number;
+  readonly lambdaDuration: number;
+  readonly readUnits: number;
+  readonly writeUnits: number;
+  readonly dynamodb: number;
+  readonly serviceEvents: number;
+  readonly customEvents: number;
+  readonly eventBridge: number;
+  readonly total: number;
+}
+
+interface Usage {
+  readonly invocations: number;
+  /** arm64 GB-seconds. */
+  readonly gbSeconds: number;
+  readonly x86GbSeconds?: number;
+  readonly reads: number;
+  readonly writes: number;
+  readonly serviceEvents: number;
+  readonly customEvents: number;
+}
+
+function bill(parts: Usage): Bill {
+  const lambdaRequests = (parts.invocations / 1e6) * PRICES.lambdaPerMillionRequests;
+  const lambdaDuration = parts.gbSeconds * PRICES.lambdaArmPerGbSecond + (parts.x86GbSeconds ?? 0) * PRICES.lambdaX86PerGbSecond;
+  const dynamodb = (parts.reads / 1e6) * PRICES.dynamoDbPerMillionReadUnits + (parts.writes / 1e6) * PRICES.dynamoDbPerMillionWriteUnits;
+  const eventBridge = (parts.serviceEvents / 1e6) * PRICES.eventBridgePerMillionServiceEvents
+    + (parts.customEvents / 1e6) * PRICES.eventBridgePerMillionCustomEvents;
+  return {
+    invocations: parts.invocations,
+    gbSeconds: parts.gbSeconds + (parts.x86GbSeconds ?? 0),
+    lambdaRequests,
+    lambdaDuration,
+    readUnits: parts.reads,
+    writeUnits: parts.writes,
+    dynamodb,
+    serviceEvents: parts.serviceEvents,
+    customEvents: parts.customEvents,
+    eventBridge,
+    total: lambdaRequests + lambdaDuration + dynamodb + eventBridge,
+  };
+}
+
+export function runCostModel(input: { steps: StoryStep[]; design: DeployedDesign; warm: WarmRow[]; ctr?: CtrResult }): SectionReport {
+  const started = Date.now();
+  const warm = (id: string) => input.warm.find((row) => row.id === id)?.handlerP50;
+  const oneUpdate = warm('update');
+  const perCtrRecord = input.ctr && input.ctr.passed > 0
+    ? (input.ctr.msPerFilteredBatch * input.ctr.filteredBatches) / input.ctr.passed : oneUpdate;
+  /** Measured warm p50 of the matching case in section 1 (or 4), by invocation key ('<function>[ <transition>]'). */
+  const durationSources: Record<string, { ms: number | undefined; from: string }> = {
+    'write-callback': { ms: warm('write'), from: 'section 1, write-callback' },
+    'read-callback': { ms: warm('read'), from: 'section 1, read-callback' },
+    'update-callback CANCEL': { ms: warm('update-cancel'), from: 'section 1, update-callback CANCEL' },
+    'update-callback CONNECT': { ms: warm('update-connect'), from: 'section 1, update-callback CONNECT' },
+    'update-callback AGENT_HANG_UP': { ms: oneUpdate, from: 'section 1, update-callback AGENT_HANG_UP' },
+    'get-10-digit-phone': { ms: warm('phone'), from: 'section 1, get-10-digit-phone' },
+    'get-current-time': { ms: warm('time'), from: 'section 1, get-current-time' },
+    'ctr-processor': { ms: perCtrRecord, from: 'section 4, per callback CTR' },
+  };
+  const durationOf = (key: string) => durationSources[key] ?? { ms: oneUpdate, from: 'section 1, one conditional UpdateItem (assumed alike)' };
+  const handlerOf = (key: string) => key.split(' ')[0];
+  const memoryOf = (handler: string) => input.design.functions.find((fn) => fn.handler === handler)?.memoryMb ?? Number.NaN;
+  const archOf = (handler: string) => input.design.functions.find((fn) => fn.handler === handler)?.architecture ?? 'unknown';
+  /** Lambda bills each invocation's duration rounded up to the millisecond. */
+  const billedSeconds = (key: string) => Math.ceil(durationOf(key).ms ?? Number.NaN) / 1000;
+
+  const weights: Record<Exclude<Stage, 'other'>, number> = {
+    booking: ASSUMPTIONS.callbacks,
+    cancel: ASSUMPTIONS.callbacks * ASSUMPTIONS.cancelledShare,
+    completion: ASSUMPTIONS.callbacks * (1 - ASSUMPTIONS.cancelledShare),
+  };
+  const ours = (filter: (step: StoryStep) => boolean) => {
+    let invocations = 0;
+    let armGbSeconds = 0;
+    let x86GbSeconds = 0;
+    let reads = 0;
+    let writes = 0;
+    let serviceEvents = 0;
+    for (const step of input.steps.filter((s) => s.stage !== 'other' && filter(s))) {
+      const weight = weights[step.stage as Exclude<Stage, 'other'>];
+      for (const [key, count] of Object.entries(step.invocations)) {
+        invocations += count * weight;
+        const gbSeconds = count * weight * billedSeconds(key) * (memoryOf(handlerOf(key)) / 1024);
+        if (archOf(handlerOf(key)) === 'arm64') armGbSeconds += gbSeconds; else x86GbSeconds += gbSeconds;
+      }
+      const units = capacityUnits(step.dynamodb);
+      reads += units.reads * weight;
+      writes += units.writes * weight;
+      serviceEvents += (step.eventsMatched ?? 0) * weight;
+    }
+    return bill({ invocations, gbSeconds: armGbSeconds, x86GbSeconds, reads, writes, serviceEvents, customEvents: 0 });
+  };
+  const callerPaths = ours((step) => step.kind === 'flow' && step.stage !== 'completion');
+  const fullLife = ours(() => true);
+
+  // The sample: 4 invocations per booking and 5 per cancel, 1 GB, billed for as long as our median flow-facing invocation.
+  const flowDurations = input.steps.filter((s) => s.kind === 'flow' && s.stage !== 'other')
+    .flatMap((s) => Object.keys(s.invocations)).map((key) => Math.ceil(durationOf(key).ms ?? Number.NaN));
+  const sampleSeconds = (flowDurations.sort((a, b) => a - b)[Math.floor(flowDurations.length / 2)] ?? Number.NaN) / 1000;
+  const sampleInvocations = 4 * weights.booking + 5 * weights.cancel;
+  const sampleGbSeconds = sampleInvocations * sampleSeconds * (ASSUMPTIONS.sampleMemoryMb / 1024);
+  const sample = bill({
+    invocations: sampleInvocations,
+    gbSeconds: ASSUMPTIONS.sampleArchitecture === 'x86_64' ? 0 : sampleGbSeconds,
+    x86GbSeconds: ASSUMPTIONS.sampleArchitecture === 'x86_64' ? sampleGbSeconds : 0,
+    reads: ASSUMPTIONS.sampleSetUnits.reads * weights.booking + ASSUMPTIONS.sampleCancelUnits.reads * weights.cancel,
+    writes: ASSUMPTIONS.sampleSetUnits.writes * weights.booking + ASSUMPTIONS.sampleCancelUnits.writes * weights.cancel,
+    serviceEvents: 0,
+    customEvents: 0,
+  });
+
+  const column = (b: Bill) => [
+    `${(b.invocations / 1e6).toFixed(2)} M`, `${fixed(b.gbSeconds, 0)} GB-s`, usd(b.lambdaRequests), usd(b.lambdaDuration),
+    `${(b.readUnits / 1e6).toFixed(2)} M / ${(b.writeUnits / 1e6).toFixed(2)} M`, usd(b.dynamodb),
+    `${(b.serviceEvents / 1e6).toFixed(2)} M service, ${(b.customEvents / 1e6).toFixed(2)} M custom`, usd(b.eventBridge), usd(b.total),
+  ];
+  const usedKeys = [...new Set(input.steps.filter((s) => s.stage !== 'other').flatMap((s) => Object.keys(s.invocations)))].sort();
+  const goals: Goal[] = [{
+    name: 'cost per 1 M callbacks, caller paths (Lambda + DynamoDB + EventBridge)',
+    target: 'below the published sample\'s design',
+    measured: `${usd(callerPaths.total)} vs ${usd(sample.total)}`,
+    met: callerPaths.total < sample.total,
+    limitedBy: `Lambda requests ${usd(callerPaths.lambdaRequests)} vs ${usd(sample.lambdaRequests)}; duration ${usd(callerPaths.lambdaDuration)} vs ${usd(sample.lambdaDuration)}; `
+      + `DynamoDB ${usd(callerPaths.dynamodb)} vs ${usd(sample.dynamodb)} (transactions cost 2 WRU per item)`,
+    comparison: true,
+  }];
+
+  return {
+    title: '6. Cost model',
+    method: [
+      `Per ${ASSUMPTIONS.callbacks.toLocaleString('en-US')} callbacks booked, of which ${fixed(ASSUMPTIONS.cancelledShare * 100, 0)}% are cancelled by the caller and the rest`,
+      'reach an agent and are answered. This design: the invocations, DynamoDB requests and matched contact events of each stage as counted in',
+      'section 3; each function\'s memory and architecture from the synthesized template; each invocation billed for the warm p50 measured in',
+      'section 1 (or 4) for the same work, rounded up to the millisecond as Lambda bills. Request units as in section 3.',
+      `Published sample: 4 invocations per booking and 5 per cancel, ${ASSUMPTIONS.sampleMemoryMb} MB, ${ASSUMPTIONS.sampleArchitecture} (assumed; it sets no architecture),`,
+      `each billed for ${fixed(sampleSeconds * 1000, 0)} ms (the median billed duration of this design's flow-facing invocations: the same kind of work),`,
+      `and, assumed, ${ASSUMPTIONS.sampleSetUnits.reads} read + ${ASSUMPTIONS.sampleSetUnits.writes} write unit per booking and ${ASSUMPTIONS.sampleCancelUnits.reads} + ${ASSUMPTIONS.sampleCancelUnits.writes} per cancel;`,
+      'it publishes no counts for its whisper or stream functions, so the like-for-like comparison is on the caller paths (booking and cancel calls) only.',
+    ].join(' '),
+    tables: [
+      {
+        caption: `Unit prices assumed (${PRICES.region}, as of ${PRICES.date}; written in bench/sections/cost-model.ts, not fetched)`,
+        table: {
+          headers: ['item', 'price'],
+          rows: [
+            ['Lambda requests', `$${PRICES.lambdaPerMillionRequests.toFixed(2)} per 1 M`],
+            ['Lambda duration, arm64', `$${PRICES.lambdaArmPerGbSecond} per GB-s`],
+            ['Lambda duration, x86_64', `$${PRICES.lambdaX86PerGbSecond} per GB-s`],
+            ['DynamoDB on-demand writes', `$${PRICES.dynamoDbPerMillionWriteUnits.toFixed(3)} per 1 M write request units`],
+            ['DynamoDB on-demand reads', `$${PRICES.dynamoDbPerMillionReadUnits.toFixed(3)} per 1 M read request units`],
+            ['EventBridge custom events', `$${PRICES.eventBridgePerMillionCustomEvents.toFixed(2)} per 1 M`],
+            ['EventBridge AWS service events (Amazon Connect contact events, default bus)', 'free'],
+          ],
+        },
+      },
+      {
+        caption: 'Billed duration per invocation (this design)',
+        table: {
+          headers: ['invocation', 'memory', 'architecture', 'measured p50', 'billed', 'source'],
+          right: [1, 3, 4],
+          rows: usedKeys.map((key) => [key, `${memoryOf(handlerOf(key))} MB`, archOf(handlerOf(key)), `${fixed(durationOf(key).ms ?? Number.NaN, 2)} ms`,
+            `${fixed(billedSeconds(key) * 1000, 0)} ms`, durationOf(key).from]),
+        },
+      },
+      {
+        caption: `Cost per ${ASSUMPTIONS.callbacks.toLocaleString('en-US')} callbacks`,
+        table: {
+          headers: ['design', 'invocations', 'compute', 'Lambda requests', 'Lambda duration', 'DynamoDB RRU / WRU', 'DynamoDB', 'EventBridge events', 'EventBridge', 'total'],
+          right: [1, 2, 3, 4, 5, 6, 8, 9],
+          rows: [
+            ['this design, caller paths (booking + cancel calls)', ...column(callerPaths)],
+            ['published sample, caller paths (4 + 5 invocations, 1 GB)', ...column(sample)],
+            ['this design, whole life (+ whispers, contact events, CTR processor)', ...column(fullLife)],
+          ],
+        },
+      },
+    ],
+    notes: [
+      'Not included, being the same for both designs or not billed per callback: Amazon Connect itself, the Kinesis stream of CTRs (the instance streams '
+        + 'them whatever the design), CloudWatch Logs, StopContact (no charge), storage (a few hundred bytes per record, deleted by TTL).',
+      `Durations come from DynamoDB Local on this machine (a raw GetItem took ${fixed(input.warm.find((row) => row.id === 'read')?.rawP50 ?? Number.NaN, 2)} ms `
+        + 'at p50); DynamoDB from Lambda usually takes longer, which adds the same time per request to both designs\' billed duration.',
+      'Cold starts (billed init duration) are left out for both designs; section 2 has this design\'s.',
+    ],
+    goals,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
