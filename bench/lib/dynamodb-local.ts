@@ -4,23 +4,18 @@
  * section counts requests instead of timing them.
  * Install it first with `bash scripts/setup-test-deps.sh` (projen task test:deps).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
-import * as path from 'node:path';
+import type * as net from 'node:net';
 import {
   BatchWriteItemCommand,
   CreateTableCommand,
   DynamoDBClient,
-  ListTablesCommand,
   UpdateTimeToLiveCommand,
   type AttributeValue,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import { startDynamoDbLocal as startJvm } from '../../src/simulator/dynamodb-local';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const LIB_DIR = path.join(ROOT, '.cache', 'dynamodb-local', 'lib');
 const STARTUP_DEADLINE_MS = 90_000;
 /**
  * The serial collector keeps the JVM off the second core between requests (the handlers and the
@@ -37,18 +32,6 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** A client for arranging the table (the handlers build their own). */
 export function adminClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
@@ -59,71 +42,8 @@ export function adminClient(endpoint: string): DynamoDBClient {
   });
 }
 
-async function answers(endpoint: string): Promise<boolean> {
-  const client = adminClient(endpoint);
-  try {
-    await client.send(new ListTablesCommand({}));
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.destroy();
-  }
-}
-
 export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
-  const jars = fs.existsSync(LIB_DIR) ? fs.readdirSync(LIB_DIR) : [];
-  const jar = jars.find((name) => /^DynamoDBLocal-.*\.jar$/.test(name));
-  if (!jar) {
-    throw new Error(`DynamoDB Local is not installed in ${LIB_DIR}: run \`bash scripts/setup-test-deps.sh\` (npx projen test:deps) first`);
-  }
-  const port = await freePort();
-  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-  const child: ChildProcess = spawn(java, [
-    ...JVM_OPTIONS,
-    `-Dorg.sqlite.lib.path=${LIB_DIR}`,
-    `-Djava.library.path=${LIB_DIR}`,
-    '-cp', path.join(LIB_DIR, '*'),
-    'software.amazon.dynamodb.services.local.main.ServerRunner',
-    '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port),
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let tail = '';
-  const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-2000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => {
-    child.once('close', () => resolve());
-    child.once('error', (error) => {
-      tail += `\n${java}: ${error.message}`;
-      resolve();
-    });
-  });
-
-  const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + STARTUP_DEADLINE_MS;
-  let up = false;
-  while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
-    if (await answers(endpoint)) {
-      up = true;
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.kill('SIGTERM');
-    await exited;
-    clearTimeout(force);
-  };
-  if (!up) {
-    child.kill('SIGKILL');
-    await exited;
-    throw new Error(`DynamoDB Local did not answer at ${endpoint}:\n${tail}`);
-  }
-  return { endpoint, version: jar.replace(/^DynamoDBLocal-(.*)\.jar$/, '$1'), stop };
+  return startJvm({ jvmOptions: JVM_OPTIONS, startupDeadlineMs: STARTUP_DEADLINE_MS });
 }
 
 /** The table the construct creates: partition key `pk` (S) only, on demand, TTL on `expiresAt`. */

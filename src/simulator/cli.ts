@@ -50,7 +50,7 @@ implements (dynalite has no transactions), so the simulator needs DynamoDB Local
   npx cdk-connect-callback-management simulate --dynamodb-endpoint http://127.0.0.1:8000`);
       return 2;
     }
-    local = await startDynamoDbLocal(dir);
+    local = await startDynamoDbLocal({ libDir: dir });
     endpoint = local.endpoint;
   }
   const quiet = args.includes('--quiet');

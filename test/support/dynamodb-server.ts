@@ -6,26 +6,22 @@
  * CallbackStore's retry of such conflicts is not exercised here.
  * Install it first with `bash scripts/setup-test-deps.sh` (projen task test:deps).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
-import * as path from 'node:path';
+import type * as net from 'node:net';
 import {
   CreateTableCommand,
   DynamoDBClient,
   GetItemCommand,
-  ListTablesCommand,
   PutItemCommand,
   ScanCommand,
   UpdateTimeToLiveCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { TABLE_KEY } from '../../lambda-src/shared/contract';
+import { freePort, type RunningDynamoDbLocal, startDynamoDbLocal } from '../../src/simulator/dynamodb-local';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const LIB_DIR = path.join(ROOT, '.cache', 'dynamodb-local', 'lib');
-const SETUP_COMMAND = '`bash scripts/setup-test-deps.sh` (projen task test:deps)';
+export { freePort };
+
 /** A cold JVM on a busy 2-core machine (jest runs two files at once) can take many seconds to bind. */
 const STARTUP_DEADLINE_MS = 60_000;
 /**
@@ -66,18 +62,6 @@ export interface DynamoDbServer {
   restart(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** A client the tests use to arrange and inspect the table (the handlers build their own). */
 export function testClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
@@ -85,96 +69,6 @@ export function testClient(endpoint: string): DynamoDBClient {
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
-  });
-}
-
-async function answers(endpoint: string): Promise<boolean> {
-  const client = testClient(endpoint);
-  try {
-    await client.send(new ListTablesCommand({}));
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.destroy();
-  }
-}
-
-function javaCommand(): string {
-  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-}
-
-interface Launched {
-  readonly child: ChildProcess;
-  /** The last output of the JVM and any spawn error, for the message when it never answers. */
-  readonly tail: () => string;
-  /** Settles once the JVM's output is complete, or at once if java could not be started. */
-  readonly ended: Promise<void>;
-}
-
-function launch(port: number): Launched {
-  const jars = fs.existsSync(LIB_DIR) ? fs.readdirSync(LIB_DIR) : [];
-  if (!jars.some((name) => /^DynamoDBLocal-.*\.jar$/.test(name))) {
-    throw new Error(`DynamoDB Local is not installed in ${LIB_DIR}: run ${SETUP_COMMAND} first`);
-  }
-  const child = spawn(javaCommand(), [
-    ...JVM_OPTIONS,
-    // DynamoDB Local looks for libsqlite4java.so here first; without it, it extracts a copy embedded
-    // in its jar into the temp directory on every start (and leaves it behind if the JVM is killed).
-    `-Dorg.sqlite.lib.path=${LIB_DIR}`,
-    `-Djava.library.path=${LIB_DIR}`,
-    '-cp', path.join(LIB_DIR, '*'),
-    'software.amazon.dynamodb.services.local.main.ServerRunner',
-    // No telemetry: the tests must not depend on (or wait for) anything outside this machine.
-    '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port),
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let tail = '';
-  const keep = (text: string) => {
-    tail = (tail + text).slice(-2000);
-  };
-  // Both streams are drained: a full pipe would block the JVM.
-  child.stdout?.on('data', (chunk: Buffer) => keep(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => keep(chunk.toString()));
-  const ended = new Promise<void>((resolve) => {
-    child.once('close', () => resolve());
-    child.once('error', (error) => {
-      keep(`\n${javaCommand()}: ${error.message} (Java 17 or later is required)`);
-      resolve();
-    });
-  });
-  return { child, tail: () => tail, ended };
-}
-
-function hasExited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null || child.pid === undefined;
-}
-
-async function waitUntilAnswering(endpoint: string, { child, tail, ended }: Launched): Promise<void> {
-  const deadline = Date.now() + STARTUP_DEADLINE_MS;
-  while (Date.now() < deadline) {
-    if (hasExited(child)) break;
-    if (await answers(endpoint)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const why = hasExited(child) ? 'exited' : `did not answer within ${STARTUP_DEADLINE_MS / 1000} s`;
-  child.kill('SIGKILL');
-  // The JVM's last words (or the spawn error) arrive after it is gone; the message needs them.
-  await ended;
-  throw new Error(`DynamoDB Local ${why} at ${endpoint} (installed by ${SETUP_COMMAND}):\n${tail()}`);
-}
-
-/** Give up on a graceful stop after this long, so a stuck JVM cannot hang afterAll. */
-const STOP_GRACE_MS = 10_000;
-
-async function terminate(child: ChildProcess): Promise<void> {
-  if (hasExited(child)) return;
-  await new Promise<void>((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }
 
@@ -255,9 +149,8 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
   // The port is kept for the life of the test file: restart() brings the JVM back on it, behind the
   // same proxy, so clients built before pause() keep working.
   const port = await freePort();
-  const upstream = `http://127.0.0.1:${port}`;
-  let server = launch(port);
-  await waitUntilAnswering(upstream, server);
+  const start = () => startDynamoDbLocal({ port, jvmOptions: JVM_OPTIONS, startupDeadlineMs: STARTUP_DEADLINE_MS });
+  let server: RunningDynamoDbLocal = await start();
   const operations: string[] = [];
   const responsesToLose = new Set<string>();
   const iamActions: string[] = [];
@@ -275,14 +168,13 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
     },
     throttled: () => throttling.count,
     stop: async () => {
-      await terminate(server.child);
+      await server.stop();
       await proxy.close();
     },
-    pause: () => terminate(server.child),
+    pause: () => server.stop(),
     restart: async () => {
-      await terminate(server.child);
-      server = launch(port);
-      await waitUntilAnswering(upstream, server);
+      await server.stop();
+      server = await start();
     },
   };
 }
