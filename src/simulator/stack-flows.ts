@@ -56,8 +56,12 @@ const FLOW_TYPES: Record<string, SimFlowName> = {
   OUTBOUND_WHISPER: 'outbound-whisper',
 };
 
-/** Rebuilds a flow's JSON from its synthesized Content (a string, or Fn::Join of strings and tokens). */
-export function flowContentOf(content: any, resolveToken: (token: any) => string): any {
+/**
+ * Rebuilds a flow's JSON from its synthesized Content (a string, or Fn::Join of strings and tokens). A value that is
+ * one token becomes whatever `resolveToken` returns for it (e.g. the Fn::GetAtt object itself); a token inside a
+ * longer string is replaced by its text.
+ */
+export function flowContentOf(content: any, resolveToken: (token: any) => unknown): any {
   if (typeof content === 'string') return JSON.parse(content);
   const parts: unknown[] = content['Fn::Join'][1];
   const tokens: unknown[] = [];
@@ -68,7 +72,9 @@ export function flowContentOf(content: any, resolveToken: (token: any) => string
   }).join('');
   const revive = (node: any): any => {
     if (typeof node === 'string') {
-      return node.replace(/@@TOKEN(\d+)@@/g, (_all, index: string) => resolveToken(tokens[Number(index)]));
+      const whole = /^@@TOKEN(\d+)@@$/.exec(node);
+      if (whole) return resolveToken(tokens[Number(whole[1])]);
+      return node.replace(/@@TOKEN(\d+)@@/g, (_all, index: string) => String(resolveToken(tokens[Number(index)])));
     }
     if (Array.isArray(node)) return node.map(revive);
     if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, revive(v)]));

@@ -1,6 +1,7 @@
 import { App, Stack, aws_kinesis as kinesis } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CallbackManagement, CallbackManagementProps } from '../../src';
+import { flowContentOf } from '../../src/simulator/stack-flows';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-2';
@@ -35,24 +36,5 @@ export function resourcesOf(template: Template, type: string): Array<[string, an
 
 /** The parsed flow JSON of a CfnContactFlow, with Fn::GetAtt/Ref objects in place of tokens. */
 export function flowContent(resource: any): any {
-  const content = resource.Properties.Content;
-  if (typeof content === 'string') return JSON.parse(content);
-  // Content with tokens synthesizes to { 'Fn::Join': ['', [...parts]] }: rebuild the JSON with markers for the tokens.
-  const parts: unknown[] = content['Fn::Join'][1];
-  const tokens: unknown[] = [];
-  const text = parts.map((part) => {
-    if (typeof part === 'string') return part;
-    tokens.push(part);
-    return `@@TOKEN${tokens.length - 1}@@`;
-  }).join('');
-  const revive = (node: any): any => {
-    if (typeof node === 'string') {
-      const match = /^@@TOKEN(\d+)@@$/.exec(node);
-      return match ? tokens[Number(match[1])] : node;
-    }
-    if (Array.isArray(node)) return node.map(revive);
-    if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, revive(v)]));
-    return node;
-  };
-  return revive(JSON.parse(text));
+  return flowContentOf(resource.Properties.Content, (token) => token);
 }

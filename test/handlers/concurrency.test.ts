@@ -7,6 +7,7 @@ import { createCallbackTable, scanTable } from '../support/dynamodb-server';
 import { COMPLETED_TTL_SECONDS, useTestEnvironment } from '../support/environment';
 import { flowEvent, newContactId } from '../support/events';
 import { VARIANTS } from '../support/handlers';
+import { inPool } from '../support/pool';
 
 const env = useTestEnvironment();
 const PAIRS = 200;
@@ -17,19 +18,6 @@ const PAIRS = 200;
  */
 const PAIRS_IN_FLIGHT = 5;
 
-/** Runs `task` for every item with at most `limit` running at once; results in input order. */
-async function inPool<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 const RECORD_ATTRIBUTES = ['pk', 'recordType', 'recordId', 'status', 'phoneE164', 'phoneNational', 'country', 'queueArn', 'inboundContactId', 'createdAt', 'expiresAt'];
 
 describe.each(VARIANTS)('racing cancel and connect (%s)', (variant) => {

@@ -10,6 +10,7 @@ import { createCallbackTable, type PlainItem, scanTable } from '../support/dynam
 import { COMPLETED_TTL_SECONDS, type FlowHandler, useTestEnvironment } from '../support/environment';
 import { callbackContactEvent, callbackCtr, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
 import { VARIANTS } from '../support/handlers';
+import { inPool } from '../support/pool';
 
 const env = useTestEnvironment();
 const RACES_PER_VARIANT = 500;
@@ -28,19 +29,6 @@ interface RaceResult {
   /** The record(s) the race is about. */
   readonly recordIds: string[];
   readonly replies: Record<string, any>;
-}
-
-async function inPool<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 const epochOf = (iso: unknown) => Math.floor(Date.parse(String(iso)) / 1000);
