@@ -9,9 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
-
-/** Must match the Lambda runtime the construct deploys (NODEJS_24_X). */
-const LAMBDA_NODE_TARGET = 'node24';
+import { HANDLER_BUNDLE_OPTIONS } from './handler-bundle-options';
 
 const root = path.resolve(__dirname, '..');
 const handlersDir = path.join(root, 'lambda-src', 'handlers');
@@ -33,23 +31,9 @@ fs.mkdirSync(metaDir, { recursive: true });
 for (const name of entries) {
   const outfile = path.join(assetsDir, name, 'index.js');
   const result = buildSync({
+    ...HANDLER_BUNDLE_OPTIONS,
     entryPoints: [path.join(handlersDir, `${name}.ts`)],
     outfile,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: LAMBDA_NODE_TARGET,
-    format: 'cjs',
-    // Prefer the ES module builds: the AWS SDK's CommonJS builds defeat tree shaking and double the bundles.
-    mainFields: ['module', 'main'],
-    // Those builds load node:http lazily with import(); as require() the bundle is plain CommonJS that any
-    // loader runs, including jest's module sandbox that the handler tests load the shipped bundles in.
-    supported: { 'dynamic-import': false },
-    // The SDK's optional CRT bindings are never used by these clients.
-    external: ['aws-crt', '@aws-sdk/signature-v4-crt'],
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'warning',
   });
   fs.writeFileSync(path.join(metaDir, `${name}.json`), JSON.stringify(result.metafile));
   const size = fs.statSync(outfile).size;

@@ -1,29 +1,18 @@
 /**
  * Builds what the bench runs outside its own process: the cold-start runner, and the minimal baseline
- * handlers, bundled exactly as projenrc/bundle-handlers.ts bundles the shipped handlers (checked by
- * rebuilding one shipped handler with these options and comparing it with its asset byte for byte).
+ * handlers, bundled with the shipped handlers' options (still checked by rebuilding one shipped handler and
+ * comparing it with its asset byte for byte, which also catches a stale asset).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
 import { ROOT, bundlePath } from './handlers';
+import { HANDLER_BUNDLE_OPTIONS } from '../../projenrc/handler-bundle-options';
 
 export const BUILD_DIR = path.join(ROOT, '.cache', 'bench');
 
-/** A copy of the options in projenrc/bundle-handlers.ts (which runs as a script and exports nothing). */
-export const SHIPPED_BUNDLE_OPTIONS: BuildOptions = {
-  bundle: true,
-  minify: true,
-  platform: 'node',
-  target: 'node24',
-  format: 'cjs',
-  mainFields: ['module', 'main'],
-  supported: { 'dynamic-import': false },
-  external: ['aws-crt', '@aws-sdk/signature-v4-crt'],
-  legalComments: 'none',
-  metafile: true,
-  logLevel: 'warning',
-};
+/** The options the shipped handlers are bundled with (projenrc/bundle-handlers.ts). */
+export const SHIPPED_BUNDLE_OPTIONS: BuildOptions = HANDLER_BUNDLE_OPTIONS;
 
 export const MINIMAL_HANDLERS = ['minimal-get-item', 'minimal-transact-write', 'minimal-update-item', 'minimal-noop', 'probe-intl-time-zone'] as const;
 export type MinimalHandler = typeof MINIMAL_HANDLERS[number];

@@ -8,9 +8,7 @@ import * as http from 'node:http';
 import type * as net from 'node:net';
 import {
   BatchWriteItemCommand,
-  CreateTableCommand,
   DynamoDBClient,
-  UpdateTimeToLiveCommand,
   type AttributeValue,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
@@ -23,8 +21,6 @@ const STARTUP_DEADLINE_MS = 90_000;
  * default: the bench warms the server up and then wants its steady state, not a fast start.
  */
 const JVM_OPTIONS = ['-Xmx768m', '-Xss512k', '-XX:+UseSerialGC'];
-
-export const TABLE_KEY = { PARTITION_KEY: 'pk', TTL_ATTRIBUTE: 'expiresAt' } as const;
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
@@ -46,24 +42,8 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
   return startJvm({ jvmOptions: JVM_OPTIONS, startupDeadlineMs: STARTUP_DEADLINE_MS });
 }
 
-/** The table the construct creates: partition key `pk` (S) only, on demand, TTL on `expiresAt`. */
-export async function createCallbackTable(endpoint: string, tableName: string): Promise<void> {
-  const client = adminClient(endpoint);
-  try {
-    await client.send(new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: TABLE_KEY.PARTITION_KEY, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: TABLE_KEY.PARTITION_KEY, KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }));
-    await client.send(new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: TABLE_KEY.TTL_ATTRIBUTE, Enabled: true },
-    }));
-  } finally {
-    client.destroy();
-  }
-}
+/** The table exactly as the construct defines it (the handler tests' helper). */
+export { createCallbackTable } from '../../test/support/dynamodb-server';
 
 /** Writes items 25 at a time (BatchWriteItem's limit), retrying what the server leaves unprocessed. */
 export async function putItems(client: DynamoDBClient, tableName: string, items: Array<Record<string, AttributeValue>>): Promise<void> {
