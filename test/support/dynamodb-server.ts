@@ -18,7 +18,8 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { TABLE_KEY } from '../../lambda-src/shared/contract';
-import { freePort, type RunningDynamoDbLocal, startDynamoDbLocal } from '../../src/simulator/dynamodb-local';
+import { freePort, startDynamoDbLocal } from '../../src/simulator/dynamodb-local';
+import { startEmbeddedDynamoDb } from '../../src/simulator/embedded-dynamodb';
 
 export { freePort };
 
@@ -145,12 +146,26 @@ async function startCountingProxy(
   };
 }
 
-export async function startDynamoDbServer(): Promise<DynamoDbServer> {
+/**
+ * Set to `embedded` to run a suite against the simulator's embedded store instead of DynamoDB Local: the
+ * handler suites then check that store too (the test task does this once; DynamoDB Local stays the reference).
+ */
+export const BACKEND_VARIABLE = 'CALLBACK_TEST_DYNAMODB';
+
+export interface DynamoDbServerOptions {
+  /** @default `embedded` when the BACKEND_VARIABLE says so, else `dynamodb-local` */
+  readonly backend?: 'dynamodb-local' | 'embedded';
+}
+
+export async function startDynamoDbServer(options: DynamoDbServerOptions = {}): Promise<DynamoDbServer> {
+  const backend = options.backend ?? (process.env[BACKEND_VARIABLE] === 'embedded' ? 'embedded' : 'dynamodb-local');
   // The port is kept for the life of the test file: restart() brings the JVM back on it, behind the
   // same proxy, so clients built before pause() keep working.
   const port = await freePort();
-  const start = () => startDynamoDbLocal({ port, jvmOptions: JVM_OPTIONS, startupDeadlineMs: STARTUP_DEADLINE_MS });
-  let server: RunningDynamoDbLocal = await start();
+  const start = (): Promise<{ stop(): Promise<void> }> => (backend === 'embedded'
+    ? startEmbeddedDynamoDb({ port })
+    : startDynamoDbLocal({ port, jvmOptions: JVM_OPTIONS, startupDeadlineMs: STARTUP_DEADLINE_MS }));
+  let server = await start();
   const operations: string[] = [];
   const responsesToLose = new Set<string>();
   const iamActions: string[] = [];
