@@ -125,6 +125,17 @@ project.addTask('example:synth', {
   ],
 });
 
+// The simulator's embedded DynamoDB store (for users with only Node.js) must behave as the handlers need: run their
+// suites and the simulator scenarios once more on it. DynamoDB Local stays the reference everywhere else, and
+// test/simulator/embedded-dynamodb.test.ts compares the two request by request.
+project.addTask('test:embedded-store', {
+  description: 'Run the handler and simulator suites against the simulator\'s embedded DynamoDB store',
+  steps: [{
+    exec: 'jest --ci --coverage=false test/handlers test/simulator/callbacks.test.ts test/simulator/failures.test.ts',
+    env: { CALLBACK_TEST_DYNAMODB: 'embedded' },
+  }],
+});
+
 // The whole test suite, as CI runs it. CI=true makes `build` package JavaScript only,
 // so the Python and Java packages are built explicitly here.
 project.addTask('test:all', {
@@ -132,6 +143,7 @@ project.addTask('test:all', {
   steps: [
     { spawn: 'test:deps' },
     { spawn: 'build' },
+    { spawn: 'test:embedded-store' },
     { spawn: 'package-all' },
     { exec: 'bash scripts/synth-example.sh' },
     { exec: 'bash scripts/test-consumers.sh' },
