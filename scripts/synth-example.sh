@@ -18,3 +18,13 @@ trap 'rm -rf example/node_modules' EXIT
 (cd example && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error "../${tarballs[0]}")
 
 CDK_OUTDIR="$PWD/example/cdk.out" npx ts-node --project example/tsconfig.json example/app.ts
+
+# The simulator as a user with only Node.js runs it: the installed package's bin, with nothing but node on the
+# PATH (no Java, so no DynamoDB Local), on the embedded DynamoDB-compatible store.
+node_only_path="$(mktemp -d)"
+trap 'rm -rf example/node_modules "$node_only_path"' EXIT
+ln -s "$(command -v node)" "$node_only_path/node"
+(cd example && env -u JAVA_HOME PATH="$node_only_path" node node_modules/.bin/cdk-connect-callback-management simulate --quiet) \
+  > example/cdk.out/simulate.txt
+grep -q '^DynamoDB: the embedded DynamoDB-compatible store' example/cdk.out/simulate.txt
+tail -n 1 example/cdk.out/simulate.txt

@@ -3,25 +3,69 @@
  * `cdk-connect-callback-management simulate`: runs every simulator scenario (the construct's synthesized flows
  * with the shipped handler bundles, offline) and prints each transcript and a summary.
  */
-import { type RunningDynamoDbLocal, defaultDynamoDbLocalDir, hasDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
+import { defaultDynamoDbLocalDir, hasDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
+import { startEmbeddedDynamoDb } from './embedded-dynamodb';
 import { type ScenarioRun, runAllScenarios, summarize } from './scenarios';
 
-const USAGE = `usage: cdk-connect-callback-management simulate [--dynamodb-endpoint URL] [--dynamodb-local-dir DIR]
+const USAGE = `usage: cdk-connect-callback-management simulate [--dynamodb-endpoint URL | --dynamodb-local-dir DIR]
          [--ctr-delay SECONDS] [--contact-event-delay SECONDS] [--quiet]
 
 Runs the offline contact-center scenarios against the construct's synthesized flows and bundled handlers.
-  --dynamodb-endpoint URL   a DynamoDB endpoint with transactions (e.g. DynamoDB Local: docker run -p 8000:8000 amazon/dynamodb-local)
-  --dynamodb-local-dir DIR  start DynamoDB Local (Java 17+) from the jars in DIR (default: .cache/dynamodb-local/lib of a checkout)
+By default the handlers' table lives in a DynamoDB-compatible store inside this process (Node.js only).
+  --dynamodb-endpoint URL   use this DynamoDB endpoint instead (e.g. DynamoDB Local: docker run -p 8000:8000 amazon/dynamodb-local)
+  --dynamodb-local-dir DIR  start DynamoDB Local (Java 17+) from the jars in DIR instead
   --ctr-delay SECONDS        simulated delay before a CTR reaches the CTR processor (default 60)
   --contact-event-delay SECONDS  simulated delay before a contact event reaches its processor (default 2)
   --quiet                   print the summaries only, not the transcripts`;
+
+interface DynamoDbForRun {
+  readonly endpoint: string;
+  readonly description: string;
+  stop(): Promise<void>;
+}
+
+async function dynamoDbFor(args: string[]): Promise<DynamoDbForRun> {
+  const endpoint = option(args, '--dynamodb-endpoint');
+  const localDir = option(args, '--dynamodb-local-dir');
+  if (endpoint !== undefined && localDir !== undefined) throw new UsageError('give --dynamodb-endpoint or --dynamodb-local-dir, not both');
+  if (endpoint !== undefined) {
+    if (!/^https?:\/\/[^/]+/.test(endpoint)) throw new UsageError(`--dynamodb-endpoint must be an http(s) URL, got ${endpoint}`);
+    return { endpoint, description: `the DynamoDB endpoint ${endpoint}`, stop: async () => {} };
+  }
+  if (localDir !== undefined) {
+    if (!hasDynamoDbLocal(localDir)) throw new UsageError(`no DynamoDBLocal-*.jar in ${localDir} (default location: ${defaultDynamoDbLocalDir()})`);
+    const local = await startDynamoDbLocal({ libDir: localDir });
+    return { endpoint: local.endpoint, description: `DynamoDB Local ${local.version} at ${local.endpoint}`, stop: () => local.stop() };
+  }
+  const embedded = await startEmbeddedDynamoDb();
+  return { endpoint: embedded.endpoint, description: `the embedded DynamoDB-compatible store at ${embedded.endpoint}`, stop: () => embedded.stop() };
+}
+
+/** A mistake in the command line: usage is printed and the exit code is 2. */
+class UsageError extends Error {}
 
 function seconds(args: string[], name: string): number | undefined {
   const value = option(args, name);
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${name} must be a number of seconds, got ${value}`);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) throw new UsageError(`${name} must be a number of seconds, got ${value}`);
   return parsed;
+}
+
+const VALUE_OPTIONS = ['--dynamodb-endpoint', '--dynamodb-local-dir', '--ctr-delay', '--contact-event-delay'];
+const FLAGS = ['--quiet'];
+
+/** Refuses what `simulate` does not know, so that a mistyped option is never silently ignored. */
+function checkArguments(args: string[]): void {
+  for (let index = 1; index < args.length; index++) {
+    const arg = args[index];
+    if (FLAGS.includes(arg)) continue;
+    if (!VALUE_OPTIONS.includes(arg)) throw new UsageError(`unknown argument: ${arg}`);
+    const value = args[index + 1];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+    if (args.indexOf(arg) !== index) throw new UsageError(`${arg} is given twice`);
+    index++;
+  }
 }
 
 function option(args: string[], name: string): string | undefined {
@@ -34,30 +78,23 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (args[0] !== 'simulate') {
-    console.error(USAGE);
-    return 1;
-  }
-  let endpoint = option(args, '--dynamodb-endpoint');
-  let local: RunningDynamoDbLocal | undefined;
-  if (!endpoint) {
-    const dir = option(args, '--dynamodb-local-dir') ?? defaultDynamoDbLocalDir();
-    if (!hasDynamoDbLocal(dir)) {
-      console.error(`No --dynamodb-endpoint given and no DynamoDB Local in ${dir}.
-The handlers use TransactWriteItems with ReturnValuesOnConditionCheckFailure, which no embedded JavaScript store
-implements (dynalite has no transactions), so the simulator needs DynamoDB Local, for example:
-  docker run --rm -p 8000:8000 amazon/dynamodb-local
-  npx cdk-connect-callback-management simulate --dynamodb-endpoint http://127.0.0.1:8000`);
-      return 2;
-    }
-    local = await startDynamoDbLocal({ libDir: dir });
-    endpoint = local.endpoint;
+  let delays: { ctrDelaySeconds?: number; contactEventDelaySeconds?: number };
+  let dynamoDb: DynamoDbForRun;
+  try {
+    if (args[0] !== 'simulate') throw new UsageError(args[0] === undefined ? 'no command given' : `unknown command: ${args[0]}`);
+    checkArguments(args);
+    delays = { ctrDelaySeconds: seconds(args, '--ctr-delay'), contactEventDelaySeconds: seconds(args, '--contact-event-delay') };
+    dynamoDb = await dynamoDbFor(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
+    return 2;
   }
   const quiet = args.includes('--quiet');
   const started = Date.now();
+  console.log(`DynamoDB: ${dynamoDb.description}`);
   try {
-    const delays = { ctrDelaySeconds: seconds(args, '--ctr-delay'), contactEventDelaySeconds: seconds(args, '--contact-event-delay') };
-    const runs = await runAllScenarios({ dynamoDbEndpoint: endpoint, ...delays }, (run: ScenarioRun) => {
+    const runs = await runAllScenarios({ dynamoDbEndpoint: dynamoDb.endpoint, ...delays }, (run: ScenarioRun) => {
       console.log(`\n=== ${run.name} ===`);
       if (!quiet) console.log(run.transcript);
       console.log(summarize(run));
@@ -65,7 +102,7 @@ implements (dynalite has no transactions), so the simulator needs DynamoDB Local
     console.log(`\n${runs.length} scenario runs in ${((Date.now() - started) / 1000).toFixed(1)} s (real time)`);
     return 0;
   } finally {
-    await local?.stop();
+    await dynamoDb.stop();
   }
 }
 

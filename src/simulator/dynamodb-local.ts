@@ -1,9 +1,7 @@
 /**
- * Starts Amazon DynamoDB Local (a Java program) in memory on a loopback port: the one launcher of the simulator's
- * CLI, the handler tests and the benchmarks. The handlers need TransactWriteItems with
- * ReturnValuesOnConditionCheckFailure, which the pure-JavaScript stores on npm do not implement (dynalite 4.0.0 has
- * no transactions at all), so a Node.js-only setup must point --dynamodb-endpoint at a DynamoDB Local it runs some
- * other way (e.g. Docker).
+ * Starts Amazon DynamoDB Local (a Java program) in memory on a loopback port: the one launcher of the handler tests,
+ * the benchmarks and the simulator's `--dynamodb-local-dir`. The simulator's default, for users with only Node.js, is
+ * the embedded store in embedded-dynamodb.ts.
  */
 import { type ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
