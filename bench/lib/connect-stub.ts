@@ -1,6 +1,5 @@
-/** A stand-in for the Amazon Connect API that answers every request with 200 `{}` and counts them by path. */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+/** The simulator's local Connect API, answering every request with 200 `{}` and counting them by path. */
+import { sendJson, startConnectApi } from '../../src/simulator/local-services';
 
 export interface ConnectStub {
   readonly endpoint: string;
@@ -11,23 +10,16 @@ export interface ConnectStub {
 
 export async function startConnectStub(): Promise<ConnectStub> {
   const calls = new Map<string, number>();
-  const server = http.createServer((request, response) => {
-    const key = `${request.method} ${request.url}`;
-    calls.set(key, (calls.get(key) ?? 0) + 1);
-    request.resume();
-    request.on('end', () => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{}');
-    });
+  const count = (key: string) => calls.set(key, (calls.get(key) ?? 0) + 1);
+  const server = await startConnectApi(() => {
+    count('POST /contact/stop');
+    return 'STOPPED';
+  }, {
+    serveOther: ({ method, url }, response) => {
+      count(`${method} ${url}`);
+      sendJson(response, {});
+      return true;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    calls,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  return { endpoint: server.endpoint, calls, close: () => server.close() };
 }

@@ -4,8 +4,6 @@
  * section counts requests instead of timing them.
  * Install it first with `bash scripts/setup-test-deps.sh` (projen task test:deps).
  */
-import * as http from 'node:http';
-import type * as net from 'node:net';
 import {
   BatchWriteItemCommand,
   DynamoDBClient,
@@ -13,6 +11,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal as startJvm } from '../../src/simulator/dynamodb-local';
+import { startDynamoDbPassThrough } from '../../src/simulator/local-services';
 
 const STARTUP_DEADLINE_MS = 90_000;
 /**
@@ -92,46 +91,15 @@ export interface CountingProxy {
 
 /** Forwards every request to `upstream` unchanged (keep-alive on both sides) and counts it. */
 export async function startCountingProxy(upstream: string): Promise<CountingProxy> {
-  const target = new URL(upstream);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const count = emptyCount();
-  const bump = (map: Map<string, number>, key: string, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
-  const server = http.createServer((request, response) => {
-    const header = request.headers['x-amz-target'];
-    const operation = typeof header === 'string' ? header.split('.').pop() ?? header : 'unknown';
+  const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  const server = await startDynamoDbPassThrough(upstream, (operation, body) => {
     bump(count.operations, operation);
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (operation === 'TransactWriteItems') {
-        const items: Array<Record<string, unknown>> = JSON.parse(body.toString('utf8')).TransactItems ?? [];
-        for (const item of items) for (const kind of Object.keys(item)) bump(count.transactionItems, kind);
-      }
-      const forward = http.request({
-        host: target.hostname,
-        port: target.port,
-        method: request.method,
-        path: request.url,
-        headers: request.headers,
-        agent,
-      }, (upstreamResponse) => {
-        response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
-        upstreamResponse.pipe(response);
-      });
-      forward.on('error', () => request.socket.destroy());
-      forward.end(body);
-    });
+    if (operation === 'TransactWriteItems') {
+      const items: Array<Record<string, unknown>> = JSON.parse(body.toString('utf8')).TransactItems ?? [];
+      for (const item of items) for (const kind of Object.keys(item)) bump(count.transactionItems, kind);
+    }
+    return 'FORWARD';
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    count,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      agent.destroy();
-      server.close(() => resolve());
-    }),
-  };
+  return { endpoint: server.endpoint, count, close: () => server.close() };
 }

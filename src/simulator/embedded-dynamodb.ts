@@ -14,12 +14,12 @@
  */
 import { createHash, randomUUID } from 'crypto';
 import * as http from 'http';
-import type { AddressInfo } from 'net';
 import {
   type AttributeValue, type Condition, type Item, Placeholders, type UpdateActions, ValidationError,
   applyUpdate, attributeEquals, canonicalNumber, clone, evaluateCondition, parseCondition, parseProjection, parseUpdate,
   project, typeOf, updatedPaths, TYPES,
 } from './dynamodb-expressions';
+import { closeServer, listenOnLoopback } from './local-services';
 
 const ERROR_PREFIX = 'com.amazonaws.dynamodb.v20120810#';
 const TARGET_PREFIX = 'DynamoDB_20120810.';
@@ -128,17 +128,11 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions = {
       response.end(payload);
     });
   });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
+  const endpoint = await listenOnLoopback(server, options.port);
   return {
     endpoint,
     operations,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: closeServer(server),
   };
 }
 

@@ -11,68 +11,169 @@ export interface StopContactRequest {
   readonly instanceId: string;
 }
 
-/** 'STOPPED' removes the contact; 'NOT_FOUND' answers ContactNotFoundException. */
-export type StopContactHandler = (request: StopContactRequest) => 'STOPPED' | 'NOT_FOUND';
+/** An error as Connect answers it (restJson1): the SDK takes the error's shape name from x-amzn-errortype. */
+export interface ConnectApiError {
+  readonly status: number;
+  readonly type: string;
+  readonly message: string;
+}
+
+/** StopContact of a contact that is not active or does not exist (HTTP 410 in the Connect API model). */
+export const CONTACT_NOT_FOUND: ConnectApiError = { status: 410, type: 'ContactNotFoundException', message: 'Contact not found' };
+
+/** 'STOPPED' removes the contact; 'NOT_FOUND' answers ContactNotFoundException; an error object answers that error. */
+export type StopContactHandler = (request: StopContactRequest) => 'STOPPED' | 'NOT_FOUND' | ConnectApiError;
+
+export interface ConnectApiOptions {
+  /**
+   * Serves a request other than StopContact (e.g. DescribeQueue for a test); returns false when it does not, and the
+   * request is answered 404 UnknownOperationException.
+   */
+  readonly serveOther?: (request: { readonly method: string; readonly url: string; readonly body: string }, response: http.ServerResponse) => boolean;
+}
 
 export interface LocalServer {
   readonly endpoint: string;
   close(): Promise<void>;
 }
 
-function listen(server: http.Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  }));
+export function listenOnLoopback(server: http.Server, port = 0): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  });
 }
 
-function closer(server: http.Server): () => Promise<void> {
+export function closeServer(server: http.Server): () => Promise<void> {
   return () => new Promise<void>((resolve) => {
     server.closeAllConnections();
     server.close(() => resolve());
   });
 }
 
-function sendError(response: http.ServerResponse, status: number, type: string, message: string): void {
-  response.writeHead(status, {
+export function sendConnectError(response: http.ServerResponse, error: ConnectApiError): void {
+  response.writeHead(error.status, {
     'content-type': 'application/json',
-    'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazonaws.connect/`,
+    'x-amzn-errortype': `${error.type}:http://internal.amazon.com/coral/com.amazonaws.connect/`,
     'x-amzn-requestid': 'simulator',
   });
-  response.end(JSON.stringify({ Message: message }));
+  response.end(JSON.stringify({ Message: error.message }));
 }
 
-/** POST /contact/stop with {ContactId, InstanceId}; errors in the x-amzn-errortype header, as Connect does. */
-export async function startConnectApi(onStop: StopContactHandler): Promise<LocalServer> {
+export function sendJson(response: http.ServerResponse, body: unknown): void {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+/** POST /contact/stop with {ContactId, InstanceId}, answered as Connect does; other requests by `serveOther`. */
+export async function startConnectApi(onStop: StopContactHandler, options: ConnectApiOptions = {}): Promise<LocalServer> {
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      if (request.method !== 'POST' || request.url !== '/contact/stop') {
-        sendError(response, 404, 'UnknownOperationException', `${request.method} ${request.url} is not simulated`);
+      const method = request.method ?? '';
+      const url = request.url ?? '';
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (method !== 'POST' || url !== '/contact/stop') {
+        if (!options.serveOther?.({ method, url, body: text }, response)) {
+          sendConnectError(response, { status: 404, type: 'UnknownOperationException', message: `${method} ${url} is not simulated` });
+        }
         return;
       }
       let body: { ContactId?: unknown; InstanceId?: unknown };
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        body = JSON.parse(text);
       } catch {
-        sendError(response, 400, 'InvalidRequestException', 'body is not JSON');
+        sendConnectError(response, { status: 400, type: 'InvalidRequestException', message: 'body is not JSON' });
         return;
       }
       if (typeof body.ContactId !== 'string' || typeof body.InstanceId !== 'string') {
-        sendError(response, 400, 'InvalidParameterException', 'ContactId and InstanceId are required');
+        sendConnectError(response, { status: 400, type: 'InvalidParameterException', message: 'ContactId and InstanceId are required' });
         return;
       }
       const outcome = onStop({ contactId: body.ContactId, instanceId: body.InstanceId });
-      if (outcome === 'NOT_FOUND') {
-        sendError(response, 400, 'ContactNotFoundException', 'Contact not found');
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{}');
+      if (outcome === 'STOPPED') sendJson(response, {});
+      else sendConnectError(response, outcome === 'NOT_FOUND' ? CONTACT_NOT_FOUND : outcome);
     });
   });
-  const endpoint = await listen(server);
-  return { endpoint, close: closer(server) };
+  const endpoint = await listenOnLoopback(server);
+  return { endpoint, close: closeServer(server) };
+}
+
+/** What a DynamoDB pass-through does with a request, once it has read it. */
+export type PassThroughAction =
+  | 'FORWARD'
+  /** The request reaches the server and takes effect, but its response is lost (the connection drops). */
+  | 'FORWARD_AND_LOSE_RESPONSE'
+  /** The connection drops before the server sees the request, as when DynamoDB cannot be reached. */
+  | 'DROP'
+  /** Answered by the pass-through itself (e.g. throttling), without reaching the server. */
+  | { readonly status: number; readonly body: unknown };
+
+export interface PassThroughOptions {
+  /** Reuse connections to the server. Off where the server may be restarted on the same port. @default true */
+  readonly keepAlive?: boolean;
+}
+
+/**
+ * An HTTP pass-through in front of a DynamoDB endpoint: `decide` sees each request's operation (from X-Amz-Target)
+ * and body and says what happens to it. The simulator's "DynamoDB unavailable" switch, the tests' request counting
+ * and fault injection, and the benchmarks' request counting are all this.
+ */
+export async function startDynamoDbPassThrough(
+  upstream: string,
+  decide: (operation: string, body: Buffer) => PassThroughAction,
+  options: PassThroughOptions = {},
+): Promise<LocalServer> {
+  const target = new URL(upstream);
+  const keepAlive = options.keepAlive ?? true;
+  const agent = new http.Agent({ keepAlive, ...(keepAlive ? { maxSockets: 64 } : {}) });
+  const server = http.createServer((request, response) => {
+    const header = request.headers['x-amz-target'];
+    const operation = typeof header === 'string' ? header.split('.').pop() ?? header : 'unknown';
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const action = decide(operation, body);
+      if (action === 'DROP') {
+        request.socket.destroy();
+        return;
+      }
+      if (typeof action === 'object') {
+        response.writeHead(action.status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'pass-through' });
+        response.end(JSON.stringify(action.body));
+        return;
+      }
+      const forward = http.request({
+        host: target.hostname,
+        port: target.port,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+        agent,
+      }, (upstreamResponse) => {
+        if (action === 'FORWARD_AND_LOSE_RESPONSE') {
+          upstreamResponse.resume();
+          upstreamResponse.on('end', () => request.socket.destroy());
+          return;
+        }
+        response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
+        upstreamResponse.pipe(response);
+      });
+      forward.on('error', () => request.socket.destroy());
+      forward.end(body);
+    });
+  });
+  const endpoint = await listenOnLoopback(server);
+  const close = closeServer(server);
+  return {
+    endpoint,
+    close: async () => {
+      await close();
+      agent.destroy();
+    },
+  };
 }
 
 export interface DynamoDbGate extends LocalServer {
@@ -83,40 +184,13 @@ export interface DynamoDbGate extends LocalServer {
 }
 
 export async function startDynamoDbGate(upstream: string): Promise<DynamoDbGate> {
-  const target = new URL(upstream);
-  const agent = new http.Agent({ keepAlive: true });
   const operations: string[] = [];
   const gate = { unavailable: false, operations } as DynamoDbGate;
-  const server = http.createServer((request, response) => {
-    const operation = String(request.headers['x-amz-target'] ?? 'unknown').split('.').pop() ?? 'unknown';
+  const server = await startDynamoDbPassThrough(upstream, (operation) => {
     operations.push(operation);
-    if (gate.unavailable) {
-      request.socket.destroy();
-      return;
-    }
-    const forward = http.request({
-      host: target.hostname,
-      port: target.port,
-      method: request.method,
-      path: request.url,
-      headers: request.headers,
-      agent,
-    }, (upstreamResponse) => {
-      response.writeHead(upstreamResponse.statusCode ?? 500, upstreamResponse.headers);
-      upstreamResponse.pipe(response);
-    });
-    forward.on('error', () => request.socket.destroy());
-    request.pipe(forward);
+    return gate.unavailable ? 'DROP' : 'FORWARD';
   });
-  const endpoint = await listen(server);
-  const close = closer(server);
-  return Object.assign(gate, {
-    endpoint,
-    close: async () => {
-      agent.destroy();
-      await close();
-    },
-  });
+  return Object.assign(gate, server);
 }
 
 /** One DynamoDB JSON API call, unsigned (DynamoDB Local only looks at the access key in the header). */

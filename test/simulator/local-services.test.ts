@@ -16,9 +16,9 @@ function client(): ConnectClient {
   return new ConnectClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
 }
 
-test('StopContact of a queued contact succeeds; an unknown one is ContactNotFoundException (400)', async () => {
+test('StopContact of a queued contact succeeds; an unknown one is ContactNotFoundException (410, as in the Connect API model)', async () => {
   await expect(client().send(new StopContactCommand({ InstanceId: 'instance', ContactId: 'queued' }))).resolves.toBeDefined();
   await expect(client().send(new StopContactCommand({ InstanceId: 'instance', ContactId: 'gone' })))
-    .rejects.toMatchObject({ name: 'ContactNotFoundException', $metadata: { httpStatusCode: 400 } });
+    .rejects.toMatchObject({ name: 'ContactNotFoundException', $metadata: { httpStatusCode: 410 } });
   expect(requests).toEqual([{ contactId: 'queued', instanceId: 'instance' }, { contactId: 'gone', instanceId: 'instance' }]);
 });

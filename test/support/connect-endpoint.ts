@@ -1,12 +1,11 @@
 /**
- * A local stand-in for the Amazon Connect API that answers StopContact as the service does
- * (REST-JSON: POST /contact/stop with {ContactId, InstanceId}), so the real @aws-sdk/client-connect
- * serializes the call and deserializes its errors. Every call is recorded.
- * It also keeps queues' outbound caller configs (DescribeQueue, UpdateQueueOutboundCallerConfig) for the
- * custom resource that sets the queue's outbound whisper flow.
+ * The simulator's local Connect API (src/simulator/local-services.ts) as the handler tests need it: every StopContact
+ * is recorded, contacts can be made unknown (ContactNotFoundException) and every call can be made to fail. It also
+ * keeps queues' outbound caller configs (DescribeQueue, UpdateQueueOutboundCallerConfig) for the custom resource that
+ * sets the queue's outbound whisper flow. The real @aws-sdk/client-connect serializes the calls and their errors.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type * as http from 'node:http';
+import { type ConnectApiError, sendConnectError, sendJson, startConnectApi } from '../../src/simulator/local-services';
 
 export interface StopContactCall {
   readonly contactId: string;
@@ -38,15 +37,10 @@ export interface ConnectEndpoint {
   stop(): Promise<void>;
 }
 
-function sendError(response: http.ServerResponse, status: number, type: string, message: string): void {
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    // The SDK takes the error's shape name from this header (restJson1 protocol).
-    'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazonaws.connect/`,
-    'x-amzn-requestid': 'test-request',
-  });
-  response.end(JSON.stringify({ Message: message }));
-}
+const FAILURES: Record<Exclude<FailureMode, 'none'>, ConnectApiError> = {
+  'throttle': { status: 429, type: 'ThrottlingException', message: 'Rate exceeded' },
+  'server-error': { status: 500, type: 'InternalServiceException', message: 'test failure' },
+};
 
 export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
   const calls: StopContactCall[] = [];
@@ -63,61 +57,34 @@ export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
     const queue = `${decodeURIComponent(match[1])}/${decodeURIComponent(match[2])}`;
     const config = queues.get(queue);
     if (!config) {
-      sendError(response, 404, 'ResourceNotFoundException', `queue ${queue} not found`);
+      sendConnectError(response, { status: 404, type: 'ResourceNotFoundException', message: `queue ${queue} not found` });
     } else if (method === 'GET' && !match[3]) {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ Queue: { QueueId: decodeURIComponent(match[2]), OutboundCallerConfig: config } }));
+      sendJson(response, { Queue: { QueueId: decodeURIComponent(match[2]), OutboundCallerConfig: config } });
     } else if (method === 'POST' && match[3]) {
       const update = JSON.parse(body).OutboundCallerConfig as OutboundCallerConfig;
       queueUpdates.push({ queue, config: update });
       queues.set(queue, update);
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{}');
+      sendJson(response, {});
     } else {
       return false;
     }
     return true;
   };
 
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      if (serveQueue(request.method ?? '', request.url ?? '', Buffer.concat(chunks).toString('utf8'), response)) return;
-      if (request.method !== 'POST' || request.url !== '/contact/stop') {
-        unexpected.push(`${request.method} ${request.url}`);
-        sendError(response, 404, 'UnknownOperationException', 'not implemented by the test endpoint');
-        return;
-      }
-      let body: { ContactId?: unknown; InstanceId?: unknown };
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        sendError(response, 400, 'InvalidRequestException', 'body is not JSON');
-        return;
-      }
-      if (typeof body.ContactId !== 'string' || typeof body.InstanceId !== 'string') {
-        sendError(response, 400, 'InvalidParameterException', 'ContactId and InstanceId are required');
-        return;
-      }
-      calls.push({ contactId: body.ContactId, instanceId: body.InstanceId });
-      if (failure === 'throttle') {
-        sendError(response, 429, 'ThrottlingException', 'Rate exceeded');
-      } else if (failure === 'server-error') {
-        sendError(response, 500, 'InternalServiceException', 'test failure');
-      } else if (unknown.has(body.ContactId)) {
-        sendError(response, 410, 'ContactNotFoundException', 'Contact not found');
-      } else {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end('{}');
-      }
-    });
+  const server = await startConnectApi((request) => {
+    calls.push(request);
+    if (failure !== 'none') return FAILURES[failure];
+    return unknown.has(request.contactId) ? 'NOT_FOUND' : 'STOPPED';
+  }, {
+    serveOther: ({ method, url, body }, response) => {
+      if (serveQueue(method, url, body, response)) return true;
+      unexpected.push(`${method} ${url}`);
+      return false;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.endpoint,
     calls,
     unexpected,
     queues,
@@ -128,9 +95,6 @@ export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
     failWith: (mode) => {
       failure = mode;
     },
-    stop: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((error) => (error ? reject(error) : resolve()));
-    }),
+    stop: () => server.close(),
   };
 }

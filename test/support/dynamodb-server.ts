@@ -6,8 +6,6 @@
  * CallbackStore's retry of such conflicts is not exercised here.
  * Install it first with `bash scripts/setup-test-deps.sh` (projen task test:deps).
  */
-import * as http from 'node:http';
-import type * as net from 'node:net';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -20,6 +18,7 @@ import {
 import { TABLE_KEY } from '../../lambda-src/shared/contract';
 import { freePort, startDynamoDbLocal } from '../../src/simulator/dynamodb-local';
 import { startEmbeddedDynamoDb } from '../../src/simulator/embedded-dynamodb';
+import { type PassThroughAction, startDynamoDbPassThrough } from '../../src/simulator/local-services';
 
 export { freePort };
 
@@ -73,10 +72,6 @@ export function testClient(endpoint: string): DynamoDBClient {
   });
 }
 
-/**
- * Forwards requests to the server, recording each one's operation, so tests can count round trips.
- * When the server is down the client's connection is dropped, as an unreachable endpoint would.
- */
 const TRANSACTION_ITEM_ACTIONS: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' };
 
 function iamActionsOf(operation: string, body: Buffer): string[] {
@@ -85,66 +80,13 @@ function iamActionsOf(operation: string, body: Buffer): string[] {
   return items.flatMap((item) => Object.keys(item).map((kind) => `dynamodb:${TRANSACTION_ITEM_ACTIONS[kind] ?? kind}`));
 }
 
-async function startCountingProxy(
-  upstreamPort: number,
-  operations: string[],
-  iamActions: string[],
-  responsesToLose: Set<string>,
-  throttling: { on: boolean; count: number },
-): Promise<{ endpoint: string; close(): Promise<void> }> {
-  // A new connection per request: no pooled connection to a JVM stopped by pause() can be handed to
-  // a request made after restart().
-  const agent = new http.Agent({ keepAlive: false });
-  const proxy = http.createServer((request, response) => {
-    const target = request.headers['x-amz-target'];
-    const operation = typeof target === 'string' ? target.split('.').pop() ?? target : 'unknown';
-    operations.push(operation);
-    const body: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => body.push(chunk));
-    request.on('end', () => iamActions.push(...iamActionsOf(operation, Buffer.concat(body))));
-    if (throttling.on) {
-      throttling.count += 1;
-      request.resume();
-      request.on('end', () => {
-        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'throttled' });
-        response.end(JSON.stringify({
-          __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
-          message: 'The level of configured provisioned throughput for the table was exceeded.',
-        }));
-      });
-      return;
-    }
-    const loseResponse = responsesToLose.delete(operation);
-    const upstream = http.request({
-      host: '127.0.0.1',
-      port: upstreamPort,
-      method: request.method,
-      path: request.url,
-      headers: request.headers,
-      agent,
-    }, (upstreamResponse) => {
-      if (loseResponse) {
-        upstreamResponse.resume();
-        upstreamResponse.on('end', () => request.socket.destroy());
-        return;
-      }
-      response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
-      upstreamResponse.pipe(response);
-    });
-    upstream.on('error', () => request.socket.destroy());
-    request.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const { port } = proxy.address() as net.AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      proxy.closeAllConnections();
-      proxy.close(() => resolve());
-      agent.destroy();
-    }),
-  };
-}
+const THROTTLED: PassThroughAction = {
+  status: 400,
+  body: {
+    __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+    message: 'The level of configured provisioned throughput for the table was exceeded.',
+  },
+};
 
 /**
  * Set to `embedded` to run a suite against the simulator's embedded store instead of DynamoDB Local: the
@@ -170,7 +112,17 @@ export async function startDynamoDbServer(options: DynamoDbServerOptions = {}): 
   const responsesToLose = new Set<string>();
   const iamActions: string[] = [];
   const throttling = { on: false, count: 0 };
-  const proxy = await startCountingProxy(port, operations, iamActions, responsesToLose, throttling);
+  // Records each request's operation and IAM actions, so tests can count round trips and check grants. A new
+  // connection per request: no pooled connection to a server stopped by pause() is handed to a request after restart().
+  const proxy = await startDynamoDbPassThrough(`http://127.0.0.1:${port}`, (operation, body) => {
+    operations.push(operation);
+    iamActions.push(...iamActionsOf(operation, body));
+    if (throttling.on) {
+      throttling.count += 1;
+      return THROTTLED;
+    }
+    return responsesToLose.delete(operation) ? 'FORWARD_AND_LOSE_RESPONSE' : 'FORWARD';
+  }, { keepAlive: false });
   return {
     endpoint: proxy.endpoint,
     operations,
