@@ -51,3 +51,23 @@ export function fillPlaceholders(template: unknown, values: Readonly<Record<stri
   };
   return walk(template);
 }
+
+/**
+ * The InvocationTimeLimitSeconds of every InvokeLambdaFunction block of the templates, by the placeholder of the
+ * function it invokes (`Function:<name>`), read before the placeholders are filled.
+ */
+export function invocationTimeLimits(templates: readonly unknown[]): Map<string, Set<number>> {
+  const limits = new Map<string, Set<number>>();
+  for (const template of templates) {
+    for (const action of (template as { Actions?: any[] }).Actions ?? []) {
+      if (action?.Type !== 'InvokeLambdaFunction') continue;
+      const match = PLACEHOLDER.exec(String(action.Parameters?.LambdaFunctionARN ?? ''));
+      if (!match) continue;
+      const seconds = Number(action.Parameters?.InvocationTimeLimitSeconds);
+      const found = limits.get(match[1]) ?? new Set<number>();
+      found.add(seconds);
+      limits.set(match[1], found);
+    }
+  }
+  return limits;
+}

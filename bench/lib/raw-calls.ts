@@ -31,7 +31,7 @@ export class RawCalls {
     this.connect = new ConnectClient({});
   }
 
-  /** read-callback's request: a consistent GetItem of the record. */
+  /** update-callback's first request for CANCEL and CONNECT (and CANCEL's re-read): a consistent GetItem of the record. */
   async getRecord(recordId: string): Promise<Record<string, AttributeValue> | undefined> {
     const { Item } = await this.dynamodb.send(new GetItemCommand({ TableName: TABLE_NAME, Key: recordKey(recordId), ConsistentRead: true }));
     return Item;

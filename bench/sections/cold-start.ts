@@ -109,18 +109,6 @@ export async function runColdStart(options: ColdOptions): Promise<{ rows: ColdRo
 
   const cases: ColdCase[] = [
     {
-      handler: 'read-callback',
-      work: 'read a PENDING record',
-      baseline: 'minimal-get-item',
-      baselineWork: 'GetItem',
-      expect: 'FOUND',
-      expectBaseline: 'FOUND',
-      events: async (runs) => {
-        const records = await seed('PENDING', 1);
-        return { handler: byAttribute(Array(runs).fill(records[0])), baseline: byAttribute(Array(runs).fill(records[0])) };
-      },
-    },
-    {
       handler: 'write-callback',
       work: 'book a new callback',
       baseline: 'minimal-transact-write',
@@ -143,39 +131,6 @@ export async function runColdStart(options: ColdOptions): Promise<{ rows: ColdRo
         handler: byAttribute(await seed('CANCELLED', runs), { transition: 'AGENT_HANG_UP' }),
         baseline: byAttribute(await seed('CANCELLED', runs)),
       }),
-    },
-    {
-      handler: 'stop-contact',
-      work: 'a PENDING record: nothing to stop',
-      baseline: 'minimal-get-item',
-      baselineWork: 'GetItem',
-      expect: 'NOT_CANCELLED',
-      expectBaseline: 'FOUND',
-      events: async (runs) => {
-        const records = await seed('PENDING', 1);
-        return { handler: byAttribute(Array(runs).fill(records[0])), baseline: byAttribute(Array(runs).fill(records[0])) };
-      },
-    },
-    {
-      handler: 'get-10-digit-phone',
-      work: 'normalize an entered number',
-      baseline: 'minimal-noop',
-      baselineWork: 'nothing (no I/O)',
-      expect: 'VALID',
-      expectBaseline: 'OK',
-      events: async (runs) => ({
-        handler: Array.from({ length: runs }, () => connectEvent({ parameters: { phoneNumber: nextPhone().slice(2) } })),
-        baseline: Array.from({ length: runs }, () => connectEvent()),
-      }),
-    },
-    {
-      handler: 'get-current-time',
-      work: 'current time',
-      baseline: 'minimal-noop',
-      baselineWork: 'nothing (no I/O)',
-      expect: 'OK',
-      expectBaseline: 'OK',
-      events: async (runs) => ({ handler: plainEvents(runs), baseline: plainEvents(runs) }),
     },
     {
       handler: PROBE,
@@ -274,8 +229,8 @@ export async function runColdStart(options: ColdOptions): Promise<{ rows: ColdRo
       method: [
         `For each handler, ${options.runs} fresh \`node\` processes (${process.version}) each load the shipped bundle and serve one event against`,
         'DynamoDB Local, alternating with fresh processes that load a minimal handler doing only the same request with a DynamoDB client',
-        'built at module load (or nothing, for the handlers without I/O). The minimal handlers (bench/cold/) are bundled with the shipped',
-        `bundles' esbuild options${options.build.optionsMatchShipped ? ' (verified: rebuilding read-callback with them reproduces its asset byte for byte)' : ' (NOT verified: rebuilding read-callback with them did not reproduce its asset)'}.`,
+        'built at module load (or nothing, for the probe). The minimal handlers (bench/cold/) are bundled with the shipped',
+        `bundles' esbuild options${options.build.optionsMatchShipped ? ' (verified: rebuilding write-callback with them reproduces its asset byte for byte)' : ' (NOT verified: rebuilding write-callback with them did not reproduce its asset)'}.`,
         '"process" is spawn to exit as the parent sees it (includes Node.js start-up, the same for both); "load + first call" is measured',
         'inside the child from before require() to the reply. Times are medians over the runs; each ratio is the median of the per-run ratios',
         '(each handler run against the baseline run next to it). One unmeasured launch of each first.',

@@ -94,12 +94,9 @@ export function runCostModel(input: { steps: StoryStep[]; design: DeployedDesign
   /** Measured warm p50 of the matching case in section 1 (or 4), by invocation key ('<function>[ <transition>]'). */
   const durationSources: Record<string, { ms: number | undefined; from: string }> = {
     'write-callback': { ms: warm('write'), from: 'section 1, write-callback' },
-    'read-callback': { ms: warm('read'), from: 'section 1, read-callback' },
     'update-callback CANCEL': { ms: warm('update-cancel'), from: 'section 1, update-callback CANCEL' },
     'update-callback CONNECT': { ms: warm('update-connect'), from: 'section 1, update-callback CONNECT' },
     'update-callback AGENT_HANG_UP': { ms: oneUpdate, from: 'section 1, update-callback AGENT_HANG_UP' },
-    'get-10-digit-phone': { ms: warm('phone'), from: 'section 1, get-10-digit-phone' },
-    'get-current-time': { ms: warm('time'), from: 'section 1, get-current-time' },
     'ctr-processor': { ms: perCtrRecord, from: 'section 4, per callback CTR' },
   };
   const durationOf = (key: string) => durationSources[key] ?? { ms: oneUpdate, from: 'section 1, one conditional UpdateItem (assumed alike)' };
@@ -223,7 +220,7 @@ export function runCostModel(input: { steps: StoryStep[]; design: DeployedDesign
     notes: [
       'Not included, being the same for both designs or not billed per callback: Amazon Connect itself, the Kinesis stream of CTRs (the instance streams '
         + 'them whatever the design), CloudWatch Logs, StopContact (no charge), storage (a few hundred bytes per record, deleted by TTL).',
-      `Durations come from DynamoDB Local on this machine (a raw GetItem took ${fixed(input.warm.find((row) => row.id === 'read')?.rawP50 ?? Number.NaN, 2)} ms `
+      `Durations come from DynamoDB Local on this machine (a raw conditional UpdateItem took ${fixed(input.warm.find((row) => row.id === 'update')?.rawP50 ?? Number.NaN, 2)} ms `
         + 'at p50); DynamoDB from Lambda usually takes longer, which adds the same time per request to both designs\' billed duration.',
       'Cold starts (billed init duration) are left out for both designs; section 2 has this design\'s.',
     ],

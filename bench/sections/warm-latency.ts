@@ -7,6 +7,7 @@
  * are taken within a round and the median over rounds is reported.
  */
 import { randomUUID } from 'node:crypto';
+import { normalizePhone } from '../../lambda-src/shared/phone';
 import type { BenchBuild, MinimalHandler } from '../lib/build';
 import { adminClient, putItems } from '../lib/dynamodb-local';
 import { callbackItems, connectEvent, nextPhone, type SeedRecord } from '../lib/events';
@@ -84,9 +85,8 @@ export async function runWarmLatency(options: WarmOptions): Promise<WarmResult> 
   const admin = adminClient(options.dynamodb);
   const raw = new RawCalls();
   const handlers: Record<string, FlowHandler> = {};
-  for (const name of ['write-callback', 'read-callback', 'update-callback', 'get-10-digit-phone', 'get-current-time']) handlers[name] = loadHandler(name);
+  for (const name of ['write-callback', 'update-callback']) handlers[name] = loadHandler(name);
   const minimal = (name: MinimalHandler) => loadBundle<{ handler: FlowHandler }>(options.build.minimal[name].file).handler;
-  const minimalGet = minimal('minimal-get-item');
   const minimalWrite = minimal('minimal-transact-write');
   const minimalUpdate = minimal('minimal-update-item');
 
@@ -101,22 +101,6 @@ export async function runWarmLatency(options: WarmOptions): Promise<WarmResult> 
   });
 
   const cases: Case[] = [
-    {
-      id: 'read',
-      handler: 'read-callback',
-      work: 'read a PENDING record (by the callbackRecordId attribute)',
-      baseline: 'GetItem, consistent (the same request)',
-      goal: true,
-      prepare: async () => {
-        const records = fresh(300, 'PENDING');
-        await seed(records);
-        return {
-          handler: async (i) => (await handlers['read-callback'](byAttribute(records[i % 300].recordId))).result === 'FOUND',
-          raw: async (i) => (await raw.getRecord(records[(i + 100) % 300].recordId)) !== undefined,
-          minimal: async (i) => (await minimalGet(byAttribute(records[(i + 200) % 300].recordId))).result === 'FOUND',
-        };
-      },
-    },
     {
       id: 'write',
       handler: 'write-callback',
@@ -222,12 +206,12 @@ export async function runWarmLatency(options: WarmOptions): Promise<WarmResult> 
       },
     },
     {
-      id: 'phone',
-      handler: 'get-10-digit-phone',
-      work: 'normalize an entered number (no I/O)',
+      id: 'probe-phone',
+      handler: '(probe)',
+      work: 'normalizePhone (lambda-src/shared/phone.ts, libphonenumber-js/min) of an entered number, as write-callback does per call',
       goal: false,
       prepare: async () => ({
-        handler: async () => (await handlers['get-10-digit-phone'](connectEvent({ parameters: { phoneNumber: nextPhone().slice(2) } }))).result === 'VALID',
+        handler: async () => normalizePhone(nextPhone().slice(2), CONSTRUCT_ENV.DEFAULT_COUNTRY).valid,
       }),
     },
     {
@@ -243,15 +227,6 @@ export async function runWarmLatency(options: WarmOptions): Promise<WarmResult> 
           }).formatToParts(date);
           return parts(now).length > 0 && parts(new Date(now.getTime() - 1000)).length > 0;
         },
-      }),
-    },
-    {
-      id: 'time',
-      handler: 'get-current-time',
-      work: 'current time in the configured zone (no I/O)',
-      goal: false,
-      prepare: async () => ({
-        handler: async () => (await handlers['get-current-time'](connectEvent())).result === 'OK',
       }),
     },
   ];
@@ -325,8 +300,7 @@ export async function runWarmLatency(options: WarmOptions): Promise<WarmResult> 
 function warmReport(rows: WarmRow[], options: WarmOptions, seconds: number): SectionReport {
   const io = rows.filter((row) => row.baseline !== undefined);
   const noIo = rows.filter((row) => row.baseline === undefined);
-  const phone = rows.find((row) => row.id === 'phone');
-  const time = rows.find((row) => row.id === 'time');
+  const phone = rows.find((row) => row.id === 'probe-phone');
   const intl = rows.find((row) => row.id === 'probe-intl');
   const goals: Goal[] = io.filter((row) => row.goal).map((row) => {
     const p99 = median(row.p99Ratios);
@@ -335,9 +309,8 @@ function warmReport(rows: WarmRow[], options: WarmOptions, seconds: number): Sec
       parts.push(`minimal bundle (same bundled SDK, no handler logic) − raw: ${ms(row.minimal.p50 - row.rawP50)} at p50, ${ms(row.minimal.p99 - row.rawP99)} at p99`
         + ` (p99 handler ÷ minimal bundle ${ratio(median(row.p99OverMinimal))})`);
     }
-    if (row.handler === 'write-callback' && phone) parts.push(`phone normalization alone (get-10-digit-phone): ${ms(phone.handlerP50)} p50`);
+    if (row.handler === 'write-callback' && phone) parts.push(`phone normalization alone (probe): ${ms(phone.handlerP50)} p50`);
     if (row.handler === 'write-callback' && intl) parts.push(`two Intl.DateTimeFormat constructions for the time zone (probe): ${ms(intl.handlerP50)} p50`);
-    if (time) parts.push(`a handler with no I/O (get-current-time): ${ms(time.handlerP50)} p50`);
     parts.push(`p99 ratio per round: ${row.p99Ratios.map((value) => value.toFixed(2)).join(', ')}`);
     return {
       name: `warm p99 ${row.handler}${row.id === 'update' ? ' (AGENT_HANG_UP)' : ''}`,
@@ -379,11 +352,11 @@ function warmReport(rows: WarmRow[], options: WarmOptions, seconds: number): Sec
         },
       },
       {
-        caption: 'Handlers without I/O, and a probe (absolute; no raw call of the same kind exists)',
+        caption: 'Probes of write-callback\'s work without I/O (absolute; no raw call of the same kind exists)',
         table: {
-          headers: ['handler', 'work', 'rounds × n', 'p50', 'p99', 'unexpected replies'],
+          headers: ['probe', 'work', 'rounds × n', 'p50', 'p99', 'unexpected replies'],
           right: [2, 3, 4, 5],
-          rows: noIo.map((row) => [row.handler, row.work, `${row.rounds} × ${row.invocations}`, ms(row.handlerP50), ms(row.handlerP99), String(row.unexpected)]),
+          rows: noIo.map((row) => [row.id, row.work, `${row.rounds} × ${row.invocations}`, ms(row.handlerP50), ms(row.handlerP99), String(row.unexpected)]),
         },
       },
     ],
@@ -391,7 +364,7 @@ function warmReport(rows: WarmRow[], options: WarmOptions, seconds: number): Sec
       'The goal rows compare a handler with exactly the request(s) it sends, so the ratio is the handler\'s own overhead (event parsing, validation, '
         + 'phone normalization, the spoken time, one JSON log line) plus that of its bundled, bounded SDK client. Rows marked (context) compare with a '
         + 'cheaper or a multi-request baseline and carry no goal.',
-      `DynamoDB Local answered a raw consistent GetItem in ${ms(rows.find((row) => row.id === 'read')?.rawP50 ?? Number.NaN)} at p50 here; where DynamoDB `
+      `DynamoDB Local answered a raw conditional UpdateItem in ${ms(rows.find((row) => row.id === 'update')?.rawP50 ?? Number.NaN)} at p50 here; where DynamoDB `
         + 'takes longer to answer, the same absolute overhead is a smaller ratio.',
     ],
     goals,

@@ -1,8 +1,9 @@
 /**
- * Removal of a cancelled callback from the Amazon Connect queue. Four paths reach it, in any order:
- * the caller's cancel (id already known), the stop-contact handler, and the contact event processor or
- * the CTR processor learning the id after a cancel. Each ends in the same conditional CANCELLED -> COMPLETED(REMOVED_BY_API) write,
- * and StopContact on a contact that is already gone is harmless, so running it twice is safe.
+ * Removal of a cancelled callback from the Amazon Connect queue. Three paths reach it, in any order:
+ * the caller's cancel (id already known), and the contact event processor or the CTR processor learning
+ * the id after a cancel (or receiving it again after a StopContact that failed). Each ends in the same
+ * conditional CANCELLED -> COMPLETED(REMOVED_BY_API) write, and StopContact on a contact that is already
+ * gone is harmless, so running it twice is safe.
  */
 import type { CallbackRecord, CallbackStore } from './callback-store';
 import type { ContactStopper, StopOutcome } from './connect-client';

@@ -60,12 +60,8 @@ export type CallbackTransition = 'CANCEL' | 'CONNECT' | 'AGENT_HANG_UP';
 
 /** `result` values of each handler's reply, which the flows branch on. */
 export const RESULTS = {
-  GET_10_DIGIT_PHONE: ['VALID', 'INVALID'],
   WRITE_CALLBACK: ['CREATED', 'EXISTS', 'INVALID_NUMBER', 'ERROR'],
-  READ_CALLBACK: ['FOUND', 'NOT_FOUND', 'ERROR'],
   UPDATE_CALLBACK: ['APPLIED', 'REFUSED', 'NOT_FOUND', 'FORBIDDEN', 'INVALID_INPUT', 'ERROR'],
-  GET_CURRENT_TIME: ['OK', 'ERROR'],
-  STOP_CONTACT: ['STOPPED', 'ALREADY_GONE', 'NOT_CANCELLED', 'ID_UNKNOWN', 'NOT_FOUND', 'ERROR'],
 } as const;
 
 /**

@@ -1,17 +1,15 @@
 /** Times spoken to callers, in the configured IANA time zone (never a hard-coded one). */
 
-export interface LocalTime {
+interface LocalTime {
   /** YYYY-MM-DD */
   readonly localDate: string;
-  /** HH:MM, 24-hour */
-  readonly localTime: string;
   /** e.g. '2:05 PM' */
   readonly spokenTime: string;
   /** e.g. 'Monday' */
   readonly dayOfWeek: string;
 }
 
-export function localTime(instant: Date, timeZone: string): LocalTime {
+function localTime(instant: Date, timeZone: string): LocalTime {
   const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
     timeZone,
     year: 'numeric',
@@ -26,7 +24,6 @@ export function localTime(instant: Date, timeZone: string): LocalTime {
   const hour12 = hour24 % 12 === 0 ? 12 : hour24 % 12;
   return {
     localDate: `${parts.year}-${parts.month}-${parts.day}`,
-    localTime: `${parts.hour}:${parts.minute}`,
     spokenTime: `${hour12}:${parts.minute} ${hour24 < 12 ? 'AM' : 'PM'}`,
     dayOfWeek: parts.weekday,
   };

@@ -113,10 +113,16 @@ export const MAX_LAMBDA_SECONDS = 8;
 /** CreateCallbackContact's InitialCallDelaySeconds and RetryDelaySeconds: "no greater than 259,200 (three days)". */
 const MAX_CALLBACK_DELAY_SECONDS = 259_200;
 /**
- * "Maximum number of retries = 0" in the console block is one connection attempt: the flow language counts
- * attempts, and MaximumConnectionAttempts "must be larger than zero".
+ * "Maximum number of retries = 0", as the console itself writes it: the published sample's set-callback flow
+ * (aws-samples/amazon-connect-callbackmgmt, flows/cfSetCallBackflow, metadata status "published") is a console
+ * export made with the block's "Maximum number of retries" at 0, and holds MaximumConnectionAttempts "0"; console
+ * exports with the default of 1 retry hold "1" (with RetryDelaySeconds "600"), e.g. AWS's "Sample interruptible
+ * queue flow with callback". So the console stores the retry count in this parameter as it is, and "1" would dial
+ * an unanswered callback twice. The flow-language reference (interactions-createcallbackcontact.html) words it as a
+ * number of attempts that "must be larger than zero": what the console demonstrably produced wins over that
+ * sentence, and the live integration test (test/integ) is where CreateContactFlow's acceptance of "0" is settled.
  */
-export const ZERO_RETRIES_ATTEMPTS = '1';
+export const ZERO_RETRIES = '0';
 
 interface Transition {
   readonly NextAction?: unknown;
@@ -333,8 +339,8 @@ function checkParameterValues(id: string, type: string, parameters: Record<strin
     report(`InvocationTimeLimitSeconds must be a whole number of seconds from 1 to ${MAX_LAMBDA_SECONDS}, got ${JSON.stringify(parameters.InvocationTimeLimitSeconds)}`, id);
   }
   if (type === 'CreateCallbackContact') {
-    if (parameters.MaximumConnectionAttempts !== ZERO_RETRIES_ATTEMPTS) {
-      report(`a callback must be attempted once (retries = 0: MaximumConnectionAttempts "${ZERO_RETRIES_ATTEMPTS}"), got ${JSON.stringify(parameters.MaximumConnectionAttempts)}`, id);
+    if (parameters.MaximumConnectionAttempts !== ZERO_RETRIES) {
+      report(`a callback must not be retried (retries = 0: MaximumConnectionAttempts "${ZERO_RETRIES}"), got ${JSON.stringify(parameters.MaximumConnectionAttempts)}`, id);
     }
     for (const name of ['InitialCallDelaySeconds', 'RetryDelaySeconds']) {
       if (parameters[name] !== undefined && !integerIn(parameters[name], 1, MAX_CALLBACK_DELAY_SECONDS)) {
@@ -380,12 +386,12 @@ export function startWithFlowLogging(flow: unknown, enabled: boolean): void {
   if (metadata) metadata[FLOW_LOGGING_ACTION_ID] = { position: { x: 160, y: -160 } };
 }
 
-/** Sets every callback the flow creates to a single connection attempt (retries = 0). */
+/** Sets every callback the flow creates to zero retries: the customer is dialled once. */
 export function forceZeroRetries(flow: unknown): void {
   if (!isObject(flow)) return;
   for (const action of list(flow.Actions)) {
     if (isObject(action) && action.Type === 'CreateCallbackContact') {
-      action.Parameters = { ...(isObject(action.Parameters) ? action.Parameters : {}), MaximumConnectionAttempts: ZERO_RETRIES_ATTEMPTS };
+      action.Parameters = { ...(isObject(action.Parameters) ? action.Parameters : {}), MaximumConnectionAttempts: ZERO_RETRIES };
     }
   }
 }

@@ -1,17 +1,17 @@
-import { Duration, RemovalPolicy, Stack, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import {
-  ACCOUNT, INSTANCE_ARN, PHONE_NUMBER_ARN, QUEUE_ARN, STREAM_ARN,
+  ACCOUNT, INSTANCE_ARN, OTHER_QUEUE_ARN, PHONE_NUMBER_ARN, QUEUE_ARN, STREAM_ARN,
   addConstruct, flowContent, newStack, resourcesOf, synth,
 } from './fixtures';
 
-const FLOW_FUNCTIONS = ['GetTenDigitPhone', 'ReadCallback', 'WriteCallback', 'UpdateCallback', 'GetCurrentTime', 'StopContact'];
+const FLOW_FUNCTIONS = ['WriteCallback', 'UpdateCallback'];
 const ALL_HANDLERS = [...FLOW_FUNCTIONS, 'CtrProcessor', 'ContactEventProcessor'];
 
 /** Logical id of the construct's function `name` (e.g. 'WriteCallback'). */
 function functionId(template: Template, name: string): string {
   const ids = resourcesOf(template, 'AWS::Lambda::Function').map(([id]) => id)
-    .filter((id) => new RegExp(`^Callbacks${name}[0-9A-F]{8}$`).test(id));
+    .filter((id) => new RegExp(`^Callbacks(?:Flows|Events)?${name}[0-9A-F]{8}$`).test(id));
   expect(ids).toHaveLength(1);
   return ids[0];
 }
@@ -52,9 +52,18 @@ describe('CallbackManagement with default props', () => {
       const logGroupRef = fn.Properties.LoggingConfig.LogGroup.Ref;
       expect(template.toJSON().Resources[logGroupRef]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
     }
-    // Connect waits at most 8 s for a Lambda answer.
+    // A flow function's timeout is the time its flow blocks give it (Connect waits at most 8 s).
+    const limits = new Map<string, Set<number>>();
+    for (const [, flow] of resourcesOf(template, 'AWS::Connect::ContactFlow')) {
+      for (const action of flowContent(flow).Actions.filter((a: any) => a.Type === 'InvokeLambdaFunction')) {
+        const id = action.Parameters.LambdaFunctionARN['Fn::GetAtt'][0];
+        limits.set(id, new Set([...(limits.get(id) ?? []), Number(action.Parameters.InvocationTimeLimitSeconds)]));
+      }
+    }
     for (const name of FLOW_FUNCTIONS) {
-      expect(template.toJSON().Resources[functionId(template, name)].Properties.Timeout).toBeLessThanOrEqual(8);
+      const id = functionId(template, name);
+      expect([...limits.get(id)!]).toEqual([template.toJSON().Resources[id].Properties.Timeout]);
+      expect(template.toJSON().Resources[id].Properties.Timeout).toBeLessThanOrEqual(8);
     }
   });
 
@@ -71,19 +80,27 @@ describe('CallbackManagement with default props', () => {
     });
   });
 
-  test('associates exactly the flow-invoked functions with the instance, each invocable only by that instance', () => {
+  test('associates exactly the functions the synthesized flows invoke with the instance, each invocable only by that instance', () => {
+    // Which functions a flow can call is read from the flow content itself, not from a list kept here.
+    const invokedByFlows = new Set<string>();
+    for (const [, flow] of resourcesOf(template, 'AWS::Connect::ContactFlow')) {
+      for (const action of flowContent(flow).Actions.filter((a: any) => a.Type === 'InvokeLambdaFunction')) {
+        invokedByFlows.add(action.Parameters.LambdaFunctionARN['Fn::GetAtt'][0]);
+      }
+    }
+    expect(invokedByFlows.size).toBeGreaterThan(0);
     const associations = resourcesOf(template, 'AWS::Connect::IntegrationAssociation');
-    expect(associations).toHaveLength(FLOW_FUNCTIONS.length);
+    expect(associations).toHaveLength(invokedByFlows.size);
     const associated = associations.map(([, r]) => {
       expect(r.Properties.InstanceId).toBe(INSTANCE_ARN);
       expect(r.Properties.IntegrationType).toBe('LAMBDA_FUNCTION');
       return r.Properties.IntegrationArn['Fn::GetAtt'][0];
     }).sort();
-    expect(associated).toEqual(FLOW_FUNCTIONS.map((name) => functionId(template, name)).sort());
+    expect(associated).toEqual([...invokedByFlows].sort());
 
     const permissions = resourcesOf(template, 'AWS::Lambda::Permission')
       .filter(([, r]) => r.Properties.Principal === 'connect.amazonaws.com');
-    expect(permissions).toHaveLength(FLOW_FUNCTIONS.length);
+    expect(permissions.map(([, r]) => r.Properties.FunctionName['Fn::GetAtt'][0]).sort()).toEqual([...invokedByFlows].sort());
     for (const [, permission] of permissions) {
       expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', SourceAccount: ACCOUNT, SourceArn: INSTANCE_ARN });
     }
@@ -100,7 +117,7 @@ describe('CallbackManagement with default props', () => {
       MaximumRetryAttempts: 5,
       MaximumRecordAgeInSeconds: 86400,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^CallbacksCtrDeadLetterQueue/), 'Arn'] } } },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^CallbacksEventsCtrDeadLetterQueue/), 'Arn'] } } },
     });
     const patterns = mapping.Properties.FilterCriteria.Filters.map((f: any) => JSON.parse(f.Pattern));
     expect(patterns).toEqual([
@@ -162,8 +179,8 @@ describe('CallbackManagement with default props', () => {
     const callbacks = content.Actions.filter((a: any) => a.Type === 'CreateCallbackContact');
     expect(callbacks.length).toBeGreaterThan(0);
     for (const action of callbacks) {
-      // One connection attempt: retries = 0 (the flow language requires attempts > 0).
-      expect(action.Parameters.MaximumConnectionAttempts).toBe('1');
+      // Retries = 0, as the console writes it (see ZERO_RETRIES in src/flows/flow-checker.ts).
+      expect(action.Parameters.MaximumConnectionAttempts).toBe('0');
       expect(action.Parameters.InitialCallDelaySeconds).toBe('10');
     }
   });
@@ -175,7 +192,7 @@ describe('CallbackManagement with default props', () => {
       InstanceArn: INSTANCE_ARN,
       QueueArn: QUEUE_ARN,
       QueueId: '11111111-2222-4333-8444-555555555555',
-      OutboundFlowArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CallbacksOutboundWhisperFlow'), 'ContactFlowArn'] },
+      OutboundFlowArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CallbacksFlowsOutboundWhisperFlow'), 'ContactFlowArn'] },
     });
   });
 
@@ -185,7 +202,6 @@ describe('CallbackManagement with default props', () => {
     expect(resolved(construct.tableName)).toEqual({ Ref: expect.stringMatching(/^CallbacksTable/) });
     expect(resolved(construct.writeCallbackFunctionName)).toEqual({ Ref: functionId(template, 'WriteCallback') });
     expect(resolved(construct.ctrProcessorFunctionName)).toEqual({ Ref: functionId(template, 'CtrProcessor') });
-    expect(resolved(construct.tenDigitPhoneFunctionName)).toEqual({ Ref: functionId(template, 'GetTenDigitPhone') });
     expect(resolved(construct.setCallbackFlowArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/SetCallbackFlow/), 'ContactFlowArn'] });
     expect(resolved(construct.agentWhisperFlowId)).toEqual({
       'Fn::Select': [3, { 'Fn::Split': ['/', { 'Fn::GetAtt': [expect.stringMatching(/AgentWhisperFlow/), 'ContactFlowArn'] }] }],
@@ -231,7 +247,6 @@ describe('least privilege', () => {
     expect(stopStatements.map((s) => s.policy).sort()).toEqual([
       expect.stringMatching(/ContactEventProcessorServiceRoleDefaultPolicy/),
       expect.stringMatching(/CtrProcessorServiceRoleDefaultPolicy/),
-      expect.stringMatching(/StopContactServiceRoleDefaultPolicy/),
       expect.stringMatching(/UpdateCallbackServiceRoleDefaultPolicy/),
     ].sort((a, b) => String(a).localeCompare(String(b))));
     for (const s of stopStatements) expect(s.Resource).toBe(`${INSTANCE_ARN}/contact/*`);
@@ -239,23 +254,19 @@ describe('least privilege', () => {
 
   test('each handler gets only the table actions it uses', () => {
     const tableActions = (fn: string) => statements
-      .filter((s) => s.policy.startsWith(`Callbacks${fn}ServiceRoleDefaultPolicy`))
+      .filter((s) => new RegExp(`^Callbacks(?:Flows|Events)?${fn}ServiceRoleDefaultPolicy`).test(s.policy))
       .flatMap((s) => asList(s.Action))
       .filter((a: string) => a.startsWith('dynamodb:'))
       .sort();
-    expect(tableActions('ReadCallback')).toEqual(['dynamodb:GetItem']);
     expect(tableActions('WriteCallback')).toEqual(['dynamodb:PutItem']);
     expect(tableActions('UpdateCallback')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
-    expect(tableActions('StopContact')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(tableActions('CtrProcessor')).toEqual(['dynamodb:DeleteItem', 'dynamodb:UpdateItem']);
     expect(tableActions('ContactEventProcessor')).toEqual(['dynamodb:UpdateItem']);
-    expect(tableActions('GetTenDigitPhone')).toEqual([]);
-    expect(tableActions('GetCurrentTime')).toEqual([]);
   });
 
   test('only the processor may read the stream', () => {
     const readers = statements.filter((s) => asList(s.Action).some((a: string) => a.startsWith('kinesis:')));
-    expect(new Set(readers.map((s) => s.policy.replace(/[0-9A-F]{8}$/, '')))).toEqual(new Set(['CallbacksCtrProcessorServiceRoleDefaultPolicy']));
+    expect(new Set(readers.map((s) => s.policy.replace(/[0-9A-F]{8}$/, '')))).toEqual(new Set(['CallbacksEventsCtrProcessorServiceRoleDefaultPolicy']));
     for (const s of readers) expect(asList(s.Resource)).toEqual([STREAM_ARN]);
   });
 });
@@ -264,7 +275,7 @@ describe('contact events (learnCallbackIdFromContactEvents, on by default)', () 
   const { construct, template } = synth();
   const [[ruleId, rule]] = resourcesOf(template, 'AWS::Events::Rule');
   const processorId = functionId(template, 'ContactEventProcessor');
-  const queueId = resourcesOf(template, 'AWS::SQS::Queue').map(([id]) => id).find((id) => id.startsWith('CallbacksContactEventDeadLetterQueue'))!;
+  const queueId = resourcesOf(template, 'AWS::SQS::Queue').map(([id]) => id).find((id) => id.startsWith('CallbacksEventsContactEventDeadLetterQueue'))!;
 
   test('one rule on the default bus, for this instance\'s contacts created as callbacks (INITIATED) only', () => {
     template.resourceCountIs('AWS::Events::Rule', 1);
@@ -438,12 +449,21 @@ describe('options', () => {
   test('two constructs in one stack synthesize with distinct physical names', () => {
     const stack = newStack();
     const first = addConstruct(stack, 'First');
-    const second = addConstruct(stack, 'Second');
+    const second = addConstruct(stack, 'Second', { queueArn: OTHER_QUEUE_ARN });
     const template = Template.fromStack(stack);
     const names = resourcesOf(template, 'AWS::Connect::ContactFlow').map(([, r]) => r.Properties.Name);
     expect(names).toHaveLength(6);
     expect(new Set(names).size).toBe(6);
     expect(first.namePrefix).not.toBe(second.namePrefix);
+  });
+
+  test('two constructs of one app may not both set one queue\'s outbound whisper flow', () => {
+    const app = new App();
+    const env = { account: ACCOUNT, region: 'eu-west-2' };
+    addConstruct(new Stack(app, 'One', { env }), 'First');
+    expect(() => addConstruct(new Stack(app, 'Two', { env }), 'Second')).toThrow(/queueArn .* is already used by the callback management construct at One\/First/);
+    // Without the outbound whisper, sharing the queue is the user's choice.
+    expect(() => addConstruct(new Stack(app, 'Three', { env }), 'Third', { configureQueueOutboundWhisper: false })).not.toThrow();
   });
 });
 
@@ -463,6 +483,12 @@ describe('bad props fail at synth with a message naming the prop', () => {
     ['namePrefix with spaces', { namePrefix: 'my callbacks' }, /namePrefix must be/],
     ['namePrefix too long', { namePrefix: 'x'.repeat(65) }, /namePrefix must be/],
     ['phoneNumberArn not a number', { phoneNumberArn: QUEUE_ARN }, /phoneNumberArn must be an Amazon Connect phone number ARN/],
+    ['instanceArn in another region than the stack', {
+      instanceArn: INSTANCE_ARN.replace('eu-west-2', 'us-east-1'), queueArn: QUEUE_ARN.replace('eu-west-2', 'us-east-1'),
+    }, /instanceArn must be an instance in the stack's own region and account .*region us-east-1, not the stack's eu-west-2/],
+    ['instanceArn in another account than the stack', {
+      instanceArn: INSTANCE_ARN.replace(ACCOUNT, '210987654321'), queueArn: QUEUE_ARN.replace(ACCOUNT, '210987654321'),
+    }, /instanceArn must be an instance in the stack's own region and account .*account 210987654321, not the stack's 123456789012/],
   ];
   test.each(cases)('%s', (_name, overrides, message) => {
     expect(() => addConstruct(newStack(), 'Callbacks', overrides as any)).toThrow(message);
@@ -470,6 +496,13 @@ describe('bad props fail at synth with a message naming the prop', () => {
 
   test('a missing stream is named', () => {
     expect(() => addConstruct(newStack(), 'Callbacks', { stream: undefined as any })).toThrow(/stream is required/);
+  });
+
+  test('an environment-agnostic stack accepts an instance of any region and account', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    expect(() => addConstruct(stack, 'Callbacks', {
+      instanceArn: INSTANCE_ARN.replace('eu-west-2', 'us-east-1'), queueArn: QUEUE_ARN.replace('eu-west-2', 'us-east-1'),
+    })).not.toThrow();
   });
 
   test('unresolved ARNs (tokens) are accepted and left to CloudFormation', () => {

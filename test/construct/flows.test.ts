@@ -191,8 +191,9 @@ describe('the flow checker finds each defect, naming the action', () => {
 
   test('a callback with retries is reported, and forceZeroRetries mends it', () => {
     const flow = filled('set-callback');
-    flow.Actions.find((a: any) => a.Type === 'CreateCallbackContact').Parameters.MaximumConnectionAttempts = '3';
-    expect(checkFlow(flow, 'CONTACT_FLOW')).toEqual([{ actionId: 'create-callback', message: expect.stringMatching(/attempted once.*got "3"/) }]);
+    // "1" is the console's default of one retry: the customer would be dialled twice.
+    flow.Actions.find((a: any) => a.Type === 'CreateCallbackContact').Parameters.MaximumConnectionAttempts = '1';
+    expect(checkFlow(flow, 'CONTACT_FLOW')).toEqual([{ actionId: 'create-callback', message: expect.stringMatching(/must not be retried.*"0".*got "1"/) }]);
     forceZeroRetries(flow);
     expect(checkFlow(flow, 'CONTACT_FLOW')).toEqual([]);
   });

@@ -75,7 +75,7 @@ describe.each(VARIANTS.map((make) => [make().name, make] as const))('cdk-nag Aws
     // Wildcard resources acknowledged are exactly the documented bounded ones.
     const resources = new Set(acks.map(([, id]) => /^AwsSolutions-IAM5\[Resource::(.*)\]$/.exec(id)?.[1]).filter((r) => r !== undefined));
     expect([...resources].sort()).toEqual([
-      '<CallbacksQueueOutboundWhisperHandler9CFC48D7.Arn>:*',
+      expect.stringMatching(/^<CallbacksQueueOutboundWhisperHandler[0-9A-F]{8}\.Arn>:\*$/),
       `${INSTANCE_ARN}/contact-flow/*`,
       `${INSTANCE_ARN}/contact/*`,
       `arn:aws:connect:${REGION}:${ACCOUNT}:phone-number/*`,
@@ -125,7 +125,7 @@ describe.each(VARIANTS.map((make) => [make().name, make] as const))('IAM policy 
 
   test('no statement allows "*" or a whole service ("x:*"), and none denies or uses NotAction/NotResource', () => {
     const statements = statementsOf(template);
-    expect(statements.length).toBeGreaterThan(20);
+    expect(statements.length).toBeGreaterThan(12);
     for (const { where, statement } of statements) {
       expect({ where, effect: statement.Effect }).toEqual({ where, effect: 'Allow' });
       expect(statement.NotAction).toBeUndefined();
@@ -151,7 +151,8 @@ describe.each(VARIANTS.map((make) => [make().name, make] as const))('IAM policy 
 
   test('Connect may invoke a function only from this instance in this account; EventBridge only from the rule', () => {
     const permissions = resourcesOf(assertions, 'AWS::Lambda::Permission');
-    expect(permissions.length).toBe(7);
+    // The two flow-facing functions (Connect) and the contact event processor (EventBridge).
+    expect(permissions.length).toBe(3);
     for (const [id, permission] of permissions) {
       const p = permission.Properties;
       expect({ id, action: p.Action }).toEqual({ id, action: 'lambda:InvokeFunction' });
@@ -175,7 +176,8 @@ describe('encryption with a customer-managed key', () => {
     expect(queues).toHaveLength(2);
     for (const [, queue] of queues) expect(queue.Properties.KmsMasterKeyId).toEqual(keyArn);
     const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
-    expect(logGroups).toHaveLength(11);
+    // Write and update callback, both processors, the custom resource and its framework, the phone association.
+    expect(logGroups).toHaveLength(7);
     for (const [id, logGroup] of logGroups) expect({ id, key: logGroup.Properties.KmsKeyId }).toEqual({ id, key: keyArn });
   });
 

@@ -13,12 +13,8 @@ const env = useTestEnvironment();
 
 /** The construct's function (logical id prefix) for each handler that a flow, the stream or a contact event invokes. */
 const FUNCTION_OF: Partial<Record<HandlerName, string>> = {
-  'get-10-digit-phone': 'GetTenDigitPhone',
-  'get-current-time': 'GetCurrentTime',
-  'read-callback': 'ReadCallback',
   'write-callback': 'WriteCallback',
   'update-callback': 'UpdateCallback',
-  'stop-contact': 'StopContact',
   'ctr-processor': 'CtrProcessor',
   'contact-event-processor': 'ContactEventProcessor',
 };
@@ -27,7 +23,7 @@ const FUNCTION_OF: Partial<Record<HandlerName, string>> = {
 function grantedActions(template: Template): Record<string, string[]> {
   const granted: Record<string, string[]> = {};
   for (const [id, policy] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
-    const fn = Object.values(FUNCTION_OF).find((name) => id.startsWith(`Callbacks${name}ServiceRoleDefaultPolicy`));
+    const fn = Object.values(FUNCTION_OF).find((name) => new RegExp(`^Callbacks(?:Flows|Events)?${name}ServiceRoleDefaultPolicy`).test(id));
     if (!fn) continue;
     const actions = (policy as any).Properties.PolicyDocument.Statement
       .flatMap((s: any) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
@@ -67,11 +63,6 @@ describe.each(VARIANTS)('grants match the calls (%s)', (variant) => {
     // write-callback: a booking, and a duplicate of it.
     const first = await booking();
     await as('write-callback', (write) => write(flowEvent({ callerNumber: first.phone })));
-    // get-10-digit-phone and get-current-time never call AWS.
-    await as('get-10-digit-phone', (fn) => fn(flowEvent({ parameters: { phoneNumber: '(415) 555-0100' } })));
-    await as('get-current-time', (fn) => fn(flowEvent()));
-    // read-callback.
-    expect((await as('read-callback', (read) => read(flowEvent({ parameters: { recordId: first.recordId } })))).result).toBe('FOUND');
 
     // update-callback: cancel before and after the id is known (StopContact), connect, agent hang-up.
     const known = await booking();
@@ -82,13 +73,12 @@ describe.each(VARIANTS)('grants match the calls (%s)', (variant) => {
     await transition(hungUp.recordId, 'CANCEL', hungUp.phone);
     expect((await transition(hungUp.recordId, 'AGENT_HANG_UP')).result).toBe('APPLIED');
 
-    // stop-contact: a cancelled callback whose id became known while StopContact was failing.
+    // ctr-processor: a cancelled callback whose id becomes known while StopContact is failing.
     const stopped = await booking();
     await transition(stopped.recordId, 'CANCEL', stopped.phone);
     env.connect.failWith('throttle');
     await as('ctr-processor', (process) => process(kinesisBatch([inboundCtr(stopped.recordId, newContactId())])));
     env.connect.failWith('none');
-    expect((await as('stop-contact', (stop) => stop(flowEvent({ parameters: { recordId: stopped.recordId } })))).result).toBe('STOPPED');
 
     // ctr-processor: the id learnt after a cancel (StopContact), and a callback that ended while PENDING or CANCELLED.
     const late = await booking();
@@ -112,7 +102,7 @@ describe.each(VARIANTS)('grants match the calls (%s)', (variant) => {
     await as('contact-event-processor', (process) => process(callbackContactEvent(newContactId(), newContactId(), { eventType: 'QUEUED' })));
 
     const granted = grantedActions(synth().template);
-    expect(Object.keys(granted).sort()).toEqual(['ContactEventProcessor', 'CtrProcessor', 'ReadCallback', 'StopContact', 'UpdateCallback', 'WriteCallback']);
+    expect(Object.keys(granted).sort()).toEqual(['ContactEventProcessor', 'CtrProcessor', 'UpdateCallback', 'WriteCallback']);
     for (const fn of Object.values(FUNCTION_OF)) {
       expect({ fn, actions: [...(used[fn] ?? [])].sort() }).toEqual({ fn, actions: granted[fn] ?? [] });
     }

@@ -2,10 +2,11 @@
  * The callback life cycle through the handlers, against DynamoDB Local and a Connect
  * endpoint, for the TypeScript sources and for the shipped bundles.
  */
+import { CallbackStore } from '../../lambda-src/shared/callback-store';
 import { OPEN_RECORD_TTL_SECONDS } from '../../lambda-src/shared/contract';
-import { getItem, putItem, scanTable } from '../support/dynamodb-server';
+import { getItem, putItem, scanTable, testClient } from '../support/dynamodb-server';
 import { COMPLETED_TTL_SECONDS, type FlowHandler, TABLE_NAME, useTestEnvironment } from '../support/environment';
-import { INSTANCE_ID, QUEUE_ARN, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
+import { INSTANCE_ID, QUEUE_ARN, callbackContactEvent, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
 import { VARIANTS } from '../support/handlers';
 
 const env = useTestEnvironment();
@@ -21,19 +22,26 @@ const recordPk = (recordId: string) => `CALLBACK#${recordId}`;
 const pointerPk = (phone: string) => `ACTIVE#${QUEUE_ARN}#${phone}`;
 const epochOf = (iso: unknown) => Math.floor(Date.parse(String(iso)) / 1000);
 
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+/** How a prompt says `iso` in a zone with a fixed offset (no daylight saving), worked out without Intl: '2:05 PM' or 'Monday 2:05 PM'. */
+function spokenAt(iso: string, offsetMinutes: number, withDay: boolean): string {
+  const local = new Date(Date.parse(iso) + offsetMinutes * 60_000);
+  const hours = local.getUTCHours();
+  const time = `${hours % 12 === 0 ? 12 : hours % 12}:${String(local.getUTCMinutes()).padStart(2, '0')} ${hours < 12 ? 'AM' : 'PM'}`;
+  return withDay ? `${DAYS[local.getUTCDay()]} ${time}` : time;
+}
+
 describe.each(VARIANTS)('callback life cycle (%s)', (variant) => {
   let write: FlowHandler;
-  let read: FlowHandler;
   let update: FlowHandler;
-  let stop: FlowHandler;
   let processCtrs: (event: unknown) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
+  let processEvent: (event: unknown) => Promise<{ outcome: string }>;
 
   beforeAll(() => {
     write = env.load('write-callback', variant);
-    read = env.load('read-callback', variant);
     update = env.load('update-callback', variant);
-    stop = env.load('stop-contact', variant);
     processCtrs = env.load('ctr-processor', variant);
+    processEvent = env.load('contact-event-processor', variant);
   });
 
   beforeEach(() => {
@@ -95,6 +103,29 @@ describe.each(VARIANTS)('callback life cycle (%s)', (variant) => {
     expect(record?.status).toBe('PENDING');
   });
 
+  test.each([
+    ['UTC', 'UTC', 0],
+    ['Asia/Kolkata', 'Asia/Kolkata', 330],
+    ['Asia/Tokyo', 'Asia/Tokyo', 540],
+    ['Pacific/Kiritimati', 'Pacific/Kiritimati', 840],
+    ['unset (UTC, never a hard-coded US zone)', undefined, 0],
+  ])('requestedAtSpoken is the booking time in TIME_ZONE %s, with the weekday when it was another day', async (_label, timeZone, offsetMinutes) => {
+    const writeIn = env.load('write-callback', variant, { TIME_ZONE: timeZone });
+    const recordId = newContactId();
+    const phone = newUsNumber();
+    const created = await writeIn(flowEvent({ contactId: recordId, callerNumber: phone }));
+    const record = await getItem(env.db.endpoint, TABLE_NAME, recordPk(recordId));
+    expect(created).toMatchObject({ result: 'CREATED', requestedAtSpoken: spokenAt(String(record?.createdAt), offsetMinutes, false) });
+
+    // A number booked three days ago (a pointer planted with that time): another local day in any zone.
+    const older = newUsNumber();
+    const bookedAt = new Date(Date.now() - 3 * 24 * 3600_000).toISOString();
+    await putItem(env.db.endpoint, TABLE_NAME, {
+      pk: pointerPk(older), recordType: 'ACTIVE', recordId: newContactId(), phoneE164: older, createdAt: bookedAt, expiresAt: epochOf(bookedAt) + OPEN_RECORD_TTL_SECONDS,
+    });
+    expect(await writeIn(flowEvent({ callerNumber: older }))).toMatchObject({ result: 'EXISTS', requestedAtSpoken: spokenAt(bookedAt, offsetMinutes, true) });
+  });
+
   test('a retry by the contact that booked is answered as created, and changes nothing', async () => {
     const first = await book();
     const stored = await getItem(env.db.endpoint, TABLE_NAME, recordPk(first.recordId));
@@ -119,33 +150,43 @@ describe.each(VARIANTS)('callback life cycle (%s)', (variant) => {
     expect((await getItem(env.db.endpoint, TABLE_NAME, pointerPk(phone)))?.recordId).toBe(booked.recordId);
   });
 
-  test('read-callback reports the stored state, and NOT_FOUND for unknown, missing or expired records', async () => {
+  test('the store reads back the booked state; unknown and expired records are gone, and NOT_FOUND to update-callback', async () => {
     const booked = await book();
-    expect(await read(flowEvent({ attributes: { callbackRecordId: booked.recordId } }))).toEqual({
-      result: 'FOUND',
-      recordId: booked.recordId,
-      status: 'PENDING',
-      resolution: '',
-      phoneE164: booked.phone,
-      phoneNational: `(202) 555-${booked.phone.slice(-4)}`,
-      callbackContactIdKnown: 'false',
-    });
-    expect((await read(flowEvent({ parameters: { recordId: newContactId() } }))).result).toBe('NOT_FOUND');
-    expect((await read(flowEvent())).result).toBe('NOT_FOUND');
+    const client = testClient(env.db.endpoint);
+    const store = new CallbackStore({ client, tableName: TABLE_NAME, completedRecordTtlSeconds: COMPLETED_TTL_SECONDS });
+    try {
+      expect(await store.get(booked.recordId)).toMatchObject({
+        recordId: booked.recordId,
+        status: 'PENDING',
+        resolution: undefined,
+        phoneE164: booked.phone,
+        phoneNational: `(202) 555-${booked.phone.slice(-4)}`,
+        callbackContactId: undefined,
+      });
+      const unknownId = newContactId();
+      expect(await store.get(unknownId)).toBeUndefined();
+      expect((await transition(unknownId, 'CONNECT')).result).toBe('NOT_FOUND');
 
-    const expiredId = newContactId();
-    await putItem(env.db.endpoint, TABLE_NAME, {
-      pk: recordPk(expiredId),
-      recordType: 'CALLBACK',
-      recordId: expiredId,
-      status: 'PENDING',
-      phoneE164: booked.phone,
-      queueArn: QUEUE_ARN,
-      createdAt: '2020-01-01T00:00:00.000Z',
-      expiresAt: Math.floor(Date.now() / 1000) - 1,
-    });
-    expect((await read(flowEvent({ parameters: { recordId: expiredId } }))).result).toBe('NOT_FOUND');
-    expect((await transition(expiredId, 'CONNECT')).result).toBe('NOT_FOUND');
+      const expiredId = newContactId();
+      await putItem(env.db.endpoint, TABLE_NAME, {
+        pk: recordPk(expiredId),
+        recordType: 'CALLBACK',
+        recordId: expiredId,
+        status: 'PENDING',
+        phoneE164: booked.phone,
+        queueArn: QUEUE_ARN,
+        createdAt: '2020-01-01T00:00:00.000Z',
+        expiresAt: Math.floor(Date.now() / 1000) - 1,
+      });
+      // Still in the table (TTL deletion lags), but past its expiresAt: gone to the store and the handlers.
+      expect(await getItem(env.db.endpoint, TABLE_NAME, recordPk(expiredId))).toMatchObject({ status: 'PENDING' });
+      expect(await store.get(expiredId)).toBeUndefined();
+      expect((await transition(expiredId, 'CONNECT')).result).toBe('NOT_FOUND');
+      expect((await transition(expiredId, 'CANCEL', booked.phone)).result).toBe('NOT_FOUND');
+      expect(await getItem(env.db.endpoint, TABLE_NAME, recordPk(expiredId))).toMatchObject({ status: 'PENDING' });
+    } finally {
+      client.destroy();
+    }
   });
 
   test('CONNECT completes a pending callback once; later transitions are refused replies', async () => {
@@ -204,7 +245,7 @@ describe.each(VARIANTS)('callback life cycle (%s)', (variant) => {
   test('cancel with the callback id known removes it from the queue in the same invocation', async () => {
     const booked = await book();
     const callbackContactId = await learnCallbackId(booked.recordId);
-    expect((await read(flowEvent({ parameters: { recordId: booked.recordId } }))).callbackContactIdKnown).toBe('true');
+    expect(await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId))).toMatchObject({ status: 'PENDING', callbackContactId });
 
     const reply = await transition(booked.recordId, 'CANCEL', booked.caller);
     expect(reply).toMatchObject({ result: 'APPLIED', status: 'COMPLETED', resolution: 'REMOVED_BY_API', removedFromQueue: 'true' });
@@ -238,42 +279,42 @@ describe.each(VARIANTS)('callback life cycle (%s)', (variant) => {
     expect(env.connect.calls).toEqual([{ contactId: callbackContactId, instanceId: INSTANCE_ID }]);
   });
 
-  test('a failed StopContact leaves the cancel stored; stop-contact finishes it later', async () => {
-    const booked = await book();
-    const callbackContactId = await learnCallbackId(booked.recordId);
-    env.connect.failWith('server-error');
-    expect(await transition(booked.recordId, 'CANCEL', booked.caller))
-      .toMatchObject({ result: 'APPLIED', status: 'CANCELLED', removedFromQueue: 'false' });
-    // Two attempts: the SDK's bounded retry.
-    expect(env.connect.calls).toHaveLength(2);
-    expect(await stop(flowEvent({ parameters: { recordId: booked.recordId } }))).toEqual({ result: 'ERROR', status: '' });
+  test.each(['ctr-processor', 'contact-event-processor'] as const)(
+    'a failed StopContact leaves the cancel stored; a later delivery of the id (%s) finishes the removal',
+    async (deliverer) => {
+      const booked = await book();
+      const callbackContactId = await learnCallbackId(booked.recordId);
+      env.connect.failWith('server-error');
+      expect(await transition(booked.recordId, 'CANCEL', booked.caller))
+        .toMatchObject({ result: 'APPLIED', status: 'CANCELLED', removedFromQueue: 'false' });
+      // Two attempts: the SDK's bounded retry.
+      expect(env.connect.calls).toHaveLength(2);
+      expect(await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId))).toMatchObject({ status: 'CANCELLED', callbackContactId });
+      expect(await getItem(env.db.endpoint, TABLE_NAME, pointerPk(booked.phone))).toBeUndefined();
 
-    env.connect.failWith('none');
-    env.connect.markUnknown(callbackContactId);
-    expect(await stop(flowEvent({ parameters: { recordId: booked.recordId } }))).toEqual({ result: 'ALREADY_GONE', status: 'COMPLETED' });
-    expect(await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId)))
-      .toMatchObject({ status: 'COMPLETED', resolution: 'REMOVED_BY_API' });
-    expect(await stop(flowEvent({ parameters: { recordId: booked.recordId } }))).toEqual({ result: 'NOT_CANCELLED', status: 'COMPLETED' });
-  });
+      const deliver = deliverer === 'ctr-processor'
+        ? async () => (await processCtrs(kinesisBatch([inboundCtr(booked.recordId, callbackContactId)]))).batchItemFailures.length === 0
+        : async () => (await processEvent(callbackContactEvent(booked.recordId, callbackContactId))).outcome === 'REMOVED';
+      // While Connect still fails, the delivery is handed back for retry (a batch item failure, or a throw) and the cancel stays stored.
+      if (deliverer === 'ctr-processor') expect(await deliver()).toBe(false);
+      else await expect(deliver()).rejects.toThrow(/InternalServiceException/);
+      expect(await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId))).toMatchObject({ status: 'CANCELLED', callbackContactId });
 
-  test('stop-contact: STOPPED, ID_UNKNOWN, NOT_CANCELLED and NOT_FOUND', async () => {
-    const pending = await book();
-    expect(await stop(flowEvent({ parameters: { recordId: pending.recordId } }))).toEqual({ result: 'NOT_CANCELLED', status: 'PENDING' });
-    expect(await stop(flowEvent({ parameters: { recordId: newContactId() } }))).toEqual({ result: 'NOT_FOUND', status: '' });
+      env.connect.failWith('none');
+      env.connect.calls.length = 0;
+      expect(await deliver()).toBe(true);
+      expect(env.connect.calls).toEqual([{ contactId: callbackContactId, instanceId: INSTANCE_ID }]);
+      const removed = await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId));
+      expect(removed).toMatchObject({ status: 'COMPLETED', resolution: 'REMOVED_BY_API', callbackContactId });
+      expect(removed?.expiresAt).toBe(epochOf(removed?.completedAt) + COMPLETED_TTL_SECONDS);
 
-    const cancelled = await book();
-    await transition(cancelled.recordId, 'CANCEL', cancelled.caller);
-    expect(await stop(flowEvent({ attributes: { callbackRecordId: cancelled.recordId } }))).toEqual({ result: 'ID_UNKNOWN', status: 'CANCELLED' });
-
-    // Learn the id while StopContact fails, so the record stays CANCELLED with a known id.
-    env.connect.failWith('throttle');
-    const learnedWhileThrottled = await processCtrs(kinesisBatch([inboundCtr(cancelled.recordId, newContactId())]));
-    expect(learnedWhileThrottled.batchItemFailures).toHaveLength(1);
-    env.connect.failWith('none');
-    env.connect.calls.length = 0;
-    expect(await stop(flowEvent({ attributes: { callbackRecordId: cancelled.recordId } }))).toEqual({ result: 'STOPPED', status: 'COMPLETED' });
-    expect(env.connect.calls).toHaveLength(1);
-  });
+      // Redelivered by either source: nothing is stopped twice, and the caller's retried cancel is refused.
+      expect((await processCtrs(kinesisBatch([inboundCtr(booked.recordId, callbackContactId)]))).batchItemFailures).toEqual([]);
+      expect(await processEvent(callbackContactEvent(booked.recordId, callbackContactId))).toEqual({ outcome: 'ID_LEARNED' });
+      expect(await transition(booked.recordId, 'CANCEL', booked.caller)).toMatchObject({ result: 'REFUSED', status: 'COMPLETED', resolution: 'REMOVED_BY_API' });
+      expect(env.connect.calls).toHaveLength(1);
+    },
+  );
 
   test('only the booked number may cancel, unless ALLOW_CANCEL_FOR_OTHER_NUMBER is set', async () => {
     const booked = await book();

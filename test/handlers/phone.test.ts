@@ -1,6 +1,8 @@
-/** Phone numbers of several countries through get-10-digit-phone and write-callback. */
-import { useTestEnvironment } from '../support/environment';
-import { flowEvent } from '../support/events';
+/** Phone numbers of several countries through the shared normalizer (lambda-src/shared/phone.ts) and write-callback. */
+import { normalizePhone } from '../../lambda-src/shared/phone';
+import { getItem } from '../support/dynamodb-server';
+import { TABLE_NAME, useTestEnvironment } from '../support/environment';
+import { INSTANCE_ARN, flowEvent, newContactId } from '../support/events';
 import { VARIANTS } from '../support/handlers';
 
 const env = useTestEnvironment();
@@ -27,24 +29,63 @@ const INVALID: ReadonlyArray<[input: string, country: string]> = [
   ['2025550143', 'ZZ'],
 ];
 
-describe.each(VARIANTS)('phone numbers (%s)', (variant) => {
-  test.each(VALID)('%s with default country %s is %s', async (input, country, e164, nationalNumber, detected) => {
-    const normalize = env.load('get-10-digit-phone', variant);
-    const reply = await normalize(flowEvent({ parameters: { phoneNumber: input, country } }));
-    expect(reply).toMatchObject({ result: 'VALID', e164, nationalNumber, country: detected });
-    expect(reply.nationalFormatted.replace(/\D/g, '')).toContain(nationalNumber);
+/**
+ * A queue of its own for each booking test: several cases book the same number (and both variants book every
+ * number), and a number has at most one PENDING callback per queue.
+ */
+const newQueueArn = () => `${INSTANCE_ARN}/queue/${newContactId()}`;
+const recordOf = (recordId: string) => getItem(env.db.endpoint, TABLE_NAME, `CALLBACK#${recordId}`);
+
+describe('normalizePhone', () => {
+  test.each(VALID)('%s with default country %s is %s', (input, country, e164, nationalNumber, detected) => {
+    const phone = normalizePhone(input, country);
+    expect(phone).toMatchObject({ valid: true, e164, nationalNumber, country: detected });
+    expect(phone.valid && phone.nationalFormatted.replace(/\D/g, '')).toContain(nationalNumber);
   });
 
-  test.each(INVALID)('%s with default country %s is INVALID', async (input, country) => {
-    const normalize = env.load('get-10-digit-phone', variant);
-    expect((await normalize(flowEvent({ parameters: { phoneNumber: input, country } }))).result).toBe('INVALID');
+  test.each(INVALID)('%s with default country %s is invalid', (input, country) => {
+    expect(normalizePhone(input, country).valid).toBe(false);
+  });
+
+  test('reasons: empty, too long, bad characters, bad country, not a number', () => {
+    expect(normalizePhone(undefined, 'US')).toEqual({ valid: false, reason: 'EMPTY' });
+    expect(normalizePhone('  ', 'US')).toEqual({ valid: false, reason: 'EMPTY' });
+    expect(normalizePhone('12345678901234567890123456789012345', 'US')).toEqual({ valid: false, reason: 'TOO_LONG' });
+    expect(normalizePhone('call me maybe', 'US')).toEqual({ valid: false, reason: 'BAD_CHARACTERS' });
+    expect(normalizePhone('2025550143', 'ZZZ')).toEqual({ valid: false, reason: 'BAD_COUNTRY' });
+    expect(normalizePhone('555-0100', 'US')).toEqual({ valid: false, reason: 'NOT_A_NUMBER' });
+  });
+});
+
+describe.each(VARIANTS)('phone numbers through write-callback (%s)', (variant) => {
+  test.each(VALID)('%s with default country %s is booked as %s', async (input, country, e164, nationalNumber, detected) => {
+    const write = env.load('write-callback', variant, { QUEUE_ARN: newQueueArn() });
+    const recordId = newContactId();
+    const reply = await write(flowEvent({ contactId: recordId, parameters: { phoneNumber: input, country } }));
+    expect(reply).toMatchObject({ result: 'CREATED', recordId, phoneE164: e164 });
+    expect(reply.phoneNational.replace(/\D/g, '')).toContain(nationalNumber);
+    expect(await recordOf(recordId)).toMatchObject({ phoneE164: e164, phoneNational: reply.phoneNational, country: detected });
+  });
+
+  test.each(INVALID)('%s with default country %s is INVALID_NUMBER, and nothing is written', async (input, country) => {
+    const write = env.load('write-callback', variant, { QUEUE_ARN: newQueueArn() });
+    const recordId = newContactId();
+    expect(await write(flowEvent({ contactId: recordId, parameters: { phoneNumber: input, country } })))
+      .toMatchObject({ result: 'INVALID_NUMBER', recordId: '', phoneE164: '' });
+    expect(await recordOf(recordId)).toBeUndefined();
   });
 
   test('the caller id and DEFAULT_COUNTRY are the defaults', async () => {
-    const normalize = env.load('get-10-digit-phone', variant, { DEFAULT_COUNTRY: 'GB' });
-    expect(await normalize(flowEvent({ callerNumber: '+61412345678' }))).toMatchObject({ result: 'VALID', e164: '+61412345678', country: 'AU' });
-    expect(await normalize(flowEvent({ parameters: { phoneNumber: '020 7946 0958' } }))).toMatchObject({ result: 'VALID', e164: '+442079460958' });
-    expect((await normalize(flowEvent({ callerNumber: null }))).result).toBe('INVALID');
+    const write = env.load('write-callback', variant, { DEFAULT_COUNTRY: 'GB', QUEUE_ARN: newQueueArn() });
+    const fromCallerId = newContactId();
+    expect(await write(flowEvent({ contactId: fromCallerId, callerNumber: '+61412345678' })))
+      .toMatchObject({ result: 'CREATED', phoneE164: '+61412345678', canCancel: 'true' });
+    expect(await recordOf(fromCallerId)).toMatchObject({ phoneE164: '+61412345678', country: 'AU' });
+    const entered = newContactId();
+    expect(await write(flowEvent({ contactId: entered, parameters: { phoneNumber: '020 7946 0958' } })))
+      .toMatchObject({ result: 'CREATED', phoneE164: '+442079460958' });
+    expect(await recordOf(entered)).toMatchObject({ country: 'GB' });
+    expect((await write(flowEvent({ callerNumber: null }))).result).toBe('INVALID_NUMBER');
   });
 
   test('write-callback books international numbers and rejects invalid or overlong input', async () => {

@@ -1,7 +1,7 @@
 /**
- * Privacy: a full set of scenarios (book, duplicate, cancel, connect, agent hang-up, CTRs, contact events, stop-contact,
- * bad input, failures) with
- * numbers of several countries, and no log line may carry a phone number.
+ * Privacy: a full set of scenarios (book, duplicate, cancel, connect, agent hang-up, CTRs, contact events, a removal
+ * from the queue that fails and is finished by a later delivery of the id, bad input, failures) with numbers of
+ * several countries, and no log line may carry a phone number.
  */
 import { useTestEnvironment } from '../support/environment';
 import { callbackContactEvent, callbackCtr, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
@@ -16,29 +16,33 @@ describe.each(VARIANTS)('logs (%s)', (variant) => {
       ? [['+12025550160', '(202) 555-0160', 'US'], ['+442079460961', '020 7946 0961', 'GB'], ['+49301234562', '030 1234562', 'DE'], ['+919876543263', '98765 43263', 'IN'], ['+61412345664', '0412 345 664', 'AU']]
       : [['+12025550170', '(202) 555-0170', 'US'], ['+442079460971', '020 7946 0971', 'GB'], ['+49301234572', '030 1234572', 'DE'], ['+919876543273', '98765 43273', 'IN'], ['+61412345674', '0412 345 674', 'AU']];
     const write = env.load('write-callback', variant);
-    const read = env.load('read-callback', variant);
     const update = env.load('update-callback', variant);
-    const normalize = env.load('get-10-digit-phone', variant);
     const processCtrs = env.load<Processor>('ctr-processor', variant);
     const processEvent = env.load<(event: unknown) => Promise<unknown>>('contact-event-processor', variant);
-    const stop = env.load('stop-contact', variant);
-    const currentTime = env.load('get-current-time', variant);
     const firstLog = env.logs.length;
 
     for (const [index, [e164, typed, country]] of numbers.entries()) {
       const recordId = newContactId();
-      await normalize(flowEvent({ callerNumber: e164, parameters: { phoneNumber: typed, country } }));
       expect((await write(flowEvent({ contactId: recordId, callerNumber: e164, parameters: { phoneNumber: typed, country } }))).result).toBe('CREATED');
       expect((await write(flowEvent({ callerNumber: e164, parameters: { phoneNumber: typed, country } }))).result).toBe('EXISTS');
-      await read(flowEvent({ parameters: { recordId } }));
       const callbackContactId = newContactId();
-      if (index % 2 === 0) {
+      if (index % 3 === 0) {
         await update(flowEvent({ callerNumber: '+15555550100', parameters: { recordId, transition: 'CANCEL' } }));
         await update(flowEvent({ callerNumber: e164, parameters: { recordId, transition: 'CANCEL' } }));
         // The callback reaches an agent before it is removed: the agent whisper completes it.
         await update(flowEvent({ initiationMethod: 'CALLBACK', callerNumber: e164, attributes: { callbackRecordId: recordId }, parameters: { transition: 'AGENT_HANG_UP' } }));
         await processCtrs(kinesisBatch([inboundCtr(recordId, callbackContactId), { raw: Buffer.from(`{"phone":"${e164}"`).toString('base64') }]));
-        await stop(flowEvent({ callerNumber: e164, parameters: { recordId } }));
+      } else if (index % 3 === 2) {
+        // The id is known, the cancel's StopContact fails and so does the CTR's; the contact event's removes it.
+        await processEvent(callbackContactEvent(recordId, callbackContactId));
+        env.connect.failWith('server-error');
+        try {
+          expect(await update(flowEvent({ callerNumber: e164, parameters: { recordId, transition: 'CANCEL' } }))).toMatchObject({ status: 'CANCELLED' });
+          await processCtrs(kinesisBatch([inboundCtr(recordId, callbackContactId)]));
+        } finally {
+          env.connect.failWith('none');
+        }
+        expect(await processEvent(callbackContactEvent(recordId, callbackContactId))).toEqual({ outcome: 'REMOVED' });
       } else {
         // The id arrives first by contact event (and once more, duplicated), then the whisper connects the customer.
         await processEvent(callbackContactEvent(recordId, callbackContactId));
@@ -50,11 +54,10 @@ describe.each(VARIANTS)('logs (%s)', (variant) => {
       // Bad input that carries the number where it does not belong.
       await processEvent({ ...callbackContactEvent(e164, e164), detail: { customerEndpoint: e164, previousContactId: e164 } });
       await update(flowEvent({ callerNumber: e164, parameters: { recordId: e164, transition: e164 } }));
-      await stop(flowEvent({ callerNumber: e164, parameters: { recordId: `${e164}x` } }));
-      await read(flowEvent({ callerNumber: e164, parameters: { recordId: e164 } }));
-      await currentTime(flowEvent({ callerNumber: e164, parameters: { timeZone: e164 } }));
-      await normalize(flowEvent({ callerNumber: e164, parameters: { phoneNumber: `${e164}${e164}`, country } }));
-      await normalize(flowEvent({ callerNumber: e164, parameters: { phoneNumber: `call me on ${e164}`, country: e164 } }));
+      await update(flowEvent({ callerNumber: e164, parameters: { recordId: `${e164}x`, transition: 'CONNECT' } }));
+      await update(flowEvent({ callerNumber: e164, attributes: { callbackRecordId: e164 }, parameters: { transition: 'AGENT_HANG_UP' } }));
+      await write(flowEvent({ callerNumber: e164, parameters: { phoneNumber: `${e164}${e164}`, country } }));
+      await write(flowEvent({ callerNumber: e164, parameters: { phoneNumber: `call me on ${e164}`, country: e164 } }));
       await write(flowEvent({ callerNumber: e164, parameters: { phoneNumber: `${typed} 99999`, country } }));
     }
     // Failures too: their messages come from the SDK and must be scrubbed as well.

@@ -73,9 +73,7 @@ describe('SDK bounds', () => {
 describe.each(VARIANTS)('trouble (%s)', (variant) => {
   test('DynamoDB refusing connections: every handler replies ERROR, the processor hands the batch back', async () => {
     const write = env.load('write-callback', variant);
-    const read = env.load('read-callback', variant);
     const update = env.load('update-callback', variant);
-    const stop = env.load('stop-contact', variant);
     const processCtrs = env.load<Processor>('ctr-processor', variant);
     const recordId = newContactId();
     const batch = kinesisBatch([inboundCtr(recordId, newContactId())]);
@@ -83,9 +81,8 @@ describe.each(VARIANTS)('trouble (%s)', (variant) => {
     await env.db.pause();
     try {
       expect(await write(flowEvent({ parameters: { phoneNumber: '+12025550199' } }))).toMatchObject({ result: 'ERROR' });
-      expect(await read(flowEvent({ parameters: { recordId } }))).toMatchObject({ result: 'ERROR' });
       expect(await update(flowEvent({ parameters: { recordId, transition: 'CANCEL' } }))).toMatchObject({ result: 'ERROR', removedFromQueue: 'false' });
-      expect(await stop(flowEvent({ parameters: { recordId } }))).toMatchObject({ result: 'ERROR' });
+      expect(await update(flowEvent({ parameters: { recordId, transition: 'AGENT_HANG_UP' } }))).toMatchObject({ result: 'ERROR', removedFromQueue: 'false' });
       expect(await processCtrs(batch)).toEqual({ batchItemFailures: [{ itemIdentifier: batch.Records[0].kinesis.sequenceNumber }] });
     } finally {
       await env.db.restart();
@@ -98,9 +95,9 @@ describe.each(VARIANTS)('trouble (%s)', (variant) => {
     const saved = process.env.AWS_ENDPOINT_URL_DYNAMODB;
     process.env.AWS_ENDPOINT_URL_DYNAMODB = silent.endpoint;
     try {
-      const read = env.load('read-callback', variant);
+      const update = env.load('update-callback', variant);
       const write = env.load('write-callback', variant);
-      expect(await read(flowEvent({ parameters: { recordId: newContactId() } }))).toMatchObject({ result: 'ERROR' });
+      expect(await update(flowEvent({ parameters: { recordId: newContactId(), transition: 'CONNECT' } }))).toMatchObject({ result: 'ERROR' });
       expect(silent.connections()).toBe(SDK_BOUNDS.maxAttempts);
       expect(await write(flowEvent({ parameters: { phoneNumber: '+12025550198' } }))).toMatchObject({ result: 'ERROR' });
       expect(silent.connections()).toBe(2 * SDK_BOUNDS.maxAttempts);
@@ -114,10 +111,12 @@ describe.each(VARIANTS)('trouble (%s)', (variant) => {
     const cases: Array<[Parameters<typeof env.load>[0], Record<string, string | undefined>, string]> = [
       ['write-callback', { TABLE_NAME: undefined }, 'TABLE_NAME'],
       ['write-callback', { QUEUE_ARN: undefined }, 'QUEUE_ARN'],
-      ['read-callback', { TABLE_NAME: '' }, 'TABLE_NAME'],
+      ['update-callback', { TABLE_NAME: '' }, 'TABLE_NAME'],
       ['update-callback', { INSTANCE_ARN: 'not-an-arn' }, 'INSTANCE_ARN'],
-      ['stop-contact', { INSTANCE_ARN: undefined }, 'INSTANCE_ARN'],
+      ['update-callback', { INSTANCE_ARN: undefined }, 'INSTANCE_ARN'],
       ['update-callback', { COMPLETED_RECORD_TTL_SECONDS: '-5' }, 'COMPLETED_RECORD_TTL_SECONDS'],
+      // A wrong zone would tell callers a wrong booking time: an ERROR reply instead.
+      ['write-callback', { TIME_ZONE: 'Mars/Olympus_Mons' }, 'TIME_ZONE'],
     ];
     for (const [name, overrides, setting] of cases) {
       const handler = env.load<FlowHandler>(name, variant, overrides);
@@ -133,7 +132,7 @@ describe.each(VARIANTS)('trouble (%s)', (variant) => {
   test('garbage events get a reply, never a throw', async () => {
     const garbage: unknown[] = [undefined, null, {}, { Details: null }, { Details: { ContactData: null, Parameters: null } },
       { Details: { ContactData: { ContactId: 42 }, Parameters: { phoneNumber: 12, recordId: ['x'], transition: {} } } }];
-    for (const name of ['get-10-digit-phone', 'write-callback', 'read-callback', 'update-callback', 'stop-contact', 'get-current-time'] as const) {
+    for (const name of ['write-callback', 'update-callback'] as const) {
       const handler = env.load<(event: unknown) => Promise<Record<string, string>>>(name, variant);
       for (const event of garbage) {
         const reply = await handler(event);
@@ -158,19 +157,16 @@ describe.each(VARIANTS)('faults during a batch of calls (%s)', (variant) => {
   /** One call per handler and path; each first reaches DynamoDB with a single request (so one budget of attempts). */
   function batchOfCalls(bookings: Array<{ recordId: string; phone: string }>, callbackIds: string[]) {
     const write = env.load('write-callback', variant);
-    const read = env.load('read-callback', variant);
     const update = env.load('update-callback', variant);
-    const stop = env.load('stop-contact', variant);
     const processCtrs = env.load<Processor>('ctr-processor', variant);
     const processEvent = env.load<EventProcessor>('contact-event-processor', variant);
     const [a, b, c, d, e, f] = bookings;
     return [
       { name: 'write-callback', call: () => write(flowEvent({ contactId: a.recordId, callerNumber: a.phone })), ok: { result: 'CREATED' } },
       { name: 'write-callback (duplicate)', call: () => write(flowEvent({ callerNumber: a.phone })), ok: { result: 'EXISTS' } },
-      { name: 'read-callback', call: () => read(flowEvent({ parameters: { recordId: b.recordId } })), ok: { result: 'FOUND' } },
       { name: 'update-callback CANCEL', call: () => update(flowEvent({ callerNumber: c.phone, parameters: { recordId: c.recordId, transition: 'CANCEL' } })), ok: { result: 'APPLIED' } },
       { name: 'update-callback CONNECT', call: () => update(flowEvent({ parameters: { recordId: d.recordId, transition: 'CONNECT' } })), ok: { result: 'APPLIED' } },
-      { name: 'stop-contact', call: () => stop(flowEvent({ parameters: { recordId: e.recordId } })), ok: { result: 'NOT_CANCELLED' } },
+      { name: 'update-callback AGENT_HANG_UP (pending)', call: () => update(flowEvent({ parameters: { recordId: e.recordId, transition: 'AGENT_HANG_UP' } })), ok: { result: 'REFUSED' } },
       { name: 'ctr-processor', call: () => processCtrs(kinesisBatch([inboundCtr(f.recordId, callbackIds[0])])), ok: { batchItemFailures: [] } },
       { name: 'contact-event-processor', call: () => processEvent(callbackContactEvent(b.recordId, callbackIds[1])), ok: { outcome: 'ID_LEARNED' } },
     ];
@@ -286,10 +282,9 @@ describe.each(VARIANTS)('faults during a batch of calls (%s)', (variant) => {
     const retried = await inOrder(batchOfCalls(bookings, callbackIds));
     expect(retried[0]).toMatchObject({ result: 'CREATED', recordId: bookings[0].recordId });
     expect(retried.slice(2)).toEqual([
-      expect.objectContaining({ result: 'FOUND' }),
       expect.objectContaining({ result: 'APPLIED', status: 'CANCELLED' }),
       expect.objectContaining({ result: 'APPLIED', status: 'COMPLETED', resolution: 'CONNECTED' }),
-      expect.objectContaining({ result: 'NOT_CANCELLED' }),
+      expect.objectContaining({ result: 'REFUSED', status: 'PENDING' }),
       { batchItemFailures: [] },
       { outcome: 'ID_LEARNED' },
     ]);

@@ -8,7 +8,7 @@ test('flows come from the synthesized stack, with function and flow ARNs mapped 
   expect(action('book-caller-number').Parameters.LambdaFunctionARN).toBe(stack.functions['write-callback'].arn);
   expect(action('cancel-callback').Parameters.LambdaFunctionARN).toBe(stack.functions['update-callback'].arn);
   expect(action('set-agent-whisper').Parameters.EventHooks.AgentWhisper).toBe(stack.flows['agent-whisper'].arn);
-  expect(action('create-callback').Parameters).toMatchObject({ QueueId: stack.queueArn, MaximumConnectionAttempts: '1', InitialCallDelaySeconds: '10' });
+  expect(action('create-callback').Parameters).toMatchObject({ QueueId: stack.queueArn, MaximumConnectionAttempts: '0', InitialCallDelaySeconds: '10' });
   expect(stack.functions['update-callback'].environment).toMatchObject({
     TABLE_NAME: 'SimTable', QUEUE_ARN: stack.queueArn, INSTANCE_ARN: stack.instanceArn, DEFAULT_COUNTRY: 'US', ALLOW_CANCEL_FOR_OTHER_NUMBER: 'false',
   });

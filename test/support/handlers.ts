@@ -10,12 +10,8 @@ export type HandlerVariant = 'source' | 'bundle';
 export const VARIANTS: readonly HandlerVariant[] = ['source', 'bundle'];
 
 export type HandlerName =
-  | 'get-10-digit-phone'
-  | 'read-callback'
   | 'write-callback'
   | 'update-callback'
-  | 'get-current-time'
-  | 'stop-contact'
   | 'ctr-processor'
   | 'contact-event-processor'
   | 'queue-outbound-whisper';

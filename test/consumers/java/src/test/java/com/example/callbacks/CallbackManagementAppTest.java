@@ -58,20 +58,12 @@ class CallbackManagementAppTest {
     @Test
     void eachHandlerPropertyIsANode24FunctionOfTheBundledHandler() {
         Map<String, IFunction> handlers = new LinkedHashMap<>();
-        handlers.put("getTenDigitPhone", callbacks.getTenDigitPhoneFunction());
-        handlers.put("readCallback", callbacks.getReadCallbackFunction());
         handlers.put("writeCallback", callbacks.getWriteCallbackFunction());
         handlers.put("updateCallback", callbacks.getUpdateCallbackFunction());
-        handlers.put("getCurrentTime", callbacks.getCurrentTimeFunction());
-        handlers.put("stopContact", callbacks.getStopContactFunction());
         handlers.put("ctrProcessor", callbacks.getCtrProcessorFunction());
         Map<String, String> names = Map.of(
-            "getTenDigitPhone", callbacks.getTenDigitPhoneFunctionName(),
-            "readCallback", callbacks.getReadCallbackFunctionName(),
             "writeCallback", callbacks.getWriteCallbackFunctionName(),
             "updateCallback", callbacks.getUpdateCallbackFunctionName(),
-            "getCurrentTime", callbacks.getCurrentTimeFunctionName(),
-            "stopContact", callbacks.getStopContactFunctionName(),
             "ctrProcessor", callbacks.getCtrProcessorFunctionName());
 
         Set<String> ids = new HashSet<>();
@@ -83,7 +75,7 @@ class CallbackManagementAppTest {
             assertEquals(List.of("index.handler", "nodejs24.x"), List.of(properties.get("Handler"), properties.get("Runtime")), name);
             assertEquals(Map.of("Ref", id), stack.resolve(names.get(name)), name);
         });
-        assertEquals(7, ids.size());
+        assertEquals(3, ids.size());
     }
 
     @Test
@@ -113,7 +105,7 @@ class CallbackManagementAppTest {
             .map(action -> asMap(action.get("Parameters")).get("MaximumConnectionAttempts"))
             .collect(Collectors.toList());
         assertFalse(attempts.isEmpty(), "the set-callback flow creates no callback");
-        assertEquals(Set.of("1"), new HashSet<>(attempts));
+        assertEquals(Set.of("0"), new HashSet<>(attempts));
     }
 
     @Test

@@ -1,0 +1,152 @@
+import {
+  Arn, ArnFormat, Duration, Fn, Stack,
+  aws_connect as connect,
+  aws_iam as iam,
+  aws_lambda as lambda,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ConnectArnParts } from './arns';
+import { FLOW_TEMPLATES, FlowTemplateName, fillPlaceholders, invocationTimeLimits, loadFlowTemplate } from './flow-templates';
+import { checkFlow, forceZeroRetries, startWithFlowLogging } from './flows/flow-checker';
+import { HandlerFunctions, HandlerName } from './handler-functions';
+
+/** The handlers the flows invoke, by the name their templates use in `${Function:<name>}`. */
+const FLOW_HANDLERS = {
+  'write-callback': { id: 'WriteCallback', description: 'Books a callback, or reports the caller\'s pending one' },
+  'update-callback': { id: 'UpdateCallback', description: 'Applies one transition to a callback record' },
+} as const satisfies Partial<Record<HandlerName, { id: string; description: string }>>;
+
+type FlowHandlerName = keyof typeof FLOW_HANDLERS;
+
+export interface ContactFlowsProps {
+  readonly functions: HandlerFunctions;
+  readonly instanceArn: string;
+  /** Undefined when instanceArn is a token. */
+  readonly instance?: ConnectArnParts;
+  readonly queueArn: string;
+  readonly namePrefix: string;
+  readonly defaultCountry: string;
+  readonly initialCallDelay: Duration;
+  readonly contactFlowLogging: boolean;
+}
+
+/**
+ * The contact flows and what they call: the flow-facing functions, their integration associations with the
+ * instance, and the three CfnContactFlow resources, filled from the templates in flows/ with every ARN, forced to
+ * a single connection attempt per callback, and checked by the flow checker before synthesis.
+ */
+export class ContactFlows extends Construct {
+  public readonly writeCallback: lambda.Function;
+  public readonly updateCallback: lambda.Function;
+  public readonly setCallbackFlow: connect.CfnContactFlow;
+  public readonly agentWhisperFlow: connect.CfnContactFlow;
+  public readonly outboundWhisperFlow: connect.CfnContactFlow;
+
+  private readonly props: ContactFlowsProps;
+
+  constructor(scope: Construct, id: string, props: ContactFlowsProps) {
+    super(scope, id);
+    this.props = props;
+    const templates = Object.fromEntries(
+      (Object.keys(FLOW_TEMPLATES) as FlowTemplateName[]).map((name) => [name, loadFlowTemplate(name)]),
+    ) as Record<FlowTemplateName, unknown>;
+
+    // A function's timeout is the time its flow blocks give it: Connect stops waiting then, so a longer
+    // timeout would only let the function go on after the flow has taken its error branch.
+    const limits = invocationTimeLimits(Object.values(templates));
+    const flowFunction = (name: FlowHandlerName) => props.functions.create(this, FLOW_HANDLERS[name].id, name, {
+      description: FLOW_HANDLERS[name].description,
+      timeout: Duration.seconds(singleLimit(limits, name)),
+    });
+
+    this.writeCallback = flowFunction('write-callback');
+    // create: one transaction of a Put (record) and a Put (active pointer).
+    props.functions.grantTable(this.writeCallback, 'dynamodb:PutItem');
+    this.updateCallback = flowFunction('update-callback');
+    props.functions.grantTable(this.updateCallback, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    props.functions.allowStopContact(this.updateCallback);
+
+    const invoked: Record<FlowHandlerName, lambda.Function> = {
+      'write-callback': this.writeCallback,
+      'update-callback': this.updateCallback,
+    };
+    // Connect may invoke only functions associated with the instance, and each association needs a resource
+    // policy that lets this instance, and only it, invoke the function.
+    const associations = Object.values(invoked).map((fn) => this.associateWithInstance(fn));
+
+    const values: Record<string, string> = { QueueArn: props.queueArn, DefaultCountry: props.defaultCountry };
+    for (const [name, fn] of Object.entries(invoked)) values[`Function:${name}`] = fn.functionArn;
+
+    this.agentWhisperFlow = this.contactFlow('AgentWhisperFlow', 'agent-whisper', templates, values, associations);
+    values['Flow:agent-whisper'] = this.agentWhisperFlow.attrContactFlowArn;
+    this.outboundWhisperFlow = this.contactFlow('OutboundWhisperFlow', 'outbound-whisper', templates, values, associations);
+    this.setCallbackFlow = this.contactFlow('SetCallbackFlow', 'set-callback', templates, values, associations);
+  }
+
+  private associateWithInstance(fn: lambda.Function): connect.CfnIntegrationAssociation {
+    const { instanceArn, instance } = this.props;
+    fn.addPermission('InvokeFromConnectInstance', {
+      principal: new iam.ServicePrincipal('connect.amazonaws.com'),
+      action: 'lambda:InvokeFunction',
+      sourceAccount: instance?.account ?? Arn.split(instanceArn, ArnFormat.SLASH_RESOURCE_NAME).account,
+      sourceArn: instanceArn,
+    });
+    return new connect.CfnIntegrationAssociation(this, `${fn.node.id}Integration`, {
+      instanceId: instanceArn,
+      integrationType: 'LAMBDA_FUNCTION',
+      integrationArn: fn.functionArn,
+    });
+  }
+
+  private contactFlow(
+    id: string,
+    name: FlowTemplateName,
+    templates: Record<FlowTemplateName, unknown>,
+    values: Record<string, string>,
+    associations: connect.CfnIntegrationAssociation[],
+  ): connect.CfnContactFlow {
+    const flowType = FLOW_TEMPLATES[name];
+    const flow = fillPlaceholders(templates[name], values, name);
+    setInitialCallDelay(flow, this.props.initialCallDelay);
+    // Whatever the template says, a callback is attempted once: a retry would ring a customer who cancelled.
+    forceZeroRetries(flow);
+    startWithFlowLogging(flow, this.props.contactFlowLogging);
+    const findings = checkFlow(flow, flowType);
+    if (findings.length > 0) {
+      throw new Error(`the ${name} flow is not valid:\n${findings.map((f) => `  - ${f.actionId ?? '(flow)'}: ${f.message}`).join('\n')}`);
+    }
+    const resource = new connect.CfnContactFlow(this, id, {
+      instanceArn: this.props.instanceArn,
+      name: `${this.props.namePrefix}-${name}`,
+      type: flowType,
+      state: 'ACTIVE',
+      description: `Callback management: ${name} (managed by CDK)`,
+      content: Stack.of(this).toJsonString(flow),
+    });
+    // The flow's content names the functions; Connect refuses a flow whose functions are not associated yet.
+    for (const association of associations) resource.node.addDependency(association);
+    return resource;
+  }
+}
+
+/** The one InvocationTimeLimitSeconds every block invoking `name` uses; the templates must agree on it. */
+function singleLimit(limits: ReadonlyMap<string, ReadonlySet<number>>, name: string): number {
+  const found = [...(limits.get(`Function:${name}`) ?? [])];
+  if (found.length !== 1) {
+    throw new Error(`every flow block invoking ${name} must give it the same InvocationTimeLimitSeconds, found ${found.length === 0 ? 'none' : found.join(', ')}`);
+  }
+  return found[0];
+}
+
+function setInitialCallDelay(flow: any, delay: Duration): void {
+  for (const action of flow.Actions ?? []) {
+    if (action.Type === 'CreateCallbackContact') {
+      action.Parameters = { ...action.Parameters, InitialCallDelaySeconds: String(delay.toSeconds()) };
+    }
+  }
+}
+
+/** Flow ARNs end in `.../contact-flow/<id>`. */
+export function flowIdOf(flowArn: string): string {
+  return Fn.select(3, Fn.split('/', flowArn));
+}
