@@ -253,6 +253,11 @@ export class CallbackManagement extends Construct {
   public readonly agentWhisperFlow: connect.CfnContactFlow;
   /** The outbound whisper flow (type OUTBOUND_WHISPER). */
   public readonly outboundWhisperFlow: connect.CfnContactFlow;
+  /**
+   * The agent whisper of a caller whom the set-callback flow transfers to the queue because their callback could
+   * not be booked (type AGENT_WHISPER): it tells the agent so, instead of the callback whisper.
+   */
+  public readonly transferredCallerWhisperFlow: connect.CfnContactFlow;
 
   /** ARN of the set-callback flow. */
   public readonly setCallbackFlowArn: string;
@@ -266,6 +271,10 @@ export class CallbackManagement extends Construct {
   public readonly outboundWhisperFlowArn: string;
   /** Id of the outbound whisper flow. */
   public readonly outboundWhisperFlowId: string;
+  /** ARN of the transferred caller's agent whisper flow. */
+  public readonly transferredCallerWhisperFlowArn: string;
+  /** Id of the transferred caller's agent whisper flow. */
+  public readonly transferredCallerWhisperFlowId: string;
 
   /** The prefix of the flows' names. */
   public readonly namePrefix: string;
@@ -338,6 +347,9 @@ export class CallbackManagement extends Construct {
     this.setCallbackFlow = flows.setCallbackFlow;
     this.agentWhisperFlow = flows.agentWhisperFlow;
     this.outboundWhisperFlow = flows.outboundWhisperFlow;
+    this.transferredCallerWhisperFlow = flows.transferredCallerWhisperFlow;
+    this.transferredCallerWhisperFlowArn = flows.transferredCallerWhisperFlow.attrContactFlowArn;
+    this.transferredCallerWhisperFlowId = flowIdOf(this.transferredCallerWhisperFlowArn);
     this.setCallbackFlowArn = flows.setCallbackFlow.attrContactFlowArn;
     this.agentWhisperFlowArn = flows.agentWhisperFlow.attrContactFlowArn;
     this.outboundWhisperFlowArn = flows.outboundWhisperFlow.attrContactFlowArn;

@@ -41,6 +41,7 @@ export class ContactFlows extends Construct {
   public readonly setCallbackFlow: connect.CfnContactFlow;
   public readonly agentWhisperFlow: connect.CfnContactFlow;
   public readonly outboundWhisperFlow: connect.CfnContactFlow;
+  public readonly transferredCallerWhisperFlow: connect.CfnContactFlow;
 
   private readonly props: ContactFlowsProps;
 
@@ -80,6 +81,11 @@ export class ContactFlows extends Construct {
     this.agentWhisperFlow = this.contactFlow('AgentWhisperFlow', 'agent-whisper', templates, values, associations);
     values['Flow:agent-whisper'] = this.agentWhisperFlow.attrContactFlowArn;
     this.outboundWhisperFlow = this.contactFlow('OutboundWhisperFlow', 'outbound-whisper', templates, values, associations);
+    // What the agent hears for a caller the set-callback flow transfers to the queue after a failed booking: the
+    // flow points the caller's agent whisper hook here instead of at the callback whisper (no documented form
+    // clears a hook, so it is replaced by this one).
+    this.transferredCallerWhisperFlow = this.contactFlow('TransferredCallerWhisperFlow', 'transferred-caller-whisper', templates, values, associations);
+    values['Flow:transferred-caller-whisper'] = this.transferredCallerWhisperFlow.attrContactFlowArn;
     this.setCallbackFlow = this.contactFlow('SetCallbackFlow', 'set-callback', templates, values, associations);
   }
 

@@ -25,8 +25,9 @@ const CALLBACK_CONTACT_EVENT = {
   INITIATION_METHOD: 'CALLBACK',
 } as const;
 
-/** The contact attribute the set-callback flow sets to the record id (RECORD_ID_ATTRIBUTE in the contract). */
-const RECORD_ID_ATTRIBUTE = 'callbackRecordId';
+/** The marker the set-callback flow sets on a booked contact, and clears on a booking it undoes (BOOKED_ATTRIBUTE). */
+const BOOKED_ATTRIBUTE = 'callbackBooked';
+const BOOKED_VALUE = 'true';
 
 export interface EventProcessingProps {
   readonly functions: HandlerFunctions;
@@ -72,11 +73,11 @@ export class EventProcessing extends Construct {
       retryAttempts: 5,
       maxRecordAge: Duration.days(1),
       onFailure: new eventSources.SqsDlq(this.ctrDeadLetterQueue),
-      // Only CTRs that matter to callbacks: the inbound call that booked one (the set-callback flow sets the
-      // record id attribute) and callback contacts themselves. Everything else never invokes the function.
+      // Only CTRs that matter to callbacks: the inbound call that booked one and the callback contact it created,
+      // which inherits the inbound contact's attributes, both marked by the set-callback flow. A booking it undid
+      // carries the marker cleared; the callbacks of other flows of the instance carry none. Nothing else invokes it.
       filters: [
-        lambda.FilterCriteria.filter({ data: { Attributes: { [RECORD_ID_ATTRIBUTE]: lambda.FilterRule.exists() } } }),
-        lambda.FilterCriteria.filter({ data: { InitiationMethod: lambda.FilterRule.isEqual(CALLBACK_CONTACT_EVENT.INITIATION_METHOD) } }),
+        lambda.FilterCriteria.filter({ data: { Attributes: { [BOOKED_ATTRIBUTE]: lambda.FilterRule.isEqual(BOOKED_VALUE) } } }),
       ],
     }));
 

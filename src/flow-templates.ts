@@ -6,6 +6,7 @@ export const FLOW_TEMPLATES = {
   'set-callback': 'CONTACT_FLOW',
   'agent-whisper': 'AGENT_WHISPER',
   'outbound-whisper': 'OUTBOUND_WHISPER',
+  'transferred-caller-whisper': 'AGENT_WHISPER',
 } as const;
 
 export type FlowTemplateName = keyof typeof FLOW_TEMPLATES;

@@ -16,21 +16,26 @@
 import { eventIdOf, readCallbackContactEvent } from '../shared/callback-contact-event';
 import { describeLearnOutcome, learnCallbackContactId } from '../shared/callback-lifecycle';
 import { missingSettings } from '../shared/config';
-import { createConnectClient, createContactStopper } from '../shared/connect-client';
 import { describeError } from '../shared/log';
-import { createRuntime, createStore } from '../shared/runtime';
+import { createRuntime, createStopper, createStore } from '../shared/runtime';
+import type { RemainingTime } from '../shared/time-budget';
 
-const { config, log } = createRuntime('contact-event-processor');
-const store = createStore(config);
-const stopContact = config.instanceId === undefined ? undefined : createContactStopper(createConnectClient(), config.instanceId);
+const runtime = createRuntime('contact-event-processor');
+const { config, log, budget } = runtime;
+const store = createStore(runtime);
+const stopContact = createStopper(runtime);
 
-export type ContactEventOutcome = 'IGNORED' | 'NO_RECORD' | 'CONFLICT' | 'ID_LEARNED' | 'REMOVED';
+export type ContactEventOutcome = 'IGNORED' | 'NO_RECORD' | 'CONFLICT' | 'ID_LEARNED' | 'REMOVED' | 'STOP_REFUSED';
 
 export interface ContactEventResult {
   readonly outcome: ContactEventOutcome;
 }
 
-export async function handler(event: unknown): Promise<ContactEventResult> {
+export function handler(event: unknown, context?: RemainingTime): Promise<ContactEventResult> {
+  return budget.run(context, () => apply(event));
+}
+
+async function apply(event: unknown): Promise<ContactEventResult> {
   const eventId = eventIdOf(event);
   const problems = missingSettings(config, ['tableName', 'instanceId']);
   if (!store || !stopContact || config.instanceArn === undefined || problems.length > 0) {
@@ -58,7 +63,7 @@ export async function handler(event: unknown): Promise<ContactEventResult> {
         return { outcome: 'CONFLICT' };
       case 'LEARNED':
         log.info('contact event applied', fields);
-        return { outcome: learned.removal.kind === 'REMOVED' ? 'REMOVED' : 'ID_LEARNED' };
+        return { outcome: learned.removal.kind === 'REMOVED' ? 'REMOVED' : learned.removal.kind === 'STOP_REFUSED' ? 'STOP_REFUSED' : 'ID_LEARNED' };
     }
   } catch (error) {
     const described = describeError(error);

@@ -7,23 +7,31 @@
  *   ends); this path is the fallback when contact events are off or one was lost, and reconciles;
  * - the callback contact's own CTR means it ended: a record still open is completed (ENDED).
  * CTRs arrive at least once and are re-sent on change; every step is idempotent.
- * A record that can never be processed (not base64 JSON, no ContactId) is logged and skipped; a failure
- * that may pass (DynamoDB or Connect unreachable, throttled) is reported in batchItemFailures, and so is
- * every later record of the batch, which Lambda retries from the first failure anyway.
+ * A record that can never be processed (not base64 JSON, no ContactId, or a Kinesis record without its data or
+ * sequence number, or an event without a Records list) is logged and skipped: retrying input that cannot change
+ * would only hold up the shard. A failure that may pass (DynamoDB or Connect unreachable, throttled) is reported in
+ * batchItemFailures, and so is every later record of the batch, which Lambda retries from the first failure anyway.
+ *
+ * An id is learned only for a record whose booking succeeded: from the callback's own CTR, or from the inbound CTR
+ * of a contact that still carries the record id attribute. The set-callback flow clears that attribute when it
+ * undoes a failed booking, so a caller it then transferred (whose NextContactId may be an agent's transfer, not a
+ * callback) names no record; and the store refuses an id for a released record.
  */
-import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { KinesisStreamBatchResponse } from 'aws-lambda';
 import { describeLearnOutcome, learnCallbackContactId } from '../shared/callback-lifecycle';
 import type { CallbackStore } from '../shared/callback-store';
 import { missingSettings } from '../shared/config';
-import { createConnectClient, createContactStopper, type ContactStopper } from '../shared/connect-client';
+import type { ContactStopper } from '../shared/connect-client';
 import { isPlausibleContactId } from '../shared/connect-event';
 import { RECORD_ID_ATTRIBUTE } from '../shared/contract';
 import { describeError } from '../shared/log';
-import { createRuntime, createStore } from '../shared/runtime';
+import { createRuntime, createStopper, createStore } from '../shared/runtime';
+import type { RemainingTime } from '../shared/time-budget';
 
-const { config, log } = createRuntime('ctr-processor');
-const store = createStore(config);
-const stopContact = config.instanceId === undefined ? undefined : createContactStopper(createConnectClient(), config.instanceId);
+const runtime = createRuntime('ctr-processor');
+const { config, log, budget } = runtime;
+const store = createStore(runtime);
+const stopContact = createStopper(runtime);
 
 /** What a CTR means for a callback record. */
 type CtrAction =
@@ -42,10 +50,10 @@ function optionalId(value: unknown): string | undefined {
   return typeof value === 'string' && isPlausibleContactId(value) ? value : undefined;
 }
 
-function parseCtr(record: KinesisStreamRecord): CtrAction {
+function parseCtr(data: string): CtrAction {
   let ctr: unknown;
   try {
-    const text = Buffer.from(record.kinesis.data, 'base64').toString('utf8');
+    const text = Buffer.from(data, 'base64').toString('utf8');
     ctr = JSON.parse(text);
   } catch {
     throw new PoisonRecord('data is not base64-encoded JSON');
@@ -99,24 +107,51 @@ function shortSequence(sequenceNumber: string): string {
   return `...${sequenceNumber.slice(-6)}`;
 }
 
-export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
-  const records = event.Records ?? [];
+/** A Kinesis record as the handler can use it; anything else in event.Records is skipped. */
+interface StreamRecord {
+  readonly sequenceNumber: string;
+  readonly data: string;
+}
+
+function streamRecordOf(record: unknown): StreamRecord | undefined {
+  const kinesis = typeof record === 'object' && record !== null ? (record as { kinesis?: unknown }).kinesis : undefined;
+  if (typeof kinesis !== 'object' || kinesis === null) return undefined;
+  const { sequenceNumber, data } = kinesis as { sequenceNumber?: unknown; data?: unknown };
+  return typeof sequenceNumber === 'string' && sequenceNumber !== '' && typeof data === 'string' ? { sequenceNumber, data } : undefined;
+}
+
+export function handler(event: unknown, context?: RemainingTime): Promise<KinesisStreamBatchResponse> {
+  return budget.run(context, () => processBatch(event));
+}
+
+async function processBatch(event: unknown): Promise<KinesisStreamBatchResponse> {
+  const listed = typeof event === 'object' && event !== null ? (event as { Records?: unknown }).Records : undefined;
+  if (!Array.isArray(listed)) {
+    log.error('event without a Records list skipped');
+    return { batchItemFailures: [] };
+  }
+  const records: StreamRecord[] = [];
+  for (const [index, candidate] of listed.entries()) {
+    const record = streamRecordOf(candidate);
+    if (record) records.push(record);
+    // Without a sequence number it could not even be reported for a retry: it is a poison record.
+    else log.error('poison Kinesis record skipped', { index, reason: 'no kinesis.sequenceNumber or kinesis.data' });
+  }
   const problems = missingSettings(config, ['tableName', 'instanceId']);
   if (!store || !stopContact || problems.length > 0) {
     log.error('configuration invalid', { problems });
-    return { batchItemFailures: records.map((record) => ({ itemIdentifier: record.kinesis.sequenceNumber })) };
+    return { batchItemFailures: records.map((record) => ({ itemIdentifier: record.sequenceNumber })) };
   }
 
   const batchItemFailures: KinesisStreamBatchResponse['batchItemFailures'] = [];
-  for (const record of records) {
-    const sequenceNumber = record.kinesis.sequenceNumber;
+  for (const { sequenceNumber, data } of records) {
     if (batchItemFailures.length > 0) {
       batchItemFailures.push({ itemIdentifier: sequenceNumber });
       continue;
     }
     let action: CtrAction;
     try {
-      action = parseCtr(record);
+      action = parseCtr(data);
     } catch (error) {
       log.error('poison CTR skipped', { sequence: shortSequence(sequenceNumber), error: describeError(error) });
       continue;

@@ -1,26 +1,37 @@
 /**
  * Moves a callback record along its life cycle from a flow:
  * - CANCEL (caller, inbound flow): PENDING -> CANCELLED, and in the same invocation removes the queued
- *   callback with StopContact when its contact id is known (else the CTR processor does it on learning it).
- * - CONNECT (outbound whisper, customer answered): PENDING -> COMPLETED(CONNECTED).
- * - AGENT_HANG_UP (agent whisper of a cancelled callback): CANCELLED -> COMPLETED(HUNG_UP_BY_AGENT).
- * A transition the stored state does not allow is a REFUSED reply with that state, never an error.
+ *   callback with StopContact when its contact id is known (else a processor does it on learning the id).
+ * - RELEASE (the set-callback flow's undo path, by the contact that booked): PENDING -> COMPLETED(RELEASED).
+ * - CONNECT (outbound whisper of our callback contact, customer answered): PENDING -> COMPLETED(CONNECTED).
+ * - AGENT_HANG_UP (agent whisper of our callback contact): CANCELLED -> COMPLETED(HUNG_UP_BY_AGENT), and the
+ *   callback contact is stopped so the customer who cancelled is not dialled.
+ * A transition the stored state does not allow is a REFUSED reply with that state, never an error. A whisper
+ * transition asked for by any contact but the record's callback contact is NOT_A_CALLBACK, and writes nothing.
  */
 import { removeCancelledCallback } from '../shared/callback-lifecycle';
 import type { CallbackRecord, TransitionOutcome } from '../shared/callback-store';
 import { missingSettings } from '../shared/config';
-import { createConnectClient, createContactStopper } from '../shared/connect-client';
-import { contactData, type ConnectFlowEvent, type FlowReply, isPlausibleContactId, parameter, recordIdOf, reply } from '../shared/connect-event';
+import { type ConnectContactData, contactData, type ConnectFlowEvent, type FlowReply, isPlausibleContactId, parameter, recordIdOf, reply } from '../shared/connect-event';
 import type { CallbackTransition } from '../shared/contract';
 import { describeError } from '../shared/log';
 import { callerE164 } from '../shared/phone';
-import { createRuntime, createStore } from '../shared/runtime';
+import { createRuntime, createStopper, createStore } from '../shared/runtime';
+import type { RemainingTime } from '../shared/time-budget';
 
-const { config, log } = createRuntime('update-callback');
-const store = createStore(config);
-const stopContact = config.instanceId === undefined ? undefined : createContactStopper(createConnectClient(), config.instanceId);
+const runtime = createRuntime('update-callback');
+const { config, log, budget } = runtime;
+const store = createStore(runtime);
+const stopContact = createStopper(runtime);
 const KEYS = ['result', 'status', 'resolution', 'phoneE164', 'phoneNational', 'removedFromQueue'] as const;
-const TRANSITIONS: readonly CallbackTransition[] = ['CANCEL', 'CONNECT', 'AGENT_HANG_UP'];
+const TRANSITIONS: readonly CallbackTransition[] = ['CANCEL', 'RELEASE', 'CONNECT', 'AGENT_HANG_UP'];
+
+/**
+ * Initiation methods of a queued callback contact (agent-first mode). The contact-record data model lists CALLBACK
+ * for "the customer was contacted as part of a callback flow" (docs.aws.amazon.com/connect/latest/adminguide/
+ * ctr-data-model.html, InitiationMethod).
+ */
+const CALLBACK_INITIATION_METHODS: readonly string[] = ['CALLBACK'];
 
 function isTransition(value: string | undefined): value is CallbackTransition {
   return TRANSITIONS.includes(value as CallbackTransition);
@@ -37,19 +48,48 @@ function recordReply(result: string, record: CallbackRecord, removedFromQueue = 
   });
 }
 
-export async function handler(event: ConnectFlowEvent): Promise<FlowReply> {
+const bare = (result: string) => reply(KEYS, { result, removedFromQueue: 'false' });
+
+/**
+ * The callback contact a whisper runs for, when the contact asking is one: never the contact that booked the record
+ * (a caller transferred to the queue after a failed booking keeps that contact, and with it any hooks and attributes
+ * the undo path could not clear), and, where Connect says so, a contact initiated as a callback whose previous
+ * contact is the booking one. A callback contact's PreviousContactId is the inbound contact that created it
+ * (queued-callback-example.html). Whether the agent whisper's Lambda event carries InitiationMethod is not documented
+ * (the flow attribute $.InitiationMethod "doesn't work in Agent whisper flows", connect-attrib-list.html), so a missing
+ * one is not held against the contact; the ids settle it, and the store checks the record's own callback contact id.
+ */
+function callbackContactOf(contact: ConnectContactData, recordId: string): string | undefined {
+  const contactId = contact.ContactId;
+  if (!isPlausibleContactId(contactId) || contactId === recordId) return undefined;
+  if (contact.InitiationMethod !== undefined && !CALLBACK_INITIATION_METHODS.includes(contact.InitiationMethod)) return undefined;
+  if (contact.PreviousContactId !== undefined && contact.PreviousContactId !== recordId) return undefined;
+  return contactId;
+}
+
+export function handler(event: ConnectFlowEvent, context?: RemainingTime): Promise<FlowReply> {
+  return budget.run(context, () => decide(event));
+}
+
+async function decide(event: ConnectFlowEvent): Promise<FlowReply> {
   const contact = contactData(event);
   const contactId = contact.ContactId;
   const problems = missingSettings(config, ['tableName', 'instanceId']);
   if (!store || !stopContact || problems.length > 0) {
     log.error('configuration invalid', { contactId, problems });
-    return reply(KEYS, { result: 'ERROR', removedFromQueue: 'false' });
+    return bare('ERROR');
   }
   const recordId = recordIdOf(event);
   const transition = parameter(event, 'transition')?.toUpperCase();
   if (!recordId || !isPlausibleContactId(recordId) || !isTransition(transition)) {
     log.warn('invalid input', { contactId, transition, hasRecordId: recordId !== undefined });
-    return reply(KEYS, { result: 'INVALID_INPUT', removedFromQueue: 'false' });
+    return bare('INVALID_INPUT');
+  }
+  const whisper = transition === 'CONNECT' || transition === 'AGENT_HANG_UP';
+  const callbackContactId = whisper ? callbackContactOf(contact, recordId) : undefined;
+  if (whisper && callbackContactId === undefined) {
+    log.info('whisper transition for a contact that is not the record\'s callback', { contactId, recordId, transition });
+    return bare('NOT_A_CALLBACK');
   }
 
   let outcome: TransitionOutcome;
@@ -57,35 +97,48 @@ export async function handler(event: ConnectFlowEvent): Promise<FlowReply> {
     if (transition === 'CANCEL') {
       outcome = await store.cancel(recordId, {
         callerE164: callerE164(contact.CustomerEndpoint?.Address ?? undefined),
-        requesterContactId: contactId,
         allowOtherNumber: config.allowCancelForOtherNumber,
       });
+    } else if (transition === 'RELEASE') {
+      outcome = isPlausibleContactId(contactId) ? await store.release(recordId, contactId) : { kind: 'NOT_FOUND' };
     } else if (transition === 'CONNECT') {
-      outcome = await store.connect(recordId);
+      outcome = await store.connect(recordId, callbackContactId!);
     } else {
-      outcome = await store.agentHangUp(recordId);
+      outcome = await store.agentHangUp(recordId, callbackContactId!);
     }
   } catch (error) {
     log.error('transition failed', { contactId, recordId, transition, error: describeError(error) });
-    return reply(KEYS, { result: 'ERROR', removedFromQueue: 'false' });
+    return bare('ERROR');
   }
 
   log.info('transition', { contactId, recordId, transition, outcome: outcome.kind });
   switch (outcome.kind) {
     case 'NOT_FOUND':
-      return reply(KEYS, { result: 'NOT_FOUND', removedFromQueue: 'false' });
+      return bare('NOT_FOUND');
     case 'FORBIDDEN':
       // Nothing about someone else's callback goes back to the flow.
-      return reply(KEYS, { result: 'FORBIDDEN', removedFromQueue: 'false' });
+      return bare('FORBIDDEN');
     case 'REFUSED':
+      if (whisper && outcome.record.callbackContactId !== undefined && outcome.record.callbackContactId !== callbackContactId) {
+        log.info('whisper transition for another callback contact than the record\'s', { contactId, recordId, transition });
+        return bare('NOT_A_CALLBACK');
+      }
+      if (transition === 'AGENT_HANG_UP' && outcome.record.status === 'COMPLETED' && outcome.record.resolution !== 'CONNECTED') {
+        // Removed or hung up already, yet an agent has it: the agent is told to hang up, and it is stopped.
+        await stopFromWhisper(callbackContactId!, recordId);
+      }
       return recordReply('REFUSED', outcome.record);
     case 'APPLIED':
-      if (transition !== 'CANCEL') return recordReply('APPLIED', outcome.record);
-      return cancelled(contactId, outcome.record);
+      if (transition === 'CANCEL') return cancelled(contactId, outcome.record);
+      if (transition === 'AGENT_HANG_UP') await stopFromWhisper(callbackContactId!, recordId);
+      return recordReply('APPLIED', outcome.record);
   }
 }
 
-/** The cancel is stored; removing the queued callback now is best effort (the processor retries it). */
+/**
+ * The cancel is stored; removing the queued callback now is best effort (a processor retries it). When the stop
+ * could not finish in time, the reply says so (removedFromQueue false) and the flow promises nothing about it.
+ */
 async function cancelled(contactId: string | undefined, record: CallbackRecord): Promise<FlowReply> {
   try {
     const removal = await removeCancelledCallback(store!, stopContact!, record);
@@ -94,5 +147,21 @@ async function cancelled(contactId: string | undefined, record: CallbackRecord):
   } catch (error) {
     log.warn('cancelled callback not yet removed from the queue', { contactId, recordId: record.recordId, error: describeError(error) });
     return recordReply('APPLIED', record, false);
+  }
+}
+
+/**
+ * In agent-first mode Amazon Connect dials the customer as soon as the agent whisper ends, so waiting for the agent
+ * to hang up may ring the customer who cancelled. StopContact on the callback contact is tried from here: its
+ * reference (API_StopContact.html) says it stops queued callbacks and excludes only other initiation methods, and is
+ * silent on a callback whose agent whisper is running. The live integration test and the manual check in the README
+ * settle it; whatever it answers, the whisper still tells the agent to hang up, and the record is already final.
+ */
+async function stopFromWhisper(callbackContactId: string, recordId: string): Promise<void> {
+  try {
+    const stop = await stopContact!(callbackContactId);
+    log.info('cancelled callback stopped from its agent whisper', { recordId, callbackContactId, stop });
+  } catch (error) {
+    log.warn('cancelled callback could not be stopped from its agent whisper', { recordId, callbackContactId, error: describeError(error) });
   }
 }

@@ -9,12 +9,18 @@ import { spokenRequestTime } from '../shared/local-time';
 import { describeError, maskPhone } from '../shared/log';
 import { callerE164, normalizePhone } from '../shared/phone';
 import { createRuntime, createStore } from '../shared/runtime';
+import type { RemainingTime } from '../shared/time-budget';
 
-const { config, log } = createRuntime('write-callback');
-const store = createStore(config);
+const runtime = createRuntime('write-callback');
+const { config, log, budget } = runtime;
+const store = createStore(runtime);
 const KEYS = ['result', 'recordId', 'status', 'phoneE164', 'phoneNational', 'requestedAtSpoken', 'canCancel'] as const;
 
-export async function handler(event: ConnectFlowEvent): Promise<FlowReply> {
+export function handler(event: ConnectFlowEvent, context?: RemainingTime): Promise<FlowReply> {
+  return budget.run(context, () => book(event));
+}
+
+async function book(event: ConnectFlowEvent): Promise<FlowReply> {
   const contact = contactData(event);
   const contactId = contact.ContactId;
   const problems = missingSettings(config, ['tableName', 'queueArn']);

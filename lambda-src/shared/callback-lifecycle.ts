@@ -3,19 +3,23 @@
  * the caller's cancel (id already known), and the contact event processor or the CTR processor learning
  * the id after a cancel (or receiving it again after a StopContact that failed). Each ends in the same
  * conditional CANCELLED -> COMPLETED(REMOVED_BY_API) write, and StopContact on a contact that is already
- * gone is harmless, so running it twice is safe.
+ * gone is harmless, so running it twice is safe. A StopContact refusal that retrying cannot fix ends the work for
+ * the record instead (COMPLETED(STOP_REFUSED), the error kept): retried, it would only hold up its CTR shard and
+ * end in a dead-letter queue with the record still CANCELLED.
  */
 import type { CallbackRecord, CallbackStore } from './callback-store';
-import type { ContactStopper, StopOutcome } from './connect-client';
+import { type ContactStopper, StopContactRefused, type StopOutcome } from './connect-client';
 
 export type RemovalOutcome =
   | { readonly kind: 'REMOVED'; readonly stop: StopOutcome; readonly record: CallbackRecord }
+  /** StopContact refused the callback contact for good: the record is COMPLETED(STOP_REFUSED). */
+  | { readonly kind: 'STOP_REFUSED'; readonly error: string; readonly record: CallbackRecord }
   /** Not CANCELLED (still PENDING, or COMPLETED already): nothing to remove. */
   | { readonly kind: 'NOT_CANCELLED'; readonly record: CallbackRecord }
   /** CANCELLED, but the callback contact id is not known yet; whichever processor learns it finishes the job. */
   | { readonly kind: 'ID_UNKNOWN'; readonly record: CallbackRecord };
 
-/** Stops the callback contact of a CANCELLED record and completes it. StopContact failures are thrown. */
+/** Stops the callback contact of a CANCELLED record and completes it. StopContact failures that may pass are thrown. */
 export async function removeCancelledCallback(
   store: CallbackStore,
   stopContact: ContactStopper,
@@ -23,7 +27,14 @@ export async function removeCancelledCallback(
 ): Promise<RemovalOutcome> {
   if (record.status !== 'CANCELLED') return { kind: 'NOT_CANCELLED', record };
   if (!record.callbackContactId) return { kind: 'ID_UNKNOWN', record };
-  const stop = await stopContact(record.callbackContactId);
+  let stop: StopOutcome;
+  try {
+    stop = await stopContact(record.callbackContactId);
+  } catch (error) {
+    if (!(error instanceof StopContactRefused)) throw error;
+    const refused = await store.completeStopRefused(record.recordId, error.errorName);
+    return { kind: 'STOP_REFUSED', error: error.errorName, record: refused.kind === 'NOT_FOUND' ? record : refused.record };
+  }
   const completion = await store.completeRemovedByApi(record.recordId);
   // REFUSED here means another path completed it meanwhile (e.g. the agent hung up): report that state.
   const after = completion.kind === 'NOT_FOUND' ? record : completion.record;
@@ -62,5 +73,7 @@ export function describeLearnOutcome(outcome: LearnIdOutcome): string {
   if (outcome.kind === 'NO_RECORD') return 'no record';
   if (outcome.kind === 'CONFLICT') return 'conflict';
   const { removal } = outcome;
-  return removal.kind === 'REMOVED' ? `removed (${removal.stop})` : `id learned (${removal.record.status})`;
+  if (removal.kind === 'REMOVED') return `removed (${removal.stop})`;
+  if (removal.kind === 'STOP_REFUSED') return `StopContact refused (${removal.error})`;
+  return `id learned (${removal.record.status})`;
 }

@@ -33,6 +33,8 @@ export interface CallbackRecord {
   readonly cancelledAt?: string;
   readonly completedAt?: string;
   readonly callbackIdLearnedAt?: string;
+  /** The error name StopContact refused the callback contact with (resolution STOP_REFUSED). */
+  readonly stopError?: string;
   /** Epoch seconds; the table's TTL attribute. */
   readonly expiresAt: number;
 }
@@ -69,18 +71,16 @@ export type TransitionOutcome =
 
 export type LearnOutcome =
   | { readonly kind: 'LEARNED'; readonly record: CallbackRecord }
-  /** The record already holds a different callback contact id; `record` is its current state. */
+  /**
+   * The record already holds a different callback contact id, or was released by its booking contact (no
+   * callback was created for it, so no contact can be its callback); `record` is its current state.
+   */
   | { readonly kind: 'CONFLICT'; readonly record: CallbackRecord }
   | { readonly kind: 'NOT_FOUND' };
 
 export interface CancelRequest {
   /** The number the caller is calling from (E.164), if Amazon Connect knows it. */
   readonly callerE164?: string;
-  /**
-   * The contact asking. The contact that booked the record may always release it: its flow does so when
-   * queuing the callback failed after the write, whichever number the callback was for.
-   */
-  readonly requesterContactId?: string;
   readonly allowOtherNumber: boolean;
 }
 
@@ -89,6 +89,8 @@ export interface CallbackStoreOptions {
   readonly tableName: string;
   readonly completedRecordTtlSeconds: number;
   readonly now?: () => Date;
+  /** The invocation's deadline (time-budget.ts), passed to every request; none when it returns undefined. */
+  readonly abortSignal?: () => AbortSignal | undefined;
 }
 
 /** Key helpers, shared with tests that inspect the table. */
@@ -110,6 +112,7 @@ const NAMES = {
   '#cancelledAt': 'cancelledAt',
   '#callbackContactId': 'callbackContactId',
   '#callbackIdLearnedAt': 'callbackIdLearnedAt',
+  '#stopError': 'stopError',
 } as const;
 
 /** Only the aliases an expression uses may be sent: DynamoDB rejects unused ones. */
@@ -160,6 +163,7 @@ function recordFromItem(item: Record<string, AttributeValue>): CallbackRecord {
     cancelledAt: stringAttribute(item, 'cancelledAt'),
     completedAt: stringAttribute(item, 'completedAt'),
     callbackIdLearnedAt: stringAttribute(item, 'callbackIdLearnedAt'),
+    stopError: stringAttribute(item, 'stopError'),
     expiresAt,
   };
 }
@@ -198,17 +202,19 @@ export class CallbackStore {
   private readonly tableName: string;
   private readonly completedRecordTtlSeconds: number;
   private readonly now: () => Date;
+  private readonly abortSignal: () => AbortSignal | undefined;
 
   constructor(options: CallbackStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
     this.completedRecordTtlSeconds = options.completedRecordTtlSeconds;
     this.now = options.now ?? (() => new Date());
+    this.abortSignal = options.abortSignal ?? (() => undefined);
   }
 
   /** Consistent read; a record past its expiresAt counts as gone (TTL deletion lags by up to days). */
   async get(recordId: string): Promise<CallbackRecord | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand({
+    const { Item } = await this.send<{ Item?: Record<string, AttributeValue> }>(new GetItemCommand({
       TableName: this.tableName,
       Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
       ConsistentRead: true,
@@ -317,22 +323,59 @@ export class CallbackStore {
     return { kind: 'APPLIED', record: after ?? { ...current, status: 'CANCELLED', cancelledAt } };
   }
 
-  /** PENDING -> COMPLETED(CONNECTED): the customer answered the callback. */
-  async connect(recordId: string): Promise<TransitionOutcome> {
+  /**
+   * PENDING -> COMPLETED(RELEASED): the contact that booked the record gives it up, because the callback was not
+   * created after all (the set-callback flow's undo path). Only that contact may, whichever number it was for.
+   */
+  async release(recordId: string, requesterContactId: string): Promise<TransitionOutcome> {
+    const current = await this.get(recordId);
+    if (!current) return { kind: 'NOT_FOUND' };
+    if (current.inboundContactId !== requesterContactId) return { kind: 'FORBIDDEN', record: current };
+    // A retry of the undo path finds its own release.
+    if (current.status === 'COMPLETED' && current.resolution === 'RELEASED') return { kind: 'APPLIED', record: current };
+    if (current.status !== 'PENDING') return { kind: 'REFUSED', record: current };
+    const change = this.completion('RELEASED');
+    return this.closePending(current, {
+      ...change,
+      condition: ' AND #inboundContactId = :requester',
+      conditionValues: { ':requester': requesterContactId },
+    });
+  }
+
+  /**
+   * PENDING -> COMPLETED(CONNECTED): the customer answered the callback contact `callbackContactId`. A record that
+   * already knows its callback contact completes only for that contact; one that does not learns it here.
+   */
+  async connect(recordId: string, callbackContactId: string): Promise<TransitionOutcome> {
     const current = await this.get(recordId);
     if (!current) return { kind: 'NOT_FOUND' };
     if (current.status !== 'PENDING') return { kind: 'REFUSED', record: current };
-    return this.closePending(current, this.completion('CONNECTED'));
+    return this.closePending(current, this.learningOnTheWay(this.completion('CONNECTED'), callbackContactId));
   }
 
-  /** CANCELLED -> COMPLETED(HUNG_UP_BY_AGENT): a cancelled callback reached an agent, who hangs up. */
-  agentHangUp(recordId: string): Promise<TransitionOutcome> {
-    return this.completeCancelled(recordId, 'HUNG_UP_BY_AGENT');
+  /**
+   * CANCELLED -> COMPLETED(HUNG_UP_BY_AGENT): the cancelled callback contact `callbackContactId` reached an agent,
+   * who hangs up. Like connect, only for the record's own callback contact.
+   */
+  agentHangUp(recordId: string, callbackContactId: string): Promise<TransitionOutcome> {
+    return this.completeCancelled(recordId, 'HUNG_UP_BY_AGENT', undefined, (change) => this.learningOnTheWay(change, callbackContactId));
   }
 
   /** CANCELLED -> COMPLETED(REMOVED_BY_API): StopContact removed it, or it was already gone. */
   completeRemovedByApi(recordId: string): Promise<TransitionOutcome> {
     return this.completeCancelled(recordId, 'REMOVED_BY_API');
+  }
+
+  /**
+   * CANCELLED -> COMPLETED(STOP_REFUSED): StopContact refused the callback contact with an error that retrying
+   * cannot fix. The error's name is kept for whoever looks at the record; nothing more is tried for it.
+   */
+  completeStopRefused(recordId: string, errorName: string): Promise<TransitionOutcome> {
+    return this.completeCancelled(recordId, 'STOP_REFUSED', undefined, (change) => ({
+      ...change,
+      update: `${change.update}, #stopError = :stopError`,
+      values: { ...change.values, ':stopError': errorName.slice(0, 100) },
+    }));
   }
 
   /**
@@ -351,15 +394,17 @@ export class CallbackStore {
    */
   async learnCallbackId(recordId: string, callbackContactId: string): Promise<LearnOutcome> {
     const update = 'SET #callbackContactId = :cid, #callbackIdLearnedAt = if_not_exists(#callbackIdLearnedAt, :at)';
-    const condition = 'attribute_exists(#pk) AND (attribute_not_exists(#callbackContactId) OR #callbackContactId = :cid)';
+    // A released record never had a callback: whatever contact a CTR names for it is not one.
+    const condition = 'attribute_exists(#pk) AND (attribute_not_exists(#callbackContactId) OR #callbackContactId = :cid)'
+      + ' AND (attribute_not_exists(#resolution) OR #resolution <> :released)';
     try {
-      const { Attributes } = await this.client.send(new UpdateItemCommand({
+      const { Attributes } = await this.send<{ Attributes?: Record<string, AttributeValue> }>(new UpdateItemCommand({
         TableName: this.tableName,
         Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
         UpdateExpression: update,
         ConditionExpression: condition,
         ExpressionAttributeNames: namesFor(update, condition),
-        ExpressionAttributeValues: valuesFor({ ':cid': callbackContactId, ':at': this.now().toISOString() }),
+        ExpressionAttributeValues: valuesFor({ ':cid': callbackContactId, ':at': this.now().toISOString(), ':released': 'RELEASED' }),
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }));
@@ -427,7 +472,7 @@ export class CallbackStore {
       // The number's pointer belongs to another record (this one's expired and was replaced): the
       // record alone moves on, still guarded by the same condition.
       try {
-        const { Attributes } = await this.client.send(new UpdateItemCommand({
+        const { Attributes } = await this.send<{ Attributes?: Record<string, AttributeValue> }>(new UpdateItemCommand({
           ...recordUpdate,
           ReturnValues: 'ALL_NEW',
           // The refused record comes back with the refusal: no read, so no GetItem grant, is needed for it.
@@ -442,19 +487,25 @@ export class CallbackStore {
     throw new Error(`callback transition cancelled: ${reasons.map((reason) => reason.Code ?? 'None').join(', ')}`);
   }
 
-  private async completeCancelled(recordId: string, resolution: CallbackResolution, notBefore?: string): Promise<TransitionOutcome> {
-    const change = this.completion(resolution, notBefore);
+  private async completeCancelled(
+    recordId: string,
+    resolution: CallbackResolution,
+    notBefore?: string,
+    adapt: (change: RecordChange) => RecordChange = (change) => change,
+  ): Promise<TransitionOutcome> {
+    const change = adapt(this.completion(resolution, notBefore));
     // The time is taken before the request is sent, so a cancel stored meanwhile may carry a later one: the
     // completion must not be stamped before the cancel it follows (see the retry below).
-    const condition = 'attribute_exists(#pk) AND #status = :cancelled AND #expiresAt > :now AND (attribute_not_exists(#cancelledAt) OR #cancelledAt <= :at)';
+    const condition = 'attribute_exists(#pk) AND #status = :cancelled AND #expiresAt > :now AND (attribute_not_exists(#cancelledAt) OR #cancelledAt <= :at)'
+      + change.condition;
     try {
-      const { Attributes } = await this.client.send(new UpdateItemCommand({
+      const { Attributes } = await this.send<{ Attributes?: Record<string, AttributeValue> }>(new UpdateItemCommand({
         TableName: this.tableName,
         Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
         UpdateExpression: change.update,
         ConditionExpression: condition,
         ExpressionAttributeNames: namesFor(change.update, condition),
-        ExpressionAttributeValues: valuesFor({ ...change.values, ':cancelled': 'CANCELLED', ':now': epochSeconds(this.now()) }),
+        ExpressionAttributeValues: valuesFor({ ...change.values, ...change.conditionValues, ':cancelled': 'CANCELLED', ':now': epochSeconds(this.now()) }),
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }));
@@ -466,10 +517,25 @@ export class CallbackStore {
       if (notBefore === undefined && item && stringAttribute(item, 'status') === 'CANCELLED' && cancelledAt !== undefined
         && cancelledAt > String(change.values[':at'])) {
         // Cancelled after this completion's time was taken: complete it again, stamped no earlier than the cancel.
-        return this.completeCancelled(recordId, resolution, cancelledAt);
+        return this.completeCancelled(recordId, resolution, cancelledAt, adapt);
       }
       return this.refusal(item, change);
     }
+  }
+
+  /**
+   * A whisper's transition names the callback contact it runs for: a record that knows its callback contact
+   * moves only for that one, and a record that does not yet know it learns it in the same write.
+   */
+  private learningOnTheWay(change: RecordChange, callbackContactId: string): RecordChange {
+    return {
+      ...change,
+      update: `${change.update}, #callbackContactId = if_not_exists(#callbackContactId, :cid), `
+        + '#callbackIdLearnedAt = if_not_exists(#callbackIdLearnedAt, :at)',
+      condition: `${change.condition} AND (attribute_not_exists(#callbackContactId) OR #callbackContactId = :cid)`,
+      conditionValues: { ...change.conditionValues, ':cid': callbackContactId },
+      after: (record) => ({ ...change.after(record), callbackContactId: record.callbackContactId ?? callbackContactId }),
+    };
   }
 
   private refusal(item: Record<string, AttributeValue> | undefined, change: RecordChange): TransitionOutcome {
@@ -483,7 +549,7 @@ export class CallbackStore {
   private async transact(items: TransactWriteItem[]): Promise<CancellationReason[] | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+        await this.send(new TransactWriteItemsCommand({ TransactItems: items }));
         return undefined;
       } catch (error) {
         const reasons = cancellationReasons(error);
@@ -496,6 +562,11 @@ export class CallbackStore {
     }
   }
 
+  /** Every request of the store, under the invocation's deadline. */
+  private send<Output extends object>(command: object): Promise<Output> {
+    return this.client.send(command as never, { abortSignal: this.abortSignal() }) as Promise<Output>;
+  }
+
   private isExpired(record: CallbackRecord): boolean {
     return record.expiresAt <= epochSeconds(this.now());
   }
@@ -506,9 +577,6 @@ function cancelOwnership(record: CallbackRecord, request: CancelRequest): Pick<R
   if (request.allowOtherNumber) return { condition: '', conditionValues: {} };
   if (request.callerE164 !== undefined && request.callerE164 === record.phoneE164) {
     return { condition: ' AND #phoneE164 = :caller', conditionValues: { ':caller': request.callerE164 } };
-  }
-  if (request.requesterContactId !== undefined && request.requesterContactId === record.inboundContactId) {
-    return { condition: ' AND #inboundContactId = :requester', conditionValues: { ':requester': request.requesterContactId } };
   }
   return undefined;
 }

@@ -1,8 +1,26 @@
 import { ConnectClient, StopContactCommand } from '@aws-sdk/client-connect';
 import { boundedClientOptions } from './sdk-bounds';
 
-/** How a StopContact call ended; any other failure is thrown (it may be transient). */
+/** How a StopContact call ended; a failure that may pass is thrown as the SDK's error. */
 export type StopOutcome = 'STOPPED' | 'ALREADY_GONE';
+
+/**
+ * StopContact refused the contact for a reason that retrying cannot change. From the StopContact reference
+ * (docs.aws.amazon.com/connect/latest/APIReference/API_StopContact.html) and the @aws-sdk/client-connect model:
+ * InvalidRequestException and InvalidParameterException (400) say the request itself is wrong for this contact
+ * (e.g. a voice contact initiated by TRANSFER, QUEUE_TRANSFER, DISCONNECT, EXTERNAL_OUTBOUND or MONITOR, which
+ * the reference says StopContact does not support), and ResourceNotFoundException (404) that it names nothing
+ * there is to stop. Throttling (429), InternalServiceException (500), access errors and network failures may
+ * pass, and are thrown for the caller to retry.
+ */
+export class StopContactRefused extends Error {
+  constructor(public readonly errorName: string) {
+    super(`StopContact refused the contact: ${errorName}`);
+    this.name = 'StopContactRefused';
+  }
+}
+
+const REFUSALS = new Set(['InvalidRequestException', 'InvalidParameterException', 'ResourceNotFoundException']);
 
 /** Removes a contact (here: a queued callback) from Amazon Connect. */
 export type ContactStopper = (contactId: string) => Promise<StopOutcome>;
@@ -12,14 +30,22 @@ export function createConnectClient(): ConnectClient {
   return new ConnectClient(boundedClientOptions());
 }
 
-export function createContactStopper(client: ConnectClient, instanceId: string): ContactStopper {
+/** `abortSignal`: the invocation's deadline (time-budget.ts). */
+export function createContactStopper(
+  client: ConnectClient,
+  instanceId: string,
+  abortSignal: () => AbortSignal | undefined = () => undefined,
+): ContactStopper {
   return async (contactId) => {
     try {
-      await client.send(new StopContactCommand({ InstanceId: instanceId, ContactId: contactId }));
+      await client.send(new StopContactCommand({ InstanceId: instanceId, ContactId: contactId }), { abortSignal: abortSignal() });
       return 'STOPPED';
     } catch (error) {
-      // The contact ended or was removed already: what we wanted, so not a failure.
-      if ((error as { name?: unknown }).name === 'ContactNotFoundException') return 'ALREADY_GONE';
+      const name = (error as { name?: unknown }).name;
+      // "The contact with the specified ID is not active or does not exist" (410): ended or removed already,
+      // which is what we wanted, so not a failure.
+      if (name === 'ContactNotFoundException') return 'ALREADY_GONE';
+      if (typeof name === 'string' && REFUSALS.has(name)) throw new StopContactRefused(name);
       throw error;
     }
   };

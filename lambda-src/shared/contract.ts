@@ -31,11 +31,25 @@ export type CallbackStatus = 'PENDING' | 'CANCELLED' | 'COMPLETED';
  * - ENDED: the callback contact's own CTR arrived while the record was still open, so the
  *   callback ended in Amazon Connect without any of the above (not answered, expired in queue).
  *   Without it a missed callback would block the caller's next request until the record expired.
+ * - RELEASED: the booking contact gave the record up because no callback was created after all (the
+ *   set-callback flow's undo path); no callback contact exists for it, and none may be learned.
+ * - STOP_REFUSED: the caller cancelled, and StopContact refused the callback contact with an error that
+ *   retrying cannot fix (kept in `stopError`); nothing more is tried for it.
  */
-export type CallbackResolution = 'CONNECTED' | 'REMOVED_BY_API' | 'HUNG_UP_BY_AGENT' | 'ENDED';
+export type CallbackResolution = 'CONNECTED' | 'REMOVED_BY_API' | 'HUNG_UP_BY_AGENT' | 'ENDED' | 'RELEASED' | 'STOP_REFUSED';
 
 /** Contact attribute the set-callback flow sets (value: the inbound ContactId = record id) before creating the callback. */
 export const RECORD_ID_ATTRIBUTE = 'callbackRecordId';
+
+/**
+ * Contact attribute the set-callback flow sets to BOOKED_VALUE together with the record id, and clears with it when
+ * the booking is undone. The callback contact inherits both. The whisper flows, which run for other contacts too
+ * (every outbound call of the queue; a caller transferred after a failed booking), compare it with Equals to tell one
+ * of our callbacks from anything else without a Lambda call: a flow cannot test an attribute for "present and not
+ * empty", so the positive marker is what makes the test exact. The CTR event source filters on it too.
+ */
+export const BOOKED_ATTRIBUTE = 'callbackBooked';
+export const BOOKED_VALUE = 'true';
 
 /** Partition key prefixes and the one key attribute of the table (partition key only, `pk` of type S). */
 export const TABLE_KEY = {
@@ -48,20 +62,27 @@ export const TABLE_KEY = {
 /**
  * How long an open (PENDING or CANCELLED) record and its active pointer live, counted from createdAt.
  * Amazon Connect keeps a queued callback for 7 to 14 days after at most 3 days of initial delay, so an
- * open record never expires while its callback may still be queued.
+ * open record never expires while its callback may still be queued; the hour covers the time between the
+ * record's write and the flow's CreateCallbackContact, from which Connect counts.
  */
-export const OPEN_RECORD_TTL_SECONDS = 17 * 24 * 60 * 60;
+export const OPEN_RECORD_TTL_SECONDS = 17 * 24 * 60 * 60 + 60 * 60;
 
 /** Default for COMPLETED_RECORD_TTL_SECONDS when the variable is unset (the construct's callbackTtl default). */
 export const DEFAULT_COMPLETED_RECORD_TTL_SECONDS = 24 * 60 * 60;
 
-/** Transitions the update-callback handler accepts in Parameters.transition. */
-export type CallbackTransition = 'CANCEL' | 'CONNECT' | 'AGENT_HANG_UP';
+/**
+ * Transitions the update-callback handler accepts in Parameters.transition.
+ * - CANCEL: the caller cancels (PENDING -> CANCELLED, then the callback is removed from the queue).
+ * - RELEASE: the booking contact gives up its own record because the callback was not created after all.
+ * - CONNECT: the outbound whisper of our callback contact (PENDING -> COMPLETED(CONNECTED)).
+ * - AGENT_HANG_UP: the agent whisper of our callback contact (CANCELLED -> COMPLETED(HUNG_UP_BY_AGENT)).
+ */
+export type CallbackTransition = 'CANCEL' | 'RELEASE' | 'CONNECT' | 'AGENT_HANG_UP';
 
 /** `result` values of each handler's reply, which the flows branch on. */
 export const RESULTS = {
   WRITE_CALLBACK: ['CREATED', 'EXISTS', 'INVALID_NUMBER', 'ERROR'],
-  UPDATE_CALLBACK: ['APPLIED', 'REFUSED', 'NOT_FOUND', 'FORBIDDEN', 'INVALID_INPUT', 'ERROR'],
+  UPDATE_CALLBACK: ['APPLIED', 'REFUSED', 'NOT_FOUND', 'FORBIDDEN', 'NOT_A_CALLBACK', 'INVALID_INPUT', 'ERROR'],
 } as const;
 
 /**

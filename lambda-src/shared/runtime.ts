@@ -1,24 +1,37 @@
-/** What every handler builds once per cold start: its settings, logger and (if configured) the store. */
+/** What every handler builds once per cold start: its settings, logger, invocation budget and (if configured) the store. */
 import { CallbackStore } from './callback-store';
 import { type HandlerConfig, loadConfig } from './config';
+import { type ContactStopper, createConnectClient, createContactStopper } from './connect-client';
 import { createDynamoDbClient } from './dynamodb-client';
 import { createLogger, type Logger } from './log';
+import { InvocationBudget } from './time-budget';
 
 export interface HandlerRuntime {
   readonly config: HandlerConfig;
   readonly log: Logger;
+  /** The deadline every AWS call of the current invocation shares. */
+  readonly budget: InvocationBudget;
 }
 
 export function createRuntime(component: string): HandlerRuntime {
-  return { config: loadConfig(process.env), log: createLogger(component) };
+  return { config: loadConfig(process.env), log: createLogger(component), budget: new InvocationBudget() };
 }
 
 /** Undefined without TABLE_NAME; the handler then replies ERROR on every call and logs why. */
-export function createStore(config: HandlerConfig): CallbackStore | undefined {
+export function createStore(runtime: HandlerRuntime): CallbackStore | undefined {
+  const { config, budget } = runtime;
   if (config.tableName === undefined) return undefined;
   return new CallbackStore({
     client: createDynamoDbClient(),
     tableName: config.tableName,
     completedRecordTtlSeconds: config.completedRecordTtlSeconds,
+    abortSignal: () => budget.signal,
   });
+}
+
+/** Undefined without a usable INSTANCE_ARN; the handler then replies ERROR (or throws) and logs why. */
+export function createStopper(runtime: HandlerRuntime): ContactStopper | undefined {
+  const { config, budget } = runtime;
+  if (config.instanceId === undefined) return undefined;
+  return createContactStopper(createConnectClient(), config.instanceId, () => budget.signal);
 }

@@ -2,11 +2,12 @@ import { INSTANCE_ARN, QUEUE_ARN } from './fixtures';
 import { FLOW_TEMPLATES, FlowTemplateName, fillPlaceholders, loadFlowTemplate } from '../../src/flow-templates';
 import { checkFlow, forceZeroRetries } from '../../src/flows/flow-checker';
 
-const FUNCTIONS = ['get-10-digit-phone', 'read-callback', 'write-callback', 'update-callback', 'get-current-time', 'stop-contact'];
+const FUNCTIONS = ['write-callback', 'update-callback'];
 const VALUES: Record<string, string> = {
   'QueueArn': QUEUE_ARN,
   'DefaultCountry': 'US',
   'Flow:agent-whisper': `${INSTANCE_ARN}/contact-flow/agent-whisper-id`,
+  'Flow:transferred-caller-whisper': `${INSTANCE_ARN}/contact-flow/transferred-caller-whisper-id`,
   ...Object.fromEntries(FUNCTIONS.map((name) => [`Function:${name}`, `arn:aws:lambda:eu-west-2:123456789012:function:${name}`])),
 };
 
@@ -34,7 +35,7 @@ describe('the shipped flow templates', () => {
  * Counts the Lambda invocations and records what the participant hears. The walk is bounded, so a flow
  * that loops forever on the script fails the test instead of hanging it.
  */
-function walk(flow: any, script: { replies?: Array<Record<string, string>>; keys?: string[] }) {
+function walk(flow: any, script: { replies?: Array<Record<string, string>>; keys?: string[]; contact?: Record<string, string> }) {
   const replies = [...(script.replies ?? [])];
   const keys = [...(script.keys ?? [])];
   const byId = new Map<string, any>(flow.Actions.map((a: any) => [a.Identifier, a]));
@@ -61,15 +62,17 @@ function walk(flow: any, script: { replies?: Array<Record<string, string>>; keys
         id = action.Transitions.NextAction;
         break;
       }
-      case 'Compare':
-        id = branch(action, external[String(action.Parameters.ComparisonValue).replace('$.External.', '')]);
+      case 'Compare': {
+        const compared = String(action.Parameters.ComparisonValue);
+        id = branch(action, compared.startsWith('$.External.') ? external[compared.slice('$.External.'.length)] : script.contact?.[compared]);
         break;
+      }
       case 'GetParticipantInput':
         heard.push(action.Parameters.Text ?? action.Parameters.SSML);
         id = action.Parameters.StoreInput === 'True' ? (keys.shift(), action.Transitions.NextAction) : branch(action, keys.shift());
         break;
       case 'MessageParticipant':
-        heard.push(action.Parameters.Text);
+        heard.push(action.Parameters.Text ?? action.Parameters.SSML);
         id = action.Transitions.NextAction;
         break;
       case 'DisconnectParticipant':
@@ -145,30 +148,88 @@ describe('Lambda invocations per caller path (budget: one for the new-callback d
     expect(call.last).toBe('disconnect');
   });
 
-  test('agent whisper: 1 call; a cancelled callback is completed and the agent told to hang up', () => {
-    const call = walk(filled('agent-whisper'), { replies: [{ result: 'APPLIED', status: 'COMPLETED', resolution: 'HUNG_UP_BY_AGENT' }] });
+  /** What the whisper flows see of one of our callback contacts. */
+  const ourCallback = { '$.Attributes.callbackBooked': 'true', '$.InitiationMethod': 'CALLBACK' };
+
+  test('agent whisper: 1 call; a cancelled callback is completed and the agent told three times over at least ten seconds to hang up', () => {
+    const call = walk(filled('agent-whisper'), { contact: ourCallback, replies: [{ result: 'APPLIED', status: 'COMPLETED', resolution: 'HUNG_UP_BY_AGENT' }] });
     expect(call.lambdaCalls).toBe(1);
     expect(call.invoked[0]).toEqual({ recordId: '$.Attributes.callbackRecordId', transition: 'AGENT_HANG_UP' });
     expect(call.path).toContain('tell-agent-hang-up');
+    const said = call.heard[call.heard.length - 1];
+    expect(said.match(/hang up/g)?.length).toBeGreaterThanOrEqual(3);
+    const pauses = [...said.matchAll(/<break time="(\d+)s"\/>/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+    expect(pauses).toBeGreaterThanOrEqual(10);
   });
 
   test('agent whisper: a pending callback goes ahead, and so does one whose state cannot be read', () => {
-    expect(walk(filled('agent-whisper'), { replies: [{ result: 'REFUSED', status: 'PENDING' }] }).path).toContain('tell-agent-callback');
-    expect(walk(filled('agent-whisper'), { replies: [{ result: 'ERROR' }] }).path).toContain('tell-agent-unchecked');
+    expect(walk(filled('agent-whisper'), { contact: ourCallback, replies: [{ result: 'REFUSED', status: 'PENDING' }] }).path).toContain('tell-agent-callback');
+    expect(walk(filled('agent-whisper'), { contact: ourCallback, replies: [{ result: 'ERROR' }] }).path).toContain('tell-agent-unchecked');
+  });
+
+  test('agent whisper: a contact without the booked marker (a caller transferred after a failed booking) hears nothing and calls nothing', () => {
+    const call = walk(filled('agent-whisper'), { contact: { '$.Attributes.callbackBooked': '' } });
+    expect(call).toMatchObject({ lambdaCalls: 0, heard: [], last: 'end' });
+    // And the handler's own check: a contact that is not the record's callback is told nothing either.
+    expect(walk(filled('agent-whisper'), { contact: ourCallback, replies: [{ result: 'NOT_A_CALLBACK' }] })).toMatchObject({ heard: [], last: 'end' });
   });
 
   test('outbound whisper: 1 call; only a stored PENDING -> CONNECTED is announced as the requested callback', () => {
     const flow = filled('outbound-whisper');
-    const live = walk(flow, { replies: [{ result: 'APPLIED', status: 'COMPLETED' }] });
+    const live = walk(flow, { contact: ourCallback, replies: [{ result: 'APPLIED', status: 'COMPLETED' }] });
     expect(live.lambdaCalls).toBe(1);
     expect(live.invoked[0]).toEqual({ recordId: '$.Attributes.callbackRecordId', transition: 'CONNECT' });
     expect(live.path).toContain('greet-callback');
-    expect(walk(flow, { replies: [{ result: 'REFUSED', status: 'CANCELLED' }] }).path).not.toContain('greet-callback');
+    expect(walk(flow, { contact: ourCallback, replies: [{ result: 'REFUSED', status: 'CANCELLED' }] }).path).not.toContain('greet-callback');
+  });
+
+  test('outbound whisper: every other outbound call of the queue passes silently, with no Lambda call', () => {
+    const flow = filled('outbound-whisper');
+    const others: Array<Record<string, string>> = [
+      { '$.InitiationMethod': 'OUTBOUND' },
+      { '$.InitiationMethod': 'OUTBOUND', '$.Attributes.callbackBooked': 'true' },
+      { '$.InitiationMethod': 'CALLBACK' },
+      { '$.InitiationMethod': 'CALLBACK', '$.Attributes.callbackBooked': '' },
+    ];
+    for (const contact of others) {
+      expect({ contact, ...walk(flow, { contact }) }).toMatchObject({ contact, lambdaCalls: 0, heard: [], last: 'end' });
+    }
+  });
+
+  test('the undo path releases the record, clears the attributes and hands the agent whisper back before the transfer', () => {
+    const undo = byIdOf(setCallback, 'undo-booking');
+    expect(undo.Parameters.LambdaInvocationAttributes).toEqual({ recordId: '$.ContactId', transition: 'RELEASE' });
+    const order = ['undo-booking', 'forget-callback-record', 'hand-agent-whisper-back', 'say-booking-failed', 'transfer-to-queue'];
+    let next = 'undo-booking';
+    for (const expected of order.slice(1)) {
+      next = byIdOf(setCallback, next).Transitions.NextAction;
+      expect(next).toBe(expected);
+    }
+    expect(byIdOf(setCallback, 'forget-callback-record').Parameters).toEqual({
+      Attributes: { callbackRecordId: '', callbackBooked: '' }, TargetContact: 'Current',
+    });
+    expect(byIdOf(setCallback, 'hand-agent-whisper-back').Parameters).toEqual({
+      EventHooks: { AgentWhisper: VALUES['Flow:transferred-caller-whisper'] },
+    });
+    for (const step of ['create-callback', 'set-callback-number', 'set-agent-whisper', 'remember-callback-record', 'book-caller-number']) {
+      const errors = byIdOf(setCallback, step).Transitions.Errors.map((e: any) => e.NextAction);
+      expect({ step, errors: [...new Set(errors)] }).toEqual({ step, errors: ['undo-booking'] });
+    }
   });
 });
 
+function byIdOf(flow: any, id: string): any {
+  return flow.Actions.find((a: any) => a.Identifier === id);
+}
+
 describe('the flow checker finds each defect, naming the action', () => {
-  const base = () => filled('outbound-whisper');
+  /** The outbound whisper, with its two leading checks moved last so that the cases below index its other actions. */
+  const base = () => {
+    const flow = filled('outbound-whisper');
+    const checks = flow.Actions.filter((a: any) => a.Identifier.startsWith('check-') && a.Identifier !== 'check-connected');
+    flow.Actions = [...flow.Actions.filter((a: any) => !checks.includes(a)), ...checks];
+    return flow;
+  };
   const cases: Array<[string, (flow: any) => void, string, RegExp, string?]> = [
     ['a transition to a missing action', (f) => { f.Actions[2].Transitions.Errors[0].NextAction = 'nowhere'; }, 'greet-callback', /missing action "nowhere"/],
     ['an unreachable action', (f) => { f.Actions.push({ Identifier: 'orphan', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} }); }, 'orphan', /not reachable/],

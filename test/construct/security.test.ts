@@ -210,8 +210,10 @@ describe('encryption with a customer-managed key', () => {
 });
 
 describe('contact-flow logging', () => {
+  /** Each flow's content by its template name (the end of its name), with its type. */
   const flowsOf = (template: Template) => Object.fromEntries(resourcesOf(template, 'AWS::Connect::ContactFlow')
-    .map(([, resource]) => [resource.Properties.Type, flowContent(resource)]));
+    .map(([, resource]) => [templateOf(resource.Properties.Name), { ...flowContent(resource), type: resource.Properties.Type }]));
+  const templateOf = (name: string) => (Object.keys(FLOW_TEMPLATES) as FlowTemplateName[]).find((t) => name.endsWith(`-${t}`))!;
 
   test('is off by default: every flow starts by disabling it, whatever a transferring flow had set', () => {
     for (const flow of Object.values<any>(flowsOf(defaults().template))) {
@@ -223,15 +225,14 @@ describe('contact-flow logging', () => {
 
   test('contactFlowLogging: true makes every flow start by enabling it, then go on to its own first action', () => {
     const flows = flowsOf(allOptions().template);
-    expect(Object.keys(flows).sort()).toEqual(['AGENT_WHISPER', 'CONTACT_FLOW', 'OUTBOUND_WHISPER']);
-    const starts: Record<string, string> = { CONTACT_FLOW: 'set-callback', AGENT_WHISPER: 'agent-whisper', OUTBOUND_WHISPER: 'outbound-whisper' };
-    for (const [type, flow] of Object.entries<any>(flows)) {
+    expect(Object.keys(flows).sort()).toEqual(Object.keys(FLOW_TEMPLATES).sort());
+    for (const [name, { type, ...flow }] of Object.entries<any>(flows)) {
       const first = flow.Actions.find((a: any) => a.Identifier === flow.StartAction);
       expect(first).toEqual({
         Identifier: 'set-flow-logging',
         Type: 'UpdateFlowLoggingBehavior',
         Parameters: { FlowLoggingBehavior: 'Enabled' },
-        Transitions: { NextAction: loadFlowTemplate(starts[type] as FlowTemplateName).StartAction },
+        Transitions: { NextAction: loadFlowTemplate(name as FlowTemplateName).StartAction },
       });
       expect(flow.Metadata.ActionMetadata['set-flow-logging'].position).toEqual({ x: expect.any(Number), y: expect.any(Number) });
       expect(checkFlow(flow, type as any)).toEqual([]);

@@ -5,7 +5,7 @@
 import { OPEN_RECORD_TTL_SECONDS } from '../../lambda-src/shared/contract';
 import { createCallbackTable, scanTable } from '../support/dynamodb-server';
 import { COMPLETED_TTL_SECONDS, useTestEnvironment } from '../support/environment';
-import { flowEvent, newContactId } from '../support/events';
+import { callbackContactCall, flowEvent, newContactId } from '../support/events';
 import { VARIANTS } from '../support/handlers';
 import { inPool } from '../support/pool';
 
@@ -38,7 +38,7 @@ describe.each(VARIANTS)('racing cancel and connect (%s)', (variant) => {
 
     const outcomes = await inPool(bookings, PAIRS_IN_FLIGHT, async ({ recordId, phone }, index) => {
       const cancel = () => update(flowEvent({ callerNumber: phone, parameters: { recordId, transition: 'CANCEL' } }));
-      const connect = () => update(flowEvent({ parameters: { recordId, transition: 'CONNECT' } }));
+      const connect = () => update(flowEvent(callbackContactCall(recordId, 'CONNECT')));
       // Alternate which one is sent first, so neither side always has the head start.
       const [cancelReply, connectReply] = index % 2 === 0
         ? await Promise.all([cancel(), connect()])

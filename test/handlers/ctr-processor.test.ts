@@ -4,7 +4,7 @@
  */
 import { getItem } from '../support/dynamodb-server';
 import { TABLE_NAME, type FlowHandler, useTestEnvironment } from '../support/environment';
-import { QUEUE_ARN, callbackCtr, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
+import { QUEUE_ARN, callbackCtr, callbackContactCall, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
 import { VARIANTS } from '../support/handlers';
 
 const env = useTestEnvironment();
@@ -74,7 +74,7 @@ describe.each(VARIANTS)('ctr-processor (%s)', (variant) => {
   test('a connected callback stays CONNECTED when its CTRs arrive, in any order and repeatedly', async () => {
     const { recordId } = await book();
     const callbackContactId = newContactId();
-    expect((await update(flowEvent({ parameters: { recordId, transition: 'CONNECT' } }))).result).toBe('APPLIED');
+    expect((await update(flowEvent(callbackContactCall(recordId, 'CONNECT', callbackContactId)))).result).toBe('APPLIED');
     const batch = kinesisBatch([
       callbackCtr(recordId, callbackContactId),
       inboundCtr(recordId, callbackContactId),
@@ -101,6 +101,15 @@ describe.each(VARIANTS)('ctr-processor (%s)', (variant) => {
     expect((await processCtrs(kinesisBatch([unrelated, forUnknownRecord]))).batchItemFailures).toEqual([]);
   });
 
+  test('a booking the flow undid (attributes cleared) learns no id from its CTR, whatever its NextContactId', async () => {
+    const { recordId } = await book();
+    // The undo path cleared the record id and the booked marker before transferring the caller, who was then
+    // transferred on by an agent: NextContactId names that transfer, not a callback.
+    const undone = { ...inboundCtr(recordId, newContactId()), Attributes: { callbackRecordId: '', callbackBooked: '' } };
+    expect((await processCtrs(kinesisBatch([undone]))).batchItemFailures).toEqual([]);
+    expect((await record(recordId))?.callbackContactId).toBeUndefined();
+  });
+
   test('poison records are skipped and the rest of the batch is applied', async () => {
     const { recordId } = await book();
     const callbackContactId = newContactId();
@@ -115,6 +124,26 @@ describe.each(VARIANTS)('ctr-processor (%s)', (variant) => {
     expect((await processCtrs(batch)).batchItemFailures).toEqual([]);
     expect(await record(recordId)).toMatchObject({ callbackContactId });
     expect(env.logs.filter((line) => line.includes('poison CTR skipped')).length).toBeGreaterThanOrEqual(5);
+  });
+
+  test('a Kinesis event or record without its expected fields is skipped and logged, never thrown on', async () => {
+    const { recordId } = await book();
+    const callbackContactId = newContactId();
+    const good = kinesisBatch([inboundCtr(recordId, callbackContactId)]).Records[0];
+    const broken: unknown[] = [
+      null, 42, 'text', {}, { kinesis: null }, { kinesis: {} }, { kinesis: { data: good.kinesis.data } },
+      { kinesis: { sequenceNumber: '1', data: 7 } }, { kinesis: { sequenceNumber: '', data: good.kinesis.data } },
+    ];
+    // Whole events without a usable Records list: nothing to do, nothing to retry.
+    for (const event of [undefined, null, {}, { Records: null }, { Records: 'x' }, []]) {
+      await expect(processCtrs(event)).resolves.toEqual({ batchItemFailures: [] });
+    }
+    // Broken records around a good one: the good one is applied, the broken ones skipped and logged.
+    const logsBefore = env.logs.length;
+    await expect(processCtrs({ Records: [...broken, good] })).resolves.toEqual({ batchItemFailures: [] });
+    expect(await record(recordId)).toMatchObject({ callbackContactId });
+    const logged = env.logs.slice(logsBefore).filter((line) => line.includes('poison Kinesis record skipped'));
+    expect(logged).toHaveLength(broken.length);
   });
 
   test('one poison record in a batch of 100: exactly it is logged and skipped, the other 99 are applied, nothing is handed back', async () => {

@@ -6,7 +6,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { synth } from '../construct/fixtures';
 import { useTestEnvironment } from '../support/environment';
-import { callbackContactEvent, callbackCtr, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
+import { callbackContactEvent, callbackCtr, callbackContactCall, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
 import { type HandlerName, VARIANTS } from '../support/handlers';
 
 const env = useTestEnvironment();
@@ -56,8 +56,11 @@ describe.each(VARIANTS)('grants match the calls (%s)', (variant) => {
     expect(reply.result).toBe('CREATED');
     return { recordId, phone };
   }
-  const transition = (recordId: string, name: string, caller?: string) =>
-    as('update-callback', (update) => update(flowEvent({ callerNumber: caller, parameters: { recordId, transition: name } })));
+  const transition = (recordId: string, name: string, caller?: string) => as('update-callback', (update) => update(flowEvent(
+    name === 'CONNECT' || name === 'AGENT_HANG_UP'
+      ? callbackContactCall(recordId, name)
+      : { callerNumber: caller, parameters: { recordId, transition: name } },
+  )));
 
   test('every handler path that touches AWS', async () => {
     // write-callback: a booking, and a duplicate of it.

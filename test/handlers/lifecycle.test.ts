@@ -6,7 +6,10 @@ import { CallbackStore } from '../../lambda-src/shared/callback-store';
 import { OPEN_RECORD_TTL_SECONDS } from '../../lambda-src/shared/contract';
 import { getItem, putItem, scanTable, testClient } from '../support/dynamodb-server';
 import { COMPLETED_TTL_SECONDS, type FlowHandler, TABLE_NAME, useTestEnvironment } from '../support/environment';
-import { INSTANCE_ID, QUEUE_ARN, callbackContactEvent, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
+import {
+  INSTANCE_ID, QUEUE_ARN, bookedAttributes, callbackContactCall, callbackContactEvent, callbackContactIdOf, flowEvent, inboundCtr, kinesisBatch,
+  newContactId,
+} from '../support/events';
 import { VARIANTS } from '../support/handlers';
 
 const env = useTestEnvironment();
@@ -56,11 +59,15 @@ describe.each(VARIANTS)('callback life cycle (%s)', (variant) => {
     return { recordId, phone, caller };
   }
 
-  const transition = (recordId: string, name: string, caller?: string | null) =>
-    update(flowEvent({ callerNumber: caller, parameters: { recordId, transition: name } }));
+  /** A caller's transition from the set-callback flow; the whisper transitions come from the record's callback contact. */
+  const transition = (recordId: string, name: string, caller?: string | null) => update(flowEvent(
+    name === 'CONNECT' || name === 'AGENT_HANG_UP'
+      ? { ...callbackContactCall(recordId, name), callerNumber: caller }
+      : { callerNumber: caller, parameters: { recordId, transition: name } },
+  ));
 
   async function learnCallbackId(recordId: string): Promise<string> {
-    const callbackContactId = newContactId();
+    const callbackContactId = callbackContactIdOf(recordId);
     const result = await processCtrs(kinesisBatch([inboundCtr(recordId, callbackContactId)]));
     expect(result.batchItemFailures).toEqual([]);
     return callbackContactId;
@@ -333,18 +340,115 @@ describe.each(VARIANTS)('callback life cycle (%s)', (variant) => {
       .toMatchObject({ result: 'APPLIED', status: 'CANCELLED' });
   });
 
-  test('the contact that booked a callback for another number may release it; another contact from that number may not', async () => {
+  test('RELEASE: only the contact that booked may release its record, whichever number it was for, and the number is free again', async () => {
     const caller = newUsNumber();
     const booked = await book(newUsNumber(), caller);
-    const fromSameCallerLater = await update(flowEvent({ callerNumber: caller, parameters: { recordId: booked.recordId, transition: 'CANCEL' } }));
+    const fromSameCallerLater = await update(flowEvent({ callerNumber: caller, parameters: { recordId: booked.recordId, transition: 'RELEASE' } }));
     expect(fromSameCallerLater.result).toBe('FORBIDDEN');
-    const fromBookingContact = await update(flowEvent({
-      contactId: booked.recordId, callerNumber: caller, parameters: { recordId: booked.recordId, transition: 'CANCEL' },
+    // The caller's own cancel cannot stand in for it: the callback was booked for another number.
+    expect((await transition(booked.recordId, 'CANCEL', caller)).result).toBe('FORBIDDEN');
+    const release = () => update(flowEvent({
+      contactId: booked.recordId, callerNumber: caller, parameters: { recordId: booked.recordId, transition: 'RELEASE' },
     }));
-    expect(fromBookingContact).toMatchObject({ result: 'APPLIED', status: 'CANCELLED' });
+    expect(await release()).toMatchObject({ result: 'APPLIED', status: 'COMPLETED', resolution: 'RELEASED' });
+    // The undo path retried (a lost reply) finds its own release.
+    expect(await release()).toMatchObject({ result: 'APPLIED', status: 'COMPLETED', resolution: 'RELEASED' });
+    const record = await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId));
+    expect(record?.expiresAt).toBe(epochOf(record?.completedAt) + COMPLETED_TTL_SECONDS);
+    expect(await getItem(env.db.endpoint, TABLE_NAME, pointerPk(booked.phone))).toBeUndefined();
     // The number is free again: the failed booking does not block the next one.
     expect((await write(flowEvent({ callerNumber: booked.phone, parameters: { phoneNumber: booked.phone } }))).result).toBe('CREATED');
   });
+
+  test('a released record learns no callback id, whatever a CTR or contact event names for it', async () => {
+    const booked = await book();
+    await update(flowEvent({ contactId: booked.recordId, callerNumber: booked.caller, parameters: { recordId: booked.recordId, transition: 'RELEASE' } }));
+    // E.g. the caller transferred to the queue, then transferred on by an agent: NextContactId is that transfer.
+    const transfer = newContactId();
+    expect((await processCtrs(kinesisBatch([inboundCtr(booked.recordId, transfer)]))).batchItemFailures).toEqual([]);
+    expect(await processEvent(callbackContactEvent(booked.recordId, transfer))).toEqual({ outcome: 'CONFLICT' });
+    const record = await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId));
+    expect(record).toMatchObject({ status: 'COMPLETED', resolution: 'RELEASED' });
+    expect(record?.callbackContactId).toBeUndefined();
+    expect(env.connect.calls).toEqual([]);
+  });
+
+  test('whisper transitions act only for the record\'s callback contact: never for the booking contact or another contact', async () => {
+    const booked = await book();
+    const cancelled = await book();
+    expect((await transition(cancelled.recordId, 'CANCEL', cancelled.caller)).status).toBe('CANCELLED');
+    const notACallback = { result: 'NOT_A_CALLBACK', status: '', resolution: '', phoneE164: '', phoneNational: '', removedFromQueue: 'false' };
+    for (const record of [booked, cancelled]) {
+      for (const name of ['CONNECT', 'AGENT_HANG_UP']) {
+        // The booking contact itself (a caller transferred to the queue after a failed booking, its hook left set).
+        expect(await update(flowEvent({
+          contactId: record.recordId, attributes: bookedAttributes(record.recordId), parameters: { recordId: record.recordId, transition: name },
+        }))).toEqual(notACallback);
+        // A contact that is not a callback, or a callback of another contact.
+        expect(await update(flowEvent({ initiationMethod: 'OUTBOUND', parameters: { recordId: record.recordId, transition: name } }))).toEqual(notACallback);
+        expect(await update(flowEvent({ ...callbackContactCall(record.recordId, name), previousContactId: newContactId() }))).toEqual(notACallback);
+      }
+    }
+    // Once the record knows its callback contact, another callback contact is not it.
+    await learnCallbackId(booked.recordId);
+    expect(await update(flowEvent(callbackContactCall(booked.recordId, 'CONNECT', newContactId())))).toEqual(notACallback);
+    for (const record of [booked, cancelled]) {
+      expect(await getItem(env.db.endpoint, TABLE_NAME, recordPk(record.recordId))).toMatchObject({ status: record === booked ? 'PENDING' : 'CANCELLED' });
+    }
+    expect(env.connect.calls).toEqual([]);
+    // The record's own callback contact still moves it, and a record that did not know it learns it.
+    expect(await transition(booked.recordId, 'CONNECT')).toMatchObject({ result: 'APPLIED', resolution: 'CONNECTED' });
+    expect(await transition(cancelled.recordId, 'AGENT_HANG_UP')).toMatchObject({ result: 'APPLIED', resolution: 'HUNG_UP_BY_AGENT' });
+    expect(await getItem(env.db.endpoint, TABLE_NAME, recordPk(cancelled.recordId)))
+      .toMatchObject({ callbackContactId: callbackContactIdOf(cancelled.recordId) });
+  });
+
+  test('the agent whisper of a cancelled callback stops the callback contact, so its customer is not dialled', async () => {
+    const cancelled = await book();
+    await transition(cancelled.recordId, 'CANCEL', cancelled.caller);
+    expect(env.connect.calls).toEqual([]);
+    expect(await transition(cancelled.recordId, 'AGENT_HANG_UP')).toMatchObject({ result: 'APPLIED', resolution: 'HUNG_UP_BY_AGENT' });
+    expect(env.connect.calls).toEqual([{ contactId: callbackContactIdOf(cancelled.recordId), instanceId: INSTANCE_ID }]);
+    // StopContact failing does not change what the agent is told, nor the record.
+    const another = await book();
+    await transition(another.recordId, 'CANCEL', another.caller);
+    env.connect.failWith('server-error');
+    expect(await transition(another.recordId, 'AGENT_HANG_UP')).toMatchObject({ result: 'APPLIED', resolution: 'HUNG_UP_BY_AGENT' });
+    // A pending callback is never stopped from its whisper.
+    env.connect.failWith('none');
+    env.connect.calls.length = 0;
+    const pending = await book();
+    expect(await transition(pending.recordId, 'AGENT_HANG_UP')).toMatchObject({ result: 'REFUSED', status: 'PENDING' });
+    expect(env.connect.calls).toEqual([]);
+  });
+
+  test.each(['cancel', 'ctr-processor', 'contact-event-processor'] as const)(
+    'a StopContact refusal that retrying cannot fix ends the work for the record: STOP_REFUSED, kept, never retried (%s)',
+    async (path) => {
+      const booked = await book();
+      env.connect.failWith('invalid-request');
+      if (path === 'cancel') {
+        await learnCallbackId(booked.recordId);
+        env.connect.calls.length = 0;
+        expect(await transition(booked.recordId, 'CANCEL', booked.caller))
+          .toMatchObject({ result: 'APPLIED', status: 'COMPLETED', resolution: 'STOP_REFUSED', removedFromQueue: 'false' });
+      } else {
+        expect((await transition(booked.recordId, 'CANCEL', booked.caller)).status).toBe('CANCELLED');
+        const delivered = path === 'ctr-processor'
+          ? (await processCtrs(kinesisBatch([inboundCtr(booked.recordId, callbackContactIdOf(booked.recordId))]))).batchItemFailures
+          : (await processEvent(callbackContactEvent(booked.recordId, callbackContactIdOf(booked.recordId)))).outcome;
+        // Nothing handed back for a retry: the shard moves on.
+        expect(delivered).toEqual(path === 'ctr-processor' ? [] : 'STOP_REFUSED');
+      }
+      // A 400 is not retried by the SDK either: one request.
+      expect(env.connect.calls).toHaveLength(1);
+      expect(await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId)))
+        .toMatchObject({ status: 'COMPLETED', resolution: 'STOP_REFUSED', stopError: 'InvalidRequestException' });
+      // Later deliveries find nothing left to do.
+      expect((await processCtrs(kinesisBatch([inboundCtr(booked.recordId, callbackContactIdOf(booked.recordId))]))).batchItemFailures).toEqual([]);
+      expect(env.connect.calls).toHaveLength(1);
+    },
+  );
 
   test('bad input is an INVALID_INPUT reply', async () => {
     const booked = await book();

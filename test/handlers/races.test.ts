@@ -8,7 +8,7 @@
 import { OPEN_RECORD_TTL_SECONDS } from '../../lambda-src/shared/contract';
 import { createCallbackTable, type PlainItem, scanTable } from '../support/dynamodb-server';
 import { COMPLETED_TTL_SECONDS, type FlowHandler, useTestEnvironment } from '../support/environment';
-import { callbackContactEvent, callbackCtr, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
+import { callbackContactEvent, callbackCtr, callbackContactCall, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
 import { VARIANTS } from '../support/handlers';
 import { inPool } from '../support/pool';
 
@@ -111,6 +111,9 @@ describe.each(VARIANTS)('races on shared records (%s)', (variant) => {
     };
     const transition = (recordId: string, name: string, caller?: string): Promise<Record<string, string>> =>
       update(flowEvent({ callerNumber: caller, parameters: { recordId, transition: name } }));
+    /** A whisper's transition, from the record's callback contact. */
+    const whisper = (recordId: string, name: string, callbackContactId: string): Promise<Record<string, string>> =>
+      update(flowEvent(callbackContactCall(recordId, name, callbackContactId)));
     const ctr = async (entry: object) => (await processCtrs(kinesisBatch([entry]))).batchItemFailures;
 
     const started = Date.now();
@@ -127,7 +130,7 @@ describe.each(VARIANTS)('races on shared records (%s)', (variant) => {
       const callbackContactId = newContactId();
       switch (kind) {
         case 'cancel-vs-connect': {
-          const [cancel, connect] = await Promise.all([transition(recordId, 'CANCEL', phone), transition(recordId, 'CONNECT')]);
+          const [cancel, connect] = await Promise.all([transition(recordId, 'CANCEL', phone), whisper(recordId, 'CONNECT', callbackContactId)]);
           return { kind, phone, recordIds: [recordId], replies: { cancel, connect } };
         }
         case 'cancel-vs-id-arrival': {
@@ -140,7 +143,7 @@ describe.each(VARIANTS)('races on shared records (%s)', (variant) => {
         }
         case 'connect-vs-ended-vs-id': {
           const [connect, ended, event] = await Promise.all([
-            transition(recordId, 'CONNECT'),
+            whisper(recordId, 'CONNECT', callbackContactId),
             ctr(callbackCtr(recordId, callbackContactId)),
             processEvent(callbackContactEvent(recordId, callbackContactId)),
           ]);
@@ -150,7 +153,7 @@ describe.each(VARIANTS)('races on shared records (%s)', (variant) => {
           const [cancel, rebook, hangUp] = await Promise.all([
             transition(recordId, 'CANCEL', phone),
             book(phone),
-            transition(recordId, 'AGENT_HANG_UP'),
+            whisper(recordId, 'AGENT_HANG_UP', callbackContactId),
           ]);
           return { kind, phone, recordIds: [recordId, rebook.contactId], replies: { cancel, rebook, hangUp } };
         }

@@ -7,7 +7,7 @@ import { OPEN_RECORD_TTL_SECONDS } from '../../lambda-src/shared/contract';
 import { SDK_BOUNDS } from '../../lambda-src/shared/sdk-bounds';
 import { scanTable } from '../support/dynamodb-server';
 import { type FlowHandler, TABLE_NAME, useTestEnvironment } from '../support/environment';
-import { callbackContactEvent, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
+import { callbackContactEvent, callbackContactCall, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
 import { VARIANTS } from '../support/handlers';
 
 const env = useTestEnvironment();
@@ -82,7 +82,7 @@ describe.each(VARIANTS)('trouble (%s)', (variant) => {
     try {
       expect(await write(flowEvent({ parameters: { phoneNumber: '+12025550199' } }))).toMatchObject({ result: 'ERROR' });
       expect(await update(flowEvent({ parameters: { recordId, transition: 'CANCEL' } }))).toMatchObject({ result: 'ERROR', removedFromQueue: 'false' });
-      expect(await update(flowEvent({ parameters: { recordId, transition: 'AGENT_HANG_UP' } }))).toMatchObject({ result: 'ERROR', removedFromQueue: 'false' });
+      expect(await update(flowEvent(callbackContactCall(recordId, 'AGENT_HANG_UP')))).toMatchObject({ result: 'ERROR', removedFromQueue: 'false' });
       expect(await processCtrs(batch)).toEqual({ batchItemFailures: [{ itemIdentifier: batch.Records[0].kinesis.sequenceNumber }] });
     } finally {
       await env.db.restart();
@@ -97,10 +97,28 @@ describe.each(VARIANTS)('trouble (%s)', (variant) => {
     try {
       const update = env.load('update-callback', variant);
       const write = env.load('write-callback', variant);
-      expect(await update(flowEvent({ parameters: { recordId: newContactId(), transition: 'CONNECT' } }))).toMatchObject({ result: 'ERROR' });
+      expect(await update(flowEvent(callbackContactCall(newContactId(), 'CONNECT')))).toMatchObject({ result: 'ERROR' });
       expect(silent.connections()).toBe(SDK_BOUNDS.maxAttempts);
       expect(await write(flowEvent({ parameters: { phoneNumber: '+12025550198' } }))).toMatchObject({ result: 'ERROR' });
       expect(silent.connections()).toBe(2 * SDK_BOUNDS.maxAttempts);
+    } finally {
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = saved;
+      await silent.stop();
+    }
+  });
+
+  test('every call of an invocation shares one deadline, a margin before the function\'s time runs out', async () => {
+    const silent = await startSilentServer();
+    const saved = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = silent.endpoint;
+    try {
+      const update = env.load('update-callback', variant) as unknown as (event: unknown, context: unknown) => Promise<Record<string, string>>;
+      // 1.6 s left and 1 s kept back: the call is cut 0.6 s in, inside its first attempt (request timeout 1 s), so
+      // the SDK never makes the second attempt that SDK_BOUNDS would otherwise allow (the test above makes both).
+      const context = { getRemainingTimeInMillis: () => 1600 };
+      expect(await update(flowEvent(callbackContactCall(newContactId(), 'CONNECT')), context)).toMatchObject({ result: 'ERROR' });
+      expect(silent.connections()).toBe(1);
+      expect(env.logs.some((line) => line.includes('transition failed') && line.includes('AbortError'))).toBe(true);
     } finally {
       process.env.AWS_ENDPOINT_URL_DYNAMODB = saved;
       await silent.stop();
@@ -165,8 +183,8 @@ describe.each(VARIANTS)('faults during a batch of calls (%s)', (variant) => {
       { name: 'write-callback', call: () => write(flowEvent({ contactId: a.recordId, callerNumber: a.phone })), ok: { result: 'CREATED' } },
       { name: 'write-callback (duplicate)', call: () => write(flowEvent({ callerNumber: a.phone })), ok: { result: 'EXISTS' } },
       { name: 'update-callback CANCEL', call: () => update(flowEvent({ callerNumber: c.phone, parameters: { recordId: c.recordId, transition: 'CANCEL' } })), ok: { result: 'APPLIED' } },
-      { name: 'update-callback CONNECT', call: () => update(flowEvent({ parameters: { recordId: d.recordId, transition: 'CONNECT' } })), ok: { result: 'APPLIED' } },
-      { name: 'update-callback AGENT_HANG_UP (pending)', call: () => update(flowEvent({ parameters: { recordId: e.recordId, transition: 'AGENT_HANG_UP' } })), ok: { result: 'REFUSED' } },
+      { name: 'update-callback CONNECT', call: () => update(flowEvent(callbackContactCall(d.recordId, 'CONNECT'))), ok: { result: 'APPLIED' } },
+      { name: 'update-callback AGENT_HANG_UP (pending)', call: () => update(flowEvent(callbackContactCall(e.recordId, 'AGENT_HANG_UP'))), ok: { result: 'REFUSED' } },
       { name: 'ctr-processor', call: () => processCtrs(kinesisBatch([inboundCtr(f.recordId, callbackIds[0])])), ok: { batchItemFailures: [] } },
       { name: 'contact-event-processor', call: () => processEvent(callbackContactEvent(b.recordId, callbackIds[1])), ok: { outcome: 'ID_LEARNED' } },
     ];

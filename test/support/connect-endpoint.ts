@@ -18,7 +18,7 @@ export interface OutboundCallerConfig {
   readonly OutboundFlowId?: string;
 }
 
-export type FailureMode = 'none' | 'throttle' | 'server-error';
+export type FailureMode = 'none' | 'throttle' | 'server-error' | 'invalid-request';
 
 export interface ConnectEndpoint {
   readonly endpoint: string;
@@ -32,7 +32,7 @@ export interface ConnectEndpoint {
   readonly queueUpdates: Array<{ readonly queue: string; readonly config: OutboundCallerConfig }>;
   /** Contacts Connect does not know (ended, or never existed): StopContact fails with ContactNotFoundException. */
   markUnknown(contactId: string): void;
-  /** Makes every call fail (throttling or 500) until set back to 'none'. */
+  /** Makes every call fail (throttling, 500, or a 400 refusal) until set back to 'none'. */
   failWith(mode: FailureMode): void;
   stop(): Promise<void>;
 }
@@ -40,6 +40,8 @@ export interface ConnectEndpoint {
 const FAILURES: Record<Exclude<FailureMode, 'none'>, ConnectApiError> = {
   'throttle': { status: 429, type: 'ThrottlingException', message: 'Rate exceeded' },
   'server-error': { status: 500, type: 'InternalServiceException', message: 'test failure' },
+  // What StopContact answers for a contact it does not support (e.g. a voice contact initiated by TRANSFER).
+  'invalid-request': { status: 400, type: 'InvalidRequestException', message: 'The request is not valid' },
 };
 
 export async function startConnectEndpoint(): Promise<ConnectEndpoint> {

@@ -1,7 +1,7 @@
 /** Amazon Connect Lambda events, Kinesis CTR batches and EventBridge contact events, shaped as the services send them. */
 import { randomUUID } from 'node:crypto';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { RECORD_ID_ATTRIBUTE } from '../../lambda-src/shared/contract';
+import { BOOKED_ATTRIBUTE, BOOKED_VALUE, RECORD_ID_ATTRIBUTE } from '../../lambda-src/shared/contract';
 
 export const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
 export const INSTANCE_ARN = `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}`;
@@ -41,6 +41,31 @@ export function flowEvent(call: FlowCall = {}) {
   };
 }
 
+/** The attributes the set-callback flow puts on a contact that booked `recordId` (and its callback contact inherits). */
+export function bookedAttributes(recordId: string): Record<string, string> {
+  return { [RECORD_ID_ATTRIBUTE]: recordId, [BOOKED_ATTRIBUTE]: BOOKED_VALUE };
+}
+
+/**
+ * The callback contact of the record `recordId`, as Connect shows it to a whisper flow's Lambda: initiated as a
+ * callback, its previous contact the one that booked it, with the inherited attributes. Without `callbackContactId`,
+ * a fixed id derived from the record's, so that every whisper of one record's tests names the same callback contact.
+ */
+export function callbackContactCall(recordId: string, transition: string, callbackContactId = callbackContactIdOf(recordId)): FlowCall {
+  return {
+    contactId: callbackContactId,
+    initiationMethod: 'CALLBACK',
+    previousContactId: recordId,
+    attributes: bookedAttributes(recordId),
+    parameters: { recordId, transition },
+  };
+}
+
+/** The callback contact id the tests give the record `recordId` unless they say otherwise. */
+export function callbackContactIdOf(recordId: string): string {
+  return `cb-${recordId}`;
+}
+
 /** The inbound contact's CTR: it booked the callback, whose contact id is NextContactId. */
 export function inboundCtr(recordId: string, callbackContactId: string) {
   return {
@@ -48,7 +73,7 @@ export function inboundCtr(recordId: string, callbackContactId: string) {
     InitiationMethod: 'INBOUND',
     Channel: 'VOICE',
     NextContactId: callbackContactId,
-    Attributes: { [RECORD_ID_ATTRIBUTE]: recordId },
+    Attributes: bookedAttributes(recordId),
     CustomerEndpoint: { Address: '+12025550143', Type: 'TELEPHONE_NUMBER' },
   };
 }
@@ -60,7 +85,7 @@ export function callbackCtr(recordId: string, callbackContactId: string) {
     InitiationMethod: 'CALLBACK',
     Channel: 'VOICE',
     PreviousContactId: recordId,
-    Attributes: { [RECORD_ID_ATTRIBUTE]: recordId },
+    Attributes: bookedAttributes(recordId),
     CustomerEndpoint: { Address: '+12025550143', Type: 'TELEPHONE_NUMBER' },
   };
 }
