@@ -1,17 +1,43 @@
 /**
- * An offline Amazon Connect contact center around the construct's flows and handler bundles: inbound calls,
- * one queue of callback contacts, agents, the whisper flows, CTRs on a Kinesis-shaped event and contact events
- * on an EventBridge-shaped one, a Connect API endpoint for StopContact, and a simulated clock (nothing waits
- * in real time). Every step goes to a transcript.
+ * An offline Amazon Connect contact center around the construct's flows and handler bundles: inbound calls, one
+ * queue of callbacks and callers, agents who accept, talk, transfer and dial out, the whisper flows an accepted or
+ * dialled contact runs, CTRs on a Kinesis-shaped event and contact events on an EventBridge-shaped one (each with
+ * its event source's retries and dead-letter queue), a Connect API endpoint for StopContact, and a simulated clock
+ * (nothing waits in real time). Every step goes to a transcript.
+ *
+ * What it models of Connect, and where each behaviour comes from:
+ * - Queued callbacks (admin guide, "Set up queued callback", setup-queued-cb.html; queued-callback-example.html): a
+ *   callback contact (initiation method CALLBACK, previous contact the inbound one) is created when the flow runs
+ *   CreateCallbackContact, inherits the inbound contact's attributes and event hooks, becomes routable after its
+ *   initial delay, is offered to an agent, runs its agent whisper, and only then is the customer dialled (agent-first
+ *   mode). An unanswered dial is retried MaximumConnectionAttempts times, RetryDelaySeconds apart: the console writes
+ *   its "Maximum number of retries" into that parameter as it is (see ZERO_RETRIES in src/flows/flow-checker.ts).
+ * - Every contact an agent accepts runs the agent whisper its AgentWhisper event hook names, a live caller
+ *   transferred to the queue included. When an agent-first callback's agent whisper ends, Connect dials the customer;
+ *   an agent told to hang up does so only once they have heard it and reacted (AGENT_REACTION_SECONDS).
+ * - The queue's outbound whisper flow runs for every outbound call placed with the queue's outbound caller
+ *   settings: callbacks and the calls agents dial themselves (queue outbound caller config, outbound whisper).
+ * - An agent's transfer creates a new contact (initiation method TRANSFER) and the transferred contact's CTR names it
+ *   as NextContactId (contact record data model, ctr-data-model.html).
+ * - StopContact (API_StopContact.html) removes a queued contact, ends a live one, answers ContactNotFoundException
+ *   (410) for one that ended or never existed, and refuses (InvalidRequestException, 400) the voice contacts it says it
+ *   does not support: initiated by DISCONNECT, TRANSFER, QUEUE_TRANSFER, EXTERNAL_OUTBOUND or MONITOR. What it does to
+ *   a callback whose agent whisper is running is not documented: `stopContactDuringAgentWhisper` chooses.
+ * - CTRs are delivered about a minute after their contact ends; the Kinesis event source retries the records a
+ *   batch reports as failed (the construct's retryAttempts, 5) and then sends them to its dead-letter queue. Contact
+ *   events are delivered within seconds; a failed invocation is retried twice (the construct's async retry config)
+ *   before its event goes to that path's dead-letter queue.
  */
 import { randomUUID } from 'crypto';
-import { type FlowContact, type FlowHost, type LambdaOutcome, runFlow } from './flow-interpreter';
+import { type FlowContact, type FlowHost, type FlowRun, type LambdaOutcome, runFlow, saidBy } from './flow-interpreter';
 import { type LoadedHandler, loadBundledHandler } from './handler-runtime';
-import { type DynamoDbGate, type LocalServer, type PlainItem, createTable, scanTable, startConnectApi, startDynamoDbGate } from './local-services';
-import { SIM_INSTANCE_ID, SIM_REGION, type SynthesizedCallbackStack, synthesizeCallbackStack } from './stack-flows';
+import {
+  type ConnectApiError, type DynamoDbGate, type LocalServer, type PlainItem, createTable, scanTable, startConnectApi, startDynamoDbGate,
+} from './local-services';
+import { SIM_INSTANCE_ID, SIM_REGION, type SimFlow, type SynthesizedCallbackStack, synthesizeCallbackStack } from './stack-flows';
 
 export interface SimulationOptions {
-  /** A DynamoDB endpoint supporting transactions (DynamoDB Local). */
+  /** A DynamoDB endpoint supporting transactions (DynamoDB Local, or the embedded store). */
   readonly dynamoDbEndpoint: string;
   /** Whether the construct learns callback ids from contact events (its learnCallbackIdFromContactEvents). Default true. */
   readonly contactEvents?: boolean;
@@ -23,6 +49,12 @@ export interface SimulationOptions {
   readonly talkSeconds?: number;
   /** The construct's initialCallDelay, seconds. Default: the construct's (10). */
   readonly initialCallDelaySeconds?: number;
+  /**
+   * What StopContact does to a callback contact whose agent whisper is running, which its reference does not say:
+   * END_CONTACT (the contact ends and the customer is not dialled) or REFUSED (InvalidRequestException, the whisper
+   * runs on). Default END_CONTACT.
+   */
+  readonly stopContactDuringAgentWhisper?: 'END_CONTACT' | 'REFUSED';
   /** Unique per simulation by default. */
   readonly tableName?: string;
 }
@@ -35,7 +67,7 @@ export interface TranscriptLine {
 
 export interface LambdaInvocation {
   readonly time: number;
-  /** The flow (set-callback, agent-whisper, outbound-whisper) or the event source (contact event, CTR). */
+  /** The flow (set-callback, agent-whisper, outbound-whisper, ...) or the event source (contact event, CTR). */
   readonly source: string;
   readonly handler: string;
   readonly outcome: string;
@@ -50,7 +82,22 @@ export interface RecordTimeline {
   resolution?: string;
   removedFromQueueAt?: number;
   agentHungUpAt?: number;
+  /** Every time Connect dialled the customer of this record's callback. */
+  readonly dialledAt: number[];
 }
+
+/** How long an agent takes to act on an instruction once it has been said in full, simulated seconds. */
+export const AGENT_REACTION_SECONDS = 4;
+
+/** Voice contacts StopContact does not support (API_StopContact.html). */
+const STOP_CONTACT_UNSUPPORTED = new Set(['DISCONNECT', 'TRANSFER', 'QUEUE_TRANSFER', 'EXTERNAL_OUTBOUND', 'MONITOR']);
+const INVALID_REQUEST: ConnectApiError = { status: 400, type: 'InvalidRequestException', message: 'The request is not valid' };
+
+/** The construct's event source settings (src/event-processing.ts). */
+const CTR_RETRY_ATTEMPTS = 5;
+const CONTACT_EVENT_RETRY_ATTEMPTS = 2;
+
+type ContactState = 'IVR' | 'QUEUED' | 'AGENT_WHISPER' | 'DIALLING' | 'CONNECTED' | 'ENDED';
 
 interface SimContact extends FlowContact {
   readonly label: string;
@@ -58,17 +105,24 @@ interface SimContact extends FlowContact {
   startedAt: number;
   endedAt?: number;
   disconnectReason?: string;
+  state: ContactState;
+  /** The agent handling it, while one is. */
+  agent?: string;
 }
 
 interface QueueEntry {
   readonly kind: 'CALLBACK' | 'CALL';
   readonly contact: SimContact;
   readonly routableAt: number;
+  /** Callbacks: retries left after this attempt, and the delay between attempts. */
+  readonly retriesLeft: number;
+  readonly retryDelaySeconds: number;
 }
 
 interface Agent {
   readonly name: string;
   state: 'AVAILABLE' | 'BUSY' | 'OFFLINE';
+  contact?: SimContact;
 }
 
 interface Scheduled {
@@ -84,6 +138,13 @@ export interface CallResult {
   readonly path: string[];
   readonly lambdaInvocations: number;
   readonly ended: string;
+}
+
+/** An event that exhausted its source's retries, as it would sit in that source's dead-letter queue. */
+export interface DeadLetter {
+  readonly time: number;
+  readonly source: 'CTR' | 'contact event';
+  readonly contact: string;
 }
 
 export class Simulation {
@@ -115,6 +176,12 @@ export class Simulation {
   public readonly failingActions: Record<string, string> = {};
   /** Callback numbers that do not answer. */
   public readonly unansweredNumbers = new Set<string>();
+  /** Every StopContact the handlers sent, with Connect's answer. */
+  public readonly stopContactCalls: Array<{ readonly time: number; readonly contact: string; readonly answer: string }> = [];
+  /** Events their sources gave up on. */
+  public readonly deadLetters: DeadLetter[] = [];
+  /** Agents told to hang up who did so on a live caller, not a callback. */
+  public readonly hungUpOnCallers: string[] = [];
   public readonly handlerLogs: string[] = [];
   public readonly stack: SynthesizedCallbackStack;
 
@@ -126,8 +193,7 @@ export class Simulation {
   private readonly handlers = new Map<string, LoadedHandler>();
   private readonly records = new Map<string, PlainItem>();
   private seq = 0;
-  private inboundCount = 0;
-  private callbackCount = 0;
+  private readonly counters: Record<string, number> = {};
   private gate?: DynamoDbGate;
   private connectApi?: LocalServer;
 
@@ -189,19 +255,7 @@ export class Simulation {
 
   /** A caller dials in to the set-callback flow; `inputs` are their key presses, in order (undefined: no input). */
   public async call(from: string | undefined, inputs: Array<string | undefined>): Promise<CallResult> {
-    const contactId = randomUUID();
-    const contact: SimContact = {
-      contactId,
-      initialContactId: contactId,
-      initiationMethod: 'INBOUND',
-      channel: 'VOICE',
-      customerAddress: from,
-      attributes: {},
-      eventHooks: {},
-      label: `call#${++this.inboundCount}`,
-      startedAt: this.now,
-    };
-    this.contacts.set(contactId, contact);
+    const contact = this.newContact('call', { initiationMethod: 'INBOUND', customerAddress: from });
     this.log(contact.label, `rings in from ${from ?? '(withheld number)'}`);
     const script = [...inputs];
     const heard: string[] = [];
@@ -212,16 +266,59 @@ export class Simulation {
     }, heard);
     const run = await runFlow('set-callback', this.stack.flows['set-callback'].content, contact, host);
     if (run.ended === 'DISCONNECTED') this.endContact(contact, 'CONTACT_FLOW_DISCONNECT');
-    return { contactId, label: contact.label, heard, path: run.path, lambdaInvocations: run.lambdaInvocations, ended: run.ended };
+    return { contactId: contact.contactId, label: contact.label, heard, path: run.path, lambdaInvocations: run.lambdaInvocations, ended: run.ended };
   }
 
   /** An agent logs in (or finishes a contact) and is offered the oldest routable contact of the queue. */
   public async agentAvailable(name: string): Promise<void> {
-    const agent = this.agents.get(name) ?? { name, state: 'OFFLINE' };
-    this.agents.set(name, agent);
+    const agent = this.agent(name);
     agent.state = 'AVAILABLE';
+    agent.contact = undefined;
     this.log(`agent ${name}`, 'is AVAILABLE');
     await this.dispatch();
+  }
+
+  /**
+   * An available agent dials a customer with the queue's outbound caller settings: the queue's outbound whisper flow
+   * runs when the customer answers, as it does for every outbound call of the queue.
+   */
+  public async agentDialsOut(name: string, number: string): Promise<CallResult> {
+    const agent = this.agent(name);
+    if (agent.state !== 'AVAILABLE') throw new Error(`agent ${name} is not available to dial out`);
+    agent.state = 'BUSY';
+    const contact = this.newContact('outbound', { initiationMethod: 'OUTBOUND', customerAddress: number, targetQueueArn: this.stack.queueArn });
+    agent.contact = contact;
+    contact.agent = name;
+    this.log(`agent ${name}`, `dials ${number} on the queue (${contact.label})`);
+    this.log(`customer ${contact.label}`, 'answers');
+    const heard: string[] = [];
+    const run = await this.runOutboundWhisper(contact, heard);
+    this.talk(agent, contact);
+    return { contactId: contact.contactId, label: contact.label, heard, path: run?.path ?? [], lambdaInvocations: run?.lambdaInvocations ?? 0, ended: 'CONNECTED' };
+  }
+
+  /**
+   * The agent transfers the contact they are talking with to another queue: Connect creates a new contact (initiation
+   * method TRANSFER) and the transferred one ends, its CTR naming the new one as NextContactId.
+   */
+  public transferByAgent(name: string): string {
+    const agent = this.agent(name);
+    const from = agent.contact;
+    if (!from || from.state !== 'CONNECTED') throw new Error(`agent ${name} is not talking with anyone to transfer`);
+    const transfer = this.newContact('transfer', {
+      initiationMethod: 'TRANSFER',
+      previousContactId: from.contactId,
+      initialContactId: from.initialContactId,
+      customerAddress: from.customerAddress,
+      attributes: { ...from.attributes },
+    });
+    from.nextContactId = transfer.contactId;
+    transfer.state = 'QUEUED';
+    this.log(`agent ${name}`, `transfers ${from.label} to another queue (${transfer.label})`);
+    this.endContact(from, 'TRANSFER');
+    agent.state = 'BUSY';
+    this.schedule(this.now + 1, () => this.agentAvailable(name));
+    return transfer.label;
   }
 
   /** The callback records (CALLBACK# items), as the table holds them now. */
@@ -253,10 +350,37 @@ export class Simulation {
   public timelineOf(inboundContactId: string): RecordTimeline {
     let timeline = this.timelines.get(inboundContactId);
     if (!timeline) {
-      timeline = { recordId: inboundContactId };
+      timeline = { recordId: inboundContactId, dialledAt: [] };
       this.timelines.set(inboundContactId, timeline);
     }
     return timeline;
+  }
+
+  private agent(name: string): Agent {
+    let agent = this.agents.get(name);
+    if (!agent) {
+      agent = { name, state: 'OFFLINE' };
+      this.agents.set(name, agent);
+    }
+    return agent;
+  }
+
+  private newContact(kind: string, fields: Partial<SimContact> & Pick<FlowContact, 'initiationMethod'>): SimContact {
+    const contactId = randomUUID();
+    this.counters[kind] = (this.counters[kind] ?? 0) + 1;
+    const contact: SimContact = {
+      contactId,
+      initialContactId: contactId,
+      channel: 'VOICE',
+      attributes: {},
+      eventHooks: {},
+      label: `${kind}#${this.counters[kind]}`,
+      startedAt: this.now,
+      state: 'IVR',
+      ...fields,
+    };
+    this.contacts.set(contactId, contact);
+    return contact;
   }
 
   private async startServices(): Promise<void> {
@@ -297,6 +421,10 @@ export class Simulation {
     return fn.handler;
   }
 
+  private flowByArn(arn: string | undefined): SimFlow | undefined {
+    return arn === undefined ? undefined : Object.values(this.stack.flows).find((flow) => flow?.arn === arn);
+  }
+
   /** Invokes a handler bundle and logs the record changes it made. */
   private async invoke(source: string, handler: string, event: unknown, extraSeconds = 0, timeLimitSeconds = Infinity): Promise<LambdaOutcome> {
     const fn = this.handlers.get(handler);
@@ -329,8 +457,10 @@ export class Simulation {
       transferToQueue: (contact, queueArn) => {
         const sim = contact as SimContact;
         sim.targetQueueArn = queueArn;
-        this.queue.push({ kind: 'CALL', contact: sim, routableAt: this.now });
+        sim.state = 'QUEUED';
+        this.queue.push({ kind: 'CALL', contact: sim, routableAt: this.now, retriesLeft: 0, retryDelaySeconds: 0 });
         this.log('queue', `${sim.label} waits in the queue for an agent`);
+        this.schedule(this.now, () => this.dispatch());
         return undefined;
       },
       say: (_contact, text) => {
@@ -339,45 +469,57 @@ export class Simulation {
       },
       step: (_contact, actionId, type, detail) => this.log(`  ${flowName}`, `${actionId} [${type}]${detail ? ` ${detail}` : ''}`),
       injectedError: (actionKey) => this.failingActions[actionKey],
+      isActive: (contact) => (contact as SimContact).endedAt === undefined,
     };
   }
 
   private createCallback(inbound: SimContact, queueArn: string, parameters: Record<string, string>): string | undefined {
-    const contactId = randomUUID();
-    const callback: SimContact = {
-      contactId,
+    const callback = this.newContact('callback', {
       initialContactId: inbound.initialContactId,
       previousContactId: inbound.contactId,
       initiationMethod: 'CALLBACK',
-      channel: 'VOICE',
       customerAddress: inbound.callbackNumber,
       attributes: { ...inbound.attributes },
       eventHooks: { ...inbound.eventHooks },
       targetQueueArn: queueArn,
-      label: `callback#${++this.callbackCount}`,
-      startedAt: this.now,
-    };
-    this.contacts.set(contactId, callback);
-    inbound.nextContactId = contactId;
+      state: 'QUEUED',
+    });
+    inbound.nextContactId = callback.contactId;
     const delay = Number(parameters.InitialCallDelaySeconds ?? '0');
-    this.queue.push({ kind: 'CALLBACK', contact: callback, routableAt: this.now + delay });
+    // The console writes "Maximum number of retries" into MaximumConnectionAttempts as it is.
+    const retries = Math.max(0, Number(parameters.MaximumConnectionAttempts ?? '0'));
+    const retryDelaySeconds = Number(parameters.RetryDelaySeconds ?? '600');
+    this.queue.push({ kind: 'CALLBACK', contact: callback, routableAt: this.now + delay, retriesLeft: retries, retryDelaySeconds });
     this.log('queue', `${callback.label} created for ${inbound.label} (${callback.customerAddress}), routable in ${delay}s, `
-      + `${parameters.MaximumConnectionAttempts} attempt(s)`);
+      + `${retries} retr${retries === 1 ? 'y' : 'ies'} if unanswered`);
     this.schedule(this.now + delay, () => this.dispatch());
     if (this.contactEvents) {
       const event = contactEvent(callback, this.stack.instanceArn, this.now);
-      this.schedule(this.now + this.eventDelay, async () => {
-        this.log('eventbridge', `contact event INITIATED/CALLBACK for ${callback.label} delivered`);
-        await this.invoke('contact event', 'contact-event-processor', event);
-      });
+      this.schedule(this.now + this.eventDelay, () => this.deliverContactEvent(callback, event, 0));
     }
     return undefined;
+  }
+
+  private async deliverContactEvent(callback: SimContact, event: unknown, retry: number): Promise<void> {
+    this.log('eventbridge', `contact event INITIATED/CALLBACK for ${callback.label} delivered${retry > 0 ? ` (retry ${retry})` : ''}`);
+    const outcome = await this.invoke('contact event', 'contact-event-processor', event);
+    if (outcome.kind === 'REPLY') return;
+    if (retry < CONTACT_EVENT_RETRY_ATTEMPTS) {
+      // Lambda's asynchronous retries come about a minute, then two, after the failure.
+      this.schedule(this.now + 60 * (retry + 1), () => this.deliverContactEvent(callback, event, retry + 1));
+      return;
+    }
+    this.deadLetters.push({ time: this.now, source: 'contact event', contact: callback.label });
+    this.log('eventbridge', `contact event for ${callback.label} sent to the dead-letter queue after ${retry} retries`);
   }
 
   private endContact(contact: SimContact, reason: string): void {
     if (contact.endedAt !== undefined) return;
     contact.endedAt = this.now;
+    contact.state = 'ENDED';
     contact.disconnectReason = reason;
+    const index = this.queue.findIndex((entry) => entry.contact === contact);
+    if (index >= 0) this.queue.splice(index, 1);
     this.log(contact.label, `ends (${reason})`);
     const ctr = {
       ContactId: contact.contactId,
@@ -392,24 +534,54 @@ export class Simulation {
       DisconnectReason: reason,
       InstanceARN: this.stack.instanceArn,
     };
-    this.schedule(this.now + this.ctrDelay, async () => {
-      this.log('kinesis', `CTR of ${contact.label} delivered`);
-      await this.invoke('CTR', 'ctr-processor', kinesisEvent(ctr, this.seq));
-    });
+    if (!this.passesCtrFilter(ctr)) return;
+    this.schedule(this.now + this.ctrDelay, () => this.deliverCtr(contact, ctr, 0));
   }
 
-  /** StopContact from a handler, through the Connect API endpoint: removes a queued contact. */
-  private stopContact(contactId: string, instanceId: string): 'STOPPED' | 'NOT_FOUND' {
+  /** The construct's event source filter (src/event-processing.ts): only CTRs it matches invoke the processor. */
+  private passesCtrFilter(ctr: Record<string, unknown>): boolean {
+    return this.stack.ctrFilters.some((filter) => matchesFilter(filter, { data: ctr }));
+  }
+
+  private async deliverCtr(contact: SimContact, ctr: unknown, retry: number): Promise<void> {
+    this.log('kinesis', `CTR of ${contact.label} delivered${retry > 0 ? ` (retry ${retry})` : ''}`);
+    const outcome = await this.invoke('CTR', 'ctr-processor', kinesisEvent(ctr, this.seq));
+    const failed = outcome.kind !== 'REPLY'
+      || ((outcome.reply as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures?.length ?? 0) > 0;
+    if (!failed) return;
+    if (retry < CTR_RETRY_ATTEMPTS) {
+      // The shard waits: the event source retries the failed record, backing off.
+      this.schedule(this.now + 2 ** retry, () => this.deliverCtr(contact, ctr, retry + 1));
+      return;
+    }
+    this.deadLetters.push({ time: this.now, source: 'CTR', contact: contact.label });
+    this.log('kinesis', `CTR of ${contact.label} sent to the dead-letter queue after ${retry} retries`);
+  }
+
+  /** StopContact from a handler, through the Connect API endpoint. */
+  private stopContact(contactId: string, instanceId: string): 'STOPPED' | 'NOT_FOUND' | ConnectApiError {
     const contact = this.contacts.get(contactId);
-    const index = this.queue.findIndex((entry) => entry.contact.contactId === contactId);
-    if (instanceId !== SIM_INSTANCE_ID || !contact || contact.endedAt !== undefined || index < 0) {
-      this.log('connect api', `StopContact ${this.labelOf(contactId)}: ContactNotFoundException`);
+    const answer = (text: string) => {
+      this.stopContactCalls.push({ time: this.now, contact: this.labelOf(contactId), answer: text });
+      this.log('connect api', `StopContact ${this.labelOf(contactId)}: ${text}`);
+    };
+    if (instanceId !== SIM_INSTANCE_ID || !contact || contact.endedAt !== undefined) {
+      answer('ContactNotFoundException');
       return 'NOT_FOUND';
     }
-    this.queue.splice(index, 1);
-    this.log('connect api', `StopContact ${contact.label}: removed from the queue`);
-    if (contact.previousContactId) this.timelineOf(contact.previousContactId).removedFromQueueAt = this.now;
+    if (STOP_CONTACT_UNSUPPORTED.has(contact.initiationMethod)) {
+      answer(`InvalidRequestException (a ${contact.initiationMethod} contact)`);
+      return INVALID_REQUEST;
+    }
+    if (contact.state === 'AGENT_WHISPER' && (this.options.stopContactDuringAgentWhisper ?? 'END_CONTACT') === 'REFUSED') {
+      answer('InvalidRequestException (its agent whisper is running)');
+      return INVALID_REQUEST;
+    }
+    const wasQueued = contact.state === 'QUEUED';
+    answer(wasQueued ? 'removed from the queue' : `ended (${contact.state.toLowerCase().replace('_', ' ')})`);
+    if (contact.previousContactId) this.timelineOf(contact.previousContactId).removedFromQueueAt ??= this.now;
     this.endContact(contact, 'API');
+    if (contact.agent) this.releaseAgentLater(contact.agent, contact);
     return 'STOPPED';
   }
 
@@ -420,54 +592,113 @@ export class Simulation {
       if (index < 0) return;
       const [entry] = this.queue.splice(index, 1);
       agent.state = 'BUSY';
+      agent.contact = entry.contact;
+      entry.contact.agent = agent.name;
       this.offered.push({ agent: agent.name, contact: entry.contact.label, time: this.now });
       this.log(`agent ${agent.name}`, `is offered ${entry.contact.label} and accepts`);
       await this.handleAccepted(agent, entry);
     }
   }
 
+  /** The agent is free again once the contact they had ended without them (e.g. StopContact). */
+  private releaseAgentLater(name: string, contact: SimContact): void {
+    this.schedule(this.now, async () => {
+      const agent = this.agent(name);
+      if (agent.contact === contact) await this.agentAvailable(name);
+    });
+  }
+
+  /**
+   * Every accepted contact runs the agent whisper its AgentWhisper hook names. The whisper takes the time its prompts
+   * take. An agent told to hang up does so AGENT_REACTION_SECONDS after the instruction was said in full. For a
+   * callback, Connect dials the customer when the whisper ends, unless the contact has ended by then.
+   */
   private async handleAccepted(agent: Agent, entry: QueueEntry): Promise<void> {
     const contact = entry.contact;
-    const talk = async () => {
-      this.log(`agent ${agent.name}`, `talks with ${contact.customerAddress ?? 'the customer'}`);
-      this.schedule(this.now + (this.options.talkSeconds ?? 120), async () => {
-        this.log(`agent ${agent.name}`, `finishes ${contact.label}`);
+    const whisperFlow = this.flowByArn(contact.eventHooks.AgentWhisper);
+    let run: FlowRun | undefined;
+    if (whisperFlow) {
+      contact.state = 'AGENT_WHISPER';
+      const heard: string[] = [];
+      run = await runFlow(whisperFlow.name, whisperFlow.content, contact, this.host(`agent ${agent.name}`, whisperFlow.name, () => undefined, heard));
+    }
+    if (contact.endedAt !== undefined) {
+      this.log(`agent ${agent.name}`, `${contact.label} ended during its agent whisper`);
+      return;
+    }
+    const whisperEnds = this.now + (run?.seconds ?? 0);
+    const toldAt = (run?.spoken ?? []).map((prompt) => saidBy(prompt, /hang up[^.!?]*[.!?]?/i)).find((at) => at !== undefined);
+    const hangsUpAt = toldAt === undefined ? undefined : this.now + toldAt + AGENT_REACTION_SECONDS;
+    contact.state = entry.kind === 'CALLBACK' ? 'AGENT_WHISPER' : 'CONNECTED';
+
+    if (hangsUpAt !== undefined) {
+      this.schedule(hangsUpAt, async () => {
+        if (contact.endedAt !== undefined || agent.contact !== contact) return;
+        const who = entry.kind === 'CALLBACK' ? '' : ', a live caller';
+        this.log(`agent ${agent.name}`, `hangs up on ${contact.label}${who} as told`);
+        if (entry.kind === 'CALL') this.hungUpOnCallers.push(contact.label);
+        if (contact.previousContactId) this.timelineOf(contact.previousContactId).agentHungUpAt = this.now;
         this.endContact(contact, 'AGENT_DISCONNECT');
         await this.agentAvailable(agent.name);
       });
-    };
+    }
     if (entry.kind === 'CALL') {
-      await talk();
+      if (hangsUpAt === undefined) this.schedule(whisperEnds, async () => this.talk(agent, contact));
       return;
     }
-    const whisperArn = contact.eventHooks.AgentWhisper;
-    const whisper = Object.values(this.stack.flows).find((flow) => flow.arn === whisperArn);
-    if (whisper) {
-      const run = await runFlow(whisper.name, whisper.content, contact, this.host(`agent ${agent.name}`, whisper.name, () => undefined, []));
-      // The flow's outcome, not its words: the record the whisper's Lambda reported is no longer PENDING.
-      const reported = run.lastExternal;
-      const hangUp = (reported.result === 'APPLIED' || reported.result === 'REFUSED') && reported.status !== '' && reported.status !== 'PENDING';
-      if (hangUp) {
-        this.log(`agent ${agent.name}`, `hangs up (record ${reported.status}${reported.resolution ? `/${reported.resolution}` : ''})`);
-        if (contact.previousContactId) this.timelineOf(contact.previousContactId).agentHungUpAt = this.now;
-        this.endContact(contact, 'AGENT_DISCONNECT');
-        agent.state = 'AVAILABLE';
-        await this.dispatch();
-        return;
-      }
+    this.schedule(whisperEnds, () => this.dialCustomer(agent, entry, hangsUpAt));
+  }
+
+  private async dialCustomer(agent: Agent, entry: QueueEntry, hangsUpAt: number | undefined): Promise<void> {
+    const contact = entry.contact;
+    if (contact.endedAt !== undefined) return;
+    if (hangsUpAt !== undefined && hangsUpAt <= this.now) return;
+    contact.state = 'DIALLING';
+    this.log('connect', `the agent whisper of ${contact.label} has ended: dials ${contact.customerAddress}`);
+    if (contact.previousContactId) this.timelineOf(contact.previousContactId).dialledAt.push(this.now);
+    if (hangsUpAt !== undefined) {
+      // The agent will hang up, but not before the customer's phone rings.
+      this.log(`customer ${contact.label}`, 'phone rings');
+      return;
     }
-    this.log('connect', `dials ${contact.customerAddress} for ${contact.label}`);
     if (!contact.customerAddress || this.unansweredNumbers.has(contact.customerAddress)) {
       this.log(`customer ${contact.label}`, 'does not answer');
-      this.endContact(contact, 'CUSTOMER_NOT_ANSWERED');
       agent.state = 'AVAILABLE';
-      await this.dispatch();
+      agent.contact = undefined;
+      contact.agent = undefined;
+      if (entry.retriesLeft > 0) {
+        contact.state = 'QUEUED';
+        this.queue.push({ ...entry, routableAt: this.now + entry.retryDelaySeconds, retriesLeft: entry.retriesLeft - 1 });
+        this.log('queue', `${contact.label} tried again in ${entry.retryDelaySeconds}s (${entry.retriesLeft - 1} retries left after that)`);
+        this.schedule(this.now + entry.retryDelaySeconds, () => this.dispatch());
+      } else {
+        this.endContact(contact, 'CUSTOMER_NOT_ANSWERED');
+      }
+      await this.agentAvailable(agent.name);
       return;
     }
     this.log(`customer ${contact.label}`, 'answers');
-    const outbound = this.stack.flows['outbound-whisper'];
-    await runFlow(outbound.name, outbound.content, contact, this.host(`customer ${contact.label}`, outbound.name, () => undefined, []));
-    await talk();
+    await this.runOutboundWhisper(contact, []);
+    this.talk(agent, contact);
+  }
+
+  /** The queue's outbound whisper flow, if the construct set it, for an outbound call whose customer answered. */
+  private async runOutboundWhisper(contact: SimContact, heard: string[]): Promise<FlowRun | undefined> {
+    const outbound = this.stack.outboundWhisperOnQueue ? this.stack.flows['outbound-whisper'] : undefined;
+    if (!outbound) return undefined;
+    return runFlow(outbound.name, outbound.content, contact, this.host(`customer ${contact.label}`, outbound.name, () => undefined, heard));
+  }
+
+  private talk(agent: Agent, contact: SimContact): void {
+    if (contact.endedAt !== undefined) return;
+    contact.state = 'CONNECTED';
+    this.log(`agent ${agent.name}`, `talks with ${contact.customerAddress ?? 'the customer'}`);
+    this.schedule(this.now + (this.options.talkSeconds ?? 120), async () => {
+      if (contact.endedAt !== undefined || agent.contact !== contact) return;
+      this.log(`agent ${agent.name}`, `finishes ${contact.label}`);
+      this.endContact(contact, 'AGENT_DISCONNECT');
+      await this.agentAvailable(agent.name);
+    });
   }
 
   /** Logs each change of a callback record since the last look, and keeps the records' timelines. */
@@ -508,6 +739,25 @@ function describeReply(reply: unknown): string {
   if (Array.isArray(fields.batchItemFailures)) return `batchItemFailures: ${fields.batchItemFailures.length}`;
   const shown = ['result', 'outcome', 'status', 'resolution', 'removedFromQueue'].filter((key) => fields[key] !== undefined && fields[key] !== '');
   return shown.map((key) => `${key}=${String(fields[key])}`).join(' ');
+}
+
+/**
+ * Whether an event source filter pattern (Lambda event filtering: exact values, `exists`, nested objects) matches
+ * `value`; the construct's CTR filter uses only these forms.
+ */
+export function matchesFilter(pattern: unknown, value: unknown): boolean {
+  if (Array.isArray(pattern)) {
+    return pattern.some((rule) => {
+      if (rule !== null && typeof rule === 'object' && 'exists' in rule) return (value !== undefined) === Boolean((rule as { exists: unknown }).exists);
+      return value === rule;
+    });
+  }
+  if (pattern === null || typeof pattern !== 'object') return false;
+  if (value === null || typeof value !== 'object') {
+    // Only `exists: false` matches a missing field.
+    return Object.values(pattern).every((rule) => matchesFilter(rule, undefined));
+  }
+  return Object.entries(pattern).every(([key, rule]) => matchesFilter(rule, (value as Record<string, unknown>)[key]));
 }
 
 /** The EventBridge event Amazon Connect sends when a flow creates a callback contact. */

@@ -42,11 +42,37 @@ export interface FlowHost {
   step(contact: FlowContact, actionId: string, type: string, detail?: string): void;
   /** Fault injection: an error type this action raises instead of running, if any. */
   injectedError?(actionId: string): string | undefined;
+  /** Whether the contact still exists; a flow stops running for a contact that was ended meanwhile. */
+  isActive?(contact: FlowContact): boolean;
+}
+
+/** One prompt as the participant heard it, in seconds from the start of the flow run. */
+export interface SpokenPrompt {
+  readonly actionId: string;
+  readonly text: string;
+  /** The resolved SSML the text came from, if it was SSML (its breaks take time). */
+  readonly ssml?: string;
+  readonly startsAt: number;
+  readonly endsAt: number;
+}
+
+/** When `phrase` has been said in full in `prompt` (seconds from the flow's start), or undefined if it is not said. */
+export function saidBy(prompt: SpokenPrompt, phrase: RegExp): number | undefined {
+  const source = prompt.ssml ?? prompt.text;
+  const match = phrase.exec(source);
+  if (!match) return undefined;
+  const upTo = source.slice(0, match.index + match[0].length);
+  return prompt.startsAt + speechSeconds(prompt.ssml === undefined ? upTo : stripSsml(upTo), prompt.ssml === undefined ? undefined : upTo);
 }
 
 export interface FlowRun {
   readonly path: string[];
-  readonly ended: 'DISCONNECTED' | 'ENDED' | 'TRANSFERRED';
+  /** What was said, when: whisper flows take real time, and Connect acts when they end. */
+  readonly spoken: SpokenPrompt[];
+  /** Seconds the run took: its prompts, one after another (blocks without speech take no time here). */
+  readonly seconds: number;
+  /** STOPPED: the contact was ended from outside (StopContact) while the flow ran. */
+  readonly ended: 'DISCONNECTED' | 'ENDED' | 'TRANSFERRED' | 'STOPPED';
   readonly lambdaInvocations: number;
   readonly lastExternal: Record<string, string>;
   readonly errors: Array<{ actionId: string; errorType: string }>;
@@ -61,14 +87,42 @@ export class UnsupportedActionError extends Error {
 
 const MAX_STEPS = 200;
 
+/**
+ * How long text-to-speech takes to say a prompt: about 150 words a minute, plus the pauses of SSML <break> tags.
+ * An estimate for ordering events in simulated time (when a whisper ends, when an agent has heard an instruction),
+ * not a property of Amazon Polly.
+ */
+export const WORDS_PER_SECOND = 2.5;
+
+export function speechSeconds(text: string, ssml?: string): number {
+  const words = text.split(/\s+/).filter((word) => word !== '').length;
+  let pauses = 0;
+  for (const match of (ssml ?? '').matchAll(/<break\s+time="(\d+(?:\.\d+)?)(ms|s)"\s*\/>/g)) {
+    pauses += Number(match[1]) / (match[2] === 'ms' ? 1000 : 1);
+  }
+  return words / WORDS_PER_SECOND + pauses;
+}
+
+/**
+ * Flow types where $.InitiationMethod resolves to nothing: "Initiation method doesn't work in Agent whisper flows or
+ * Customer whisper flows" (admin guide, "List of available contact attributes", connect-attrib-list.html).
+ */
+const NO_INITIATION_METHOD = new Set(['agent-whisper', 'transferred-caller-whisper', 'AGENT_WHISPER', 'CUSTOMER_WHISPER']);
+
 interface RunState {
   external: Record<string, string>;
   storedInput?: string;
 }
 
 /** Resolves every `$.X` reference in a string: a whole-value reference, or inline in Text/SSML. */
-export function resolveReferences(value: string, contact: FlowContact, state: { external: Record<string, string>; storedInput?: string }): string {
-  return value.replace(/\$\.(External|Attributes)\.([A-Za-z0-9_-]+)|\$\.StoredCustomerInput|\$\.CustomerEndpoint\.Address|\$\.ContactId|\$\.InitialContactId|\$\.Queue\.ARN/g,
+export function resolveReferences(
+  value: string,
+  contact: FlowContact,
+  state: { external: Record<string, string>; storedInput?: string },
+  flowType?: string,
+): string {
+  const pattern = /\$\.(External|Attributes)\.([A-Za-z0-9_-]+)|\$\.StoredCustomerInput|\$\.CustomerEndpoint\.Address|\$\.ContactId|\$\.InitialContactId|\$\.Queue\.ARN|\$\.InitiationMethod/g;
+  return value.replace(pattern,
     (reference: string, namespace?: string, key?: string) => {
       if (namespace === 'External') return state.external[key!] ?? '';
       if (namespace === 'Attributes') return contact.attributes[key!] ?? '';
@@ -78,6 +132,7 @@ export function resolveReferences(value: string, contact: FlowContact, state: { 
         case '$.ContactId': return contact.contactId;
         case '$.InitialContactId': return contact.initialContactId;
         case '$.Queue.ARN': return contact.targetQueueArn ?? '';
+        case '$.InitiationMethod': return flowType !== undefined && NO_INITIATION_METHOD.has(flowType) ? '' : contact.initiationMethod;
         default: return reference;
       }
     });
@@ -100,7 +155,7 @@ function compare(operator: string, value: string, operand: string): boolean {
 }
 
 function stripSsml(text: string): string {
-  return text.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+  return text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').replace(/ ([.,!?])/g, '$1').trim();
 }
 
 /** Runs `flow` for `contact` until it disconnects, ends, or transfers the contact to a queue. */
@@ -108,6 +163,8 @@ export async function runFlow(flowName: string, flow: any, contact: FlowContact,
   const actions = new Map<string, any>((flow.Actions ?? []).map((action: any) => [action.Identifier, action]));
   const state: RunState = { external: {} };
   const path: string[] = [];
+  const spoken: SpokenPrompt[] = [];
+  let seconds = 0;
   const errors: Array<{ actionId: string; errorType: string }> = [];
   let lambdaInvocations = 0;
   let id: string | undefined = flow.StartAction;
@@ -134,17 +191,26 @@ export async function runFlow(flowName: string, flow: any, contact: FlowContact,
     const hasNoMatch = (action.Transitions?.Errors ?? []).some((branch: any) => branch.ErrorType === 'NoMatchingCondition');
     return hasNoMatch ? errorTarget(action, 'NoMatchingCondition') : action.Transitions.NextAction;
   };
-  const resolve = (value: unknown): string => resolveReferences(String(value ?? ''), contact, state);
+  const resolve = (value: unknown): string => resolveReferences(String(value ?? ''), contact, state, flowName);
   const prompt = (parameters: any): string | undefined => {
     if (parameters.Text !== undefined) return resolve(parameters.Text);
     if (parameters.SSML !== undefined) return stripSsml(resolve(parameters.SSML));
     if (parameters.PromptId !== undefined) return `[prompt ${parameters.PromptId}]`;
     return undefined;
   };
+  const speak = (actionId: string, parameters: any, text: string) => {
+    const ssml = parameters.SSML === undefined ? undefined : resolve(parameters.SSML);
+    const duration = speechSeconds(text, ssml);
+    spoken.push({ actionId, text, ssml, startsAt: seconds, endsAt: seconds + duration });
+    seconds += duration;
+    host.say(contact, text, actionId);
+  };
+  const ended = (how: FlowRun['ended']): FlowRun => ({ path, spoken, seconds, ended: how, lambdaInvocations, lastExternal: state.external, errors });
 
   for (let steps = 0; ; steps++) {
     if (id === undefined) throw new Error(`the ${flowName} flow has an action without a next action: ${path.join(' > ')}`);
     if (steps > MAX_STEPS) throw new Error(`the ${flowName} flow did not end within ${MAX_STEPS} actions: ${path.slice(-10).join(' > ')}`);
+    if (host.isActive && !host.isActive(contact)) return ended('STOPPED');
     const action = actions.get(id);
     if (!action) throw new Error(`the ${flowName} flow moves to the missing action ${id}`);
     path.push(id);
@@ -221,19 +287,19 @@ export async function runFlow(flowName: string, flow: any, contact: FlowContact,
           id = errorTarget(action, error);
           break;
         }
-        return { path, ended: 'TRANSFERRED', lambdaInvocations, lastExternal: state.external, errors };
+        return ended('TRANSFERRED');
       }
 
       case 'MessageParticipant': {
         const text = prompt(parameters);
-        if (text !== undefined) host.say(contact, text, id);
+        if (text !== undefined) speak(id, parameters, text);
         id = next;
         break;
       }
 
       case 'GetParticipantInput': {
         const text = prompt(parameters);
-        if (text !== undefined) host.say(contact, text, id);
+        if (text !== undefined) speak(id, parameters, text);
         const storeInput = parameters.StoreInput === 'True';
         const input = host.nextInput(contact, id, storeInput);
         if (input === undefined || input === '') {
@@ -297,11 +363,11 @@ export async function runFlow(flowName: string, flow: any, contact: FlowContact,
 
       case 'DisconnectParticipant':
         host.step(contact, id, action.Type);
-        return { path, ended: 'DISCONNECTED', lambdaInvocations, lastExternal: state.external, errors };
+        return ended('DISCONNECTED');
 
       case 'EndFlowExecution':
         host.step(contact, id, action.Type);
-        return { path, ended: 'ENDED', lambdaInvocations, lastExternal: state.external, errors };
+        return ended('ENDED');
 
       default:
         throw new UnsupportedActionError(flowName, id, action.Type);

@@ -23,6 +23,16 @@ export interface ScenarioRun {
   readonly queuedCallbacks: string[];
   readonly offered: string[];
   readonly notes: string[];
+  /** StopContact calls the handlers made, with Connect's answers. */
+  readonly stopContacts: string[];
+  /** Events their sources gave up on (dead-letter queues). */
+  readonly deadLetters: string[];
+  /** Per record label: how many times the customer's phone rang after the cancel was stored. */
+  readonly rangAfterCancel: Record<string, number>;
+  /** Per record label: how many times Connect dialled its customer. */
+  readonly dials: Record<string, number>;
+  /** Live callers an agent hung up on because a whisper told them to. */
+  readonly hungUpOnCallers: string[];
 }
 
 export interface ScenarioOptions {
@@ -32,6 +42,8 @@ export interface ScenarioOptions {
   readonly ctrDelaySeconds?: number;
   /** Simulated seconds before a contact event reaches the processor (default 2). */
   readonly contactEventDelaySeconds?: number;
+  /** What StopContact does to a callback whose agent whisper is running (undocumented; see SimulationOptions). */
+  readonly stopContactDuringAgentWhisper?: 'END_CONTACT' | 'REFUSED';
 }
 
 type Script = (sim: Simulation, calls: CallResult[], notes: string[]) => Promise<void>;
@@ -42,6 +54,7 @@ async function runScenario(name: string, options: ScenarioOptions, script: Scrip
     contactEvents: options.contactEvents ?? true,
     ctrDelaySeconds: options.ctrDelaySeconds,
     contactEventDelaySeconds: options.contactEventDelaySeconds,
+    stopContactDuringAgentWhisper: options.stopContactDuringAgentWhisper,
     ...extra,
   });
   try {
@@ -52,10 +65,15 @@ async function runScenario(name: string, options: ScenarioOptions, script: Scrip
     await sim.settle();
     const records = await sim.callbackRecords();
     const cancelToRemoval: Record<string, number | undefined> = {};
+    const rangAfterCancel: Record<string, number> = {};
+    const dials: Record<string, number> = {};
     for (const timeline of sim.timelines.values()) {
+      const label = sim.labelOf(timeline.recordId);
+      if (timeline.dialledAt.length > 0) dials[label] = timeline.dialledAt.length;
       if (timeline.cancelledAt === undefined) continue;
       const removedAt = timeline.removedFromQueueAt ?? timeline.agentHungUpAt;
-      cancelToRemoval[sim.labelOf(timeline.recordId)] = removedAt === undefined ? undefined : Math.max(0, removedAt - timeline.cancelledAt);
+      cancelToRemoval[label] = removedAt === undefined ? undefined : Math.max(0, removedAt - timeline.cancelledAt);
+      rangAfterCancel[label] = timeline.dialledAt.filter((at) => at >= timeline.cancelledAt!).length;
     }
     return {
       name,
@@ -69,6 +87,11 @@ async function runScenario(name: string, options: ScenarioOptions, script: Scrip
       queuedCallbacks: sim.queuedCallbacks(),
       offered: sim.offered.map((offer) => offer.contact),
       notes,
+      stopContacts: sim.stopContactCalls.map((call) => `${call.contact}: ${call.answer}`),
+      deadLetters: sim.deadLetters.map((letter) => `${letter.source} of ${letter.contact}`),
+      rangAfterCancel,
+      dials,
+      hungUpOnCallers: [...sim.hungUpOnCallers],
     };
   } finally {
     await sim.stop();
@@ -208,6 +231,67 @@ export function crossedCancels(options: ScenarioOptions): Promise<ScenarioRun> {
   });
 }
 
+/**
+ * 9: the callback cannot be created after the booking (e.g. CreateCallbackContact fails): the record is released and
+ * the caller transferred to the queue. The agent who takes the call hears who it is, and talks with them.
+ */
+export function failedBookingTransferred(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('9 a failed booking is undone and the caller reaches an agent as a live caller', options, async (sim, calls) => {
+    sim.failingActions['set-callback/create-callback'] = 'NoMatchingError';
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.agentAvailable('alice');
+  });
+}
+
+/**
+ * 10: as 9, and the agent then transfers the caller to another queue: the inbound contact's CTR names the transfer as
+ * NextContactId. No callback id may be learned from it, and nothing stopped.
+ */
+export function failedBookingTransferredOn(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('10 a caller transferred after a failed booking is transferred on by the agent', options, async (sim, calls, notes) => {
+    sim.failingActions['set-callback/create-callback'] = 'NoMatchingError';
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.agentAvailable('alice');
+    // Once the agent whisper has ended, before anything the agent was told could take effect.
+    await sim.advance(5);
+    notes.push(`transfer contact: ${sim.transferByAgent('alice')}`);
+  });
+}
+
+/** 11: an agent dials a customer on the callback queue: the queue's outbound whisper must let the call through silently. */
+export function agentDialsOut(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('11 an agent dials out on the callback queue', options, async (sim, calls) => {
+    await sim.agentAvailable('alice');
+    calls.push(await sim.agentDialsOut('alice', CALLER_B));
+  });
+}
+
+/** 12: the customer does not answer the callback: with retries = 0 they are dialled exactly once, and the record ends. */
+export function unansweredCallback(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('12 the customer does not answer their callback', options, async (sim, calls) => {
+    sim.unansweredNumbers.add(CALLER_A);
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advanceTo(30);
+    await sim.agentAvailable('alice');
+    await sim.settle(7200);
+  });
+}
+
+/**
+ * 13: the caller cancels, and the callback reaches an agent before anything removed it (no contact event, no CTR yet):
+ * the customer's phone must not ring. Run with either answer of StopContact during the agent whisper.
+ */
+export function cancelledCallbackReachesAgent(options: ScenarioOptions): Promise<ScenarioRun> {
+  const mode = options.stopContactDuringAgentWhisper ?? 'END_CONTACT';
+  return runScenario(`13 a cancelled callback reaches an agent (StopContact during its whisper: ${mode})`, { ...options, contactEvents: false }, async (sim, calls) => {
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advanceTo(1);
+    calls.push(await sim.call(CALLER_A, ['1', '1']));
+    await sim.advanceTo(15);
+    await sim.agentAvailable('alice');
+  });
+}
+
 /** Every scenario, in order, as the CLI prints them. */
 export async function runAllScenarios(options: ScenarioOptions, onRun: (run: ScenarioRun) => void): Promise<ScenarioRun[]> {
   const runs: ScenarioRun[] = [];
@@ -229,6 +313,12 @@ export async function runAllScenarios(options: ScenarioOptions, onRun: (run: Sce
   record(await invalidAndInternationalNumbers(on));
   record(await crossedCancels(on));
   record(await crossedCancels(off));
+  record(await failedBookingTransferred(on));
+  record(await failedBookingTransferredOn(on));
+  record(await agentDialsOut(on));
+  record(await unansweredCallback(on));
+  record(await cancelledCallbackReachesAgent({ ...options, stopContactDuringAgentWhisper: 'END_CONTACT' }));
+  record(await cancelledCallbackReachesAgent({ ...options, stopContactDuringAgentWhisper: 'REFUSED' }));
   return runs;
 }
 
@@ -243,6 +333,11 @@ export function summarize(run: ScenarioRun): string {
   const removals = Object.entries(run.cancelToRemoval);
   if (removals.length > 0) {
     lines.push(`cancel -> removal (simulated): ${removals.map(([label, seconds]) => `${label} ${seconds === undefined ? 'never' : `${seconds.toFixed(1)}s`}`).join(', ')}`);
+    lines.push(`customer's phone rang after the cancel: ${Object.entries(run.rangAfterCancel).map(([label, times]) => `${label} ${times === 0 ? 'no' : `${times} time(s)`}`).join(', ')}`);
   }
+  if (Object.keys(run.dials).length > 0) lines.push(`customers dialled: ${Object.entries(run.dials).map(([label, times]) => `${label} ${times}x`).join(', ')}`);
+  if (run.stopContacts.length > 0) lines.push(`StopContact: ${run.stopContacts.join('; ')}`);
+  if (run.deadLetters.length > 0) lines.push(`dead-letter queues: ${run.deadLetters.join(', ')}`);
+  if (run.hungUpOnCallers.length > 0) lines.push(`agents hung up on live callers: ${run.hungUpOnCallers.join(', ')}`);
   return lines.join('\n');
 }

@@ -14,7 +14,10 @@ export const SIM_INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
 export const SIM_INSTANCE_ARN = `arn:aws:connect:${SIM_REGION}:${SIM_ACCOUNT}:instance/${SIM_INSTANCE_ID}`;
 export const SIM_QUEUE_ARN = `${SIM_INSTANCE_ARN}/queue/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee`;
 
-export type SimFlowName = 'set-callback' | 'agent-whisper' | 'outbound-whisper';
+export type SimFlowName = 'set-callback' | 'agent-whisper' | 'outbound-whisper' | 'transferred-caller-whisper';
+
+/** Flows every version of the construct has; the others are found when the stack has them. */
+const REQUIRED_FLOWS: readonly SimFlowName[] = ['set-callback', 'agent-whisper', 'outbound-whisper'];
 
 export interface SimFlow {
   readonly name: SimFlowName;
@@ -35,12 +38,16 @@ export interface SimFunction {
 }
 
 export interface SynthesizedCallbackStack {
-  readonly flows: Record<SimFlowName, SimFlow>;
+  readonly flows: Record<SimFlowName, SimFlow | undefined> & Record<'set-callback' | 'agent-whisper' | 'outbound-whisper', SimFlow>;
   /** By handler name (write-callback, ctr-processor, ...). */
   readonly functions: Record<string, SimFunction>;
   readonly queueArn: string;
   readonly instanceArn: string;
   readonly learnsIdFromContactEvents: boolean;
+  /** The CTR event source's filter patterns, as synthesized: only CTRs one of them matches reach the processor. */
+  readonly ctrFilters: readonly unknown[];
+  /** Whether the construct sets the queue's outbound whisper flow (its configureQueueOutboundWhisper). */
+  readonly outboundWhisperOnQueue: boolean;
 }
 
 export interface SynthesizeOptions {
@@ -50,11 +57,9 @@ export interface SynthesizeOptions {
   readonly defaultCountry?: string;
 }
 
-const FLOW_TYPES: Record<string, SimFlowName> = {
-  CONTACT_FLOW: 'set-callback',
-  AGENT_WHISPER: 'agent-whisper',
-  OUTBOUND_WHISPER: 'outbound-whisper',
-};
+/** A flow's template name is the end of its physical name (`<namePrefix>-<template>`); longest names first. */
+const FLOW_NAMES: readonly SimFlowName[] = ['transferred-caller-whisper', 'outbound-whisper', 'agent-whisper', 'set-callback'];
+const flowNameOf = (physicalName: string): SimFlowName | undefined => FLOW_NAMES.find((name) => physicalName.endsWith(`-${name}`));
 
 /**
  * Rebuilds a flow's JSON from its synthesized Content (a string, or Fn::Join of strings and tokens). A value that is
@@ -163,20 +168,25 @@ function synthesizeOnce(options: SynthesizeOptions): SynthesizedCallbackStack {
 
   const flows: Partial<Record<SimFlowName, SimFlow>> = {};
   for (const [logicalId, resource] of flowResources) {
-    const name = FLOW_TYPES[resource.Properties.Type];
+    const name = flowNameOf(String(resource.Properties.Name));
     if (!name) continue;
     const content = flowContentOf(resource.Properties.Content, resolveToken);
     flows[name] = { name, arn: flowIdByLogicalId[logicalId], type: resource.Properties.Type, content };
   }
-  for (const name of Object.values(FLOW_TYPES)) {
+  for (const name of REQUIRED_FLOWS) {
     if (!flows[name]) throw new Error(`the synthesized stack has no ${name} flow`);
   }
+  const mappings = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
+  const ctrFilters = mappings.flatMap((mapping) => (mapping.Properties.FilterCriteria?.Filters ?? []).map((filter: any) => JSON.parse(filter.Pattern)));
   return {
-    flows: flows as Record<SimFlowName, SimFlow>,
+    flows: flows as SynthesizedCallbackStack['flows'],
     functions,
     queueArn: SIM_QUEUE_ARN,
     instanceArn: SIM_INSTANCE_ARN,
     learnsIdFromContactEvents: functions['contact-event-processor'] !== undefined,
+    // No filter at all would let every CTR through.
+    ctrFilters: mappings.length > 0 && ctrFilters.length === 0 ? [{}] : ctrFilters,
+    outboundWhisperOnQueue: Object.values(resources).some((r) => r.Type === 'Custom::ConnectQueueOutboundWhisper'),
   };
 }
 

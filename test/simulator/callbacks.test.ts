@@ -46,12 +46,13 @@ describe.each([true, false])('3 cancel before the callback id is known (contact 
   });
 });
 
-test('3b a cancelled callback reaches an agent before its id is known: the agent hangs up (HUNG_UP_BY_AGENT)', async () => {
+test('3b a cancelled callback reaches an agent before its id is known: its whisper completes it and stops it (HUNG_UP_BY_AGENT)', async () => {
   const run = await cancelAgentHangsUp({ dynamoDbEndpoint: db.endpoint });
   expect(recordOf(run, 'call#1')).toMatchObject({ status: 'COMPLETED', resolution: 'HUNG_UP_BY_AGENT' });
   expect(run.offered).toEqual(['callback#1']);
-  expect(run.transcript).toMatch(/agent alice +hangs up \(record COMPLETED\/HUNG_UP_BY_AGENT\)/);
-  expect(run.transcript).not.toMatch(/dials/);
+  expect(run.stopContacts).toEqual(['callback#1: ended (agent whisper)']);
+  expect(run.transcript).toMatch(/agent alice +callback#1 ended during its agent whisper/);
+  expect(run.dials).toEqual({});
 });
 
 describe.each([true, false])('4 cancel after the callback id is known (contact events %s)', (contactEvents) => {
