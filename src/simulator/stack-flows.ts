@@ -177,7 +177,8 @@ function synthesizeOnce(options: SynthesizeOptions): SynthesizedCallbackStack {
     if (!flows[name]) throw new Error(`the synthesized stack has no ${name} flow`);
   }
   const mappings = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
-  const ctrFilters = mappings.flatMap((mapping) => (mapping.Properties.FilterCriteria?.Filters ?? []).map((filter: any) => JSON.parse(filter.Pattern)));
+  const ctrFilters = mappings.flatMap((mapping) => (mapping.Properties.FilterCriteria?.Filters ?? [])
+    .map((filter: any) => JSON.parse(filter.Pattern)));
   return {
     flows: flows as SynthesizedCallbackStack['flows'],
     functions,
