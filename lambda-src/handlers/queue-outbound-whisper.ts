@@ -27,16 +27,19 @@
  * deletes. Our flows are recognised by the description src/contact-flows.ts gives them, read with DescribeContactFlow.
  *
  * A queue with no outbound whisper flow: Connect documents no way to clear the flow. An empty OutboundFlowId is
- * rejected (InvalidParameterException), and what an omitted one does is undocumented. So on delete the queue gets the
- * instance's default outbound whisper flow, which is what runs for a queue without one: "if you don't specify contact
- * flows for ... Outbound whisper flow, then the default contact flow of that type runs instead"
- * (https://docs.aws.amazon.com/connect/latest/adminguide/contact-initiation-methods.html, "Override the default
- * contact flows"). That default is the published OUTBOUND_WHISPER flow named "Default outbound" (the default flows'
- * list, https://docs.aws.amazon.com/connect/latest/adminguide/contact-flow-default.html, and
- * https://docs.aws.amazon.com/connect/latest/adminguide/default-outbound.html, "This call is not being recorded"),
- * found with ListContactFlows. If the instance has no such flow, the create fails before touching the queue, and a
- * delete fails rather than leave the queue pointing at a flow CloudFormation is about to delete; both errors say what
- * to do.
+ * rejected (InvalidParameterException, per the Terraform AWS provider), and what an omitted one does is undocumented.
+ * So on delete the queue gets the instance's default outbound whisper flow, which is what runs for a queue without
+ * one: "if you don't specify contact flows for ... Outbound whisper flow, then the default contact flow of that type
+ * runs instead" (Administrator Guide, "Contact initiation methods", section "Override the default contact flows":
+ * awsdocs/amazon-connect-admin-guide doc_source/contact-initiation-methods.md, live at
+ * https://docs.aws.amazon.com/connect/latest/adminguide/contact-initiation-methods.html). The default flows "all start
+ * with Default in their name" and the outbound whisper one is Default outbound, "This call is not being recorded"
+ * (doc_source/contact-flow-default.md and default-outbound.md; live contact-flow-default.html, default-outbound.html);
+ * the instances' default flow names capitalize only the first word ("Default queue transfer", "Default agent hold" in
+ * the AWS CLI's list-contact-flows example, aws/aws-cli awscli/examples/connect/list-contact-flows.rst). So the
+ * default is the OUTBOUND_WHISPER flow named "Default outbound" (compared without case), found with
+ * ListContactFlows. If the instance has no such flow, the create fails before touching the queue, and a delete fails
+ * rather than leave the queue pointing at a flow CloudFormation is about to delete; both errors say what to do.
  *
  * Delete leaves the queue alone when its flow is no longer ours (someone has chosen another since), or when the queue
  * no longer exists.
@@ -139,19 +142,23 @@ async function setOutboundFlow(queue: Queue, current: OutboundCallerConfig, flow
   }));
 }
 
-/** The id of the instance's published OUTBOUND_WHISPER flow named "Default outbound", if it has one. */
+/**
+ * The id of the instance's OUTBOUND_WHISPER flow named "Default outbound" (not archived), if it has one. Its status is
+ * not checked: the docs do not say whether a SAVED status (an edit saved, not published) leaves a published version in
+ * use, and a flow a queue cannot use is UpdateQueueOutboundCallerConfig's to refuse.
+ */
 async function defaultOutboundFlowId(queue: Queue): Promise<string | undefined> {
   const pages = paginateListContactFlows({ client: connect }, { InstanceId: queue.instanceId, ContactFlowTypes: ['OUTBOUND_WHISPER'] });
   for await (const page of pages) {
-    const found = page.ContactFlowSummaryList?.find((flow) => flow.Name === DEFAULT_OUTBOUND_FLOW_NAME
-      && flow.ContactFlowType === 'OUTBOUND_WHISPER' && flow.ContactFlowState !== 'ARCHIVED' && flow.ContactFlowStatus !== 'SAVED');
+    const found = page.ContactFlowSummaryList?.find((flow) => flow.Name?.toLowerCase() === DEFAULT_OUTBOUND_FLOW_NAME.toLowerCase()
+      && flow.ContactFlowType === 'OUTBOUND_WHISPER' && flow.ContactFlowState !== 'ARCHIVED');
     if (found?.Id) return found.Id;
   }
   return undefined;
 }
 
 const NO_DEFAULT = 'Connect documents no way to clear a queue\'s outbound whisper flow, so one with none before gets the instance\'s '
-  + `default outbound whisper flow (a published OUTBOUND_WHISPER flow named "${DEFAULT_OUTBOUND_FLOW_NAME}") on delete, and this `
+  + `default outbound whisper flow (an OUTBOUND_WHISPER flow named "${DEFAULT_OUTBOUND_FLOW_NAME}") on delete, and this `
   + 'instance has none';
 
 /**

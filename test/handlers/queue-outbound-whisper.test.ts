@@ -246,7 +246,8 @@ describe.each(VARIANTS)('queue outbound whisper custom resource (%s)', (variant)
       const queueId = newQueue({ ...CALLER_ID }, BARE_INSTANCE_ID);
       const ours = flowArn(FLOW_ID, BARE_INSTANCE_ARN);
       const defaultArn = flowArn(DEFAULT_OUTBOUND, BARE_INSTANCE_ARN);
-      connect.flows.set(defaultArn, { Name: DEFAULT_OUTBOUND_FLOW_NAME, Type: 'OUTBOUND_WHISPER' });
+      // Compared without case: the admin guide's page titles capitalize it ("Default Outbound").
+      connect.flows.set(defaultArn, { Name: 'Default Outbound', Type: 'OUTBOUND_WHISPER' });
       const created = await create(props(queueId, ours, BARE_INSTANCE_ARN));
       connect.flows.delete(defaultArn);
 
