@@ -113,6 +113,13 @@ project.addTask('test:deps', {
   description: 'Install the test-only tools (DynamoDB Local into .cache/dynamodb-local, cfn-lint into .cache/venv)',
   exec: 'bash scripts/setup-test-deps.sh',
 });
+// `test` (and so `build`, on a fresh clone too) installs what its jest suites need: DynamoDB Local only (cfn-lint is for
+// the example and consumer apps of test:all). Cached: once installed, the script only checks Java.
+const dynamoDbLocalTask = project.addTask('test:deps:dynamodb-local', {
+  description: 'Install DynamoDB Local into .cache/dynamodb-local (the handler tests\' database), unless it already is',
+  exec: 'bash scripts/setup-test-deps.sh dynamodb-local',
+});
+project.testTask.prependSpawn(dynamoDbLocalTask);
 
 // The main job: build the npm package, install it into the example app as a consumer would, and synthesize offline.
 project.addTask('example:synth', {

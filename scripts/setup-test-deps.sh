@@ -4,6 +4,9 @@
 #   the handler tests run against (test/support/dynamodb-server.ts starts it);
 # - cfn-lint (from PyPI, into .cache/venv).
 # Idempotent: each part is skipped while its stamp says the pinned version is already installed.
+#
+# Usage: setup-test-deps.sh [dynamodb-local] [cfn-lint]   (no argument: both). `npx projen test` installs only
+# dynamodb-local (its jest suites need nothing else); test:deps installs both.
 set -euo pipefail
 
 DYNAMODB_LOCAL_VERSION='3.3.1'
@@ -23,15 +26,19 @@ fail() {
   exit 1
 }
 
-# Checked even when everything is installed: the tests cannot start DynamoDB Local without Java 17+.
-command -v java >/dev/null || fail 'java is required (Java 17 or later, for DynamoDB Local 3.x); install a JDK/JRE 17+'
-command -v mvn >/dev/null || fail 'mvn (Maven 3.8 or later) is required to fetch DynamoDB Local from Maven Central'
-java_version="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')"
-[[ "${java_version%%.*}" =~ ^[0-9]+$ && "${java_version%%.*}" -ge 17 ]] \
-  || fail "DynamoDB Local ${DYNAMODB_LOCAL_VERSION} needs Java 17 or later; \`java\` is ${java_version:-unknown}"
+# Checked even when DynamoDB Local is installed: the tests cannot start it without Java 17+.
+check_java() {
+  command -v java >/dev/null || fail 'java is required (Java 17 or later, for DynamoDB Local 3.x); install a JDK/JRE 17+'
+  local java_version
+  java_version="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')"
+  [[ "${java_version%%.*}" =~ ^[0-9]+$ && "${java_version%%.*}" -ge 17 ]] \
+    || fail "DynamoDB Local ${DYNAMODB_LOCAL_VERSION} needs Java 17 or later; \`java\` is ${java_version:-unknown}"
+}
 
 install_dynamodb_local() {
+  check_java
   [[ -f "$ddb_stamp" && -f "$ddb_lib/DynamoDBLocal-${DYNAMODB_LOCAL_VERSION}.jar" ]] && return 0
+  command -v mvn >/dev/null || fail 'mvn (Maven 3.8 or later) is required to fetch DynamoDB Local from Maven Central'
 
   mkdir -p "$ddb_dir"
   # A throwaway project whose only purpose is to let Maven resolve DynamoDB Local's dependency tree.
@@ -124,5 +131,12 @@ install_cfn_lint() {
   touch "$venv_stamp"
 }
 
-install_dynamodb_local
-install_cfn_lint
+parts=("$@")
+[[ ${#parts[@]} -gt 0 ]] || parts=(dynamodb-local cfn-lint)
+for part in "${parts[@]}"; do
+  case "$part" in
+    dynamodb-local) install_dynamodb_local ;;
+    cfn-lint) install_cfn_lint ;;
+    *) fail "unknown part '$part' (expected dynamodb-local or cfn-lint)" ;;
+  esac
+done

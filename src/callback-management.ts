@@ -139,7 +139,10 @@ export interface CallbackManagementProps {
 
   /**
    * Whether to set the queue's outbound whisper flow to the construct's outbound whisper flow.
-   * A custom resource keeps the queue's caller ID name and number and puts the previous flow back on delete.
+   * A custom resource keeps the queue's caller ID name and number and puts the previous flow back on delete; a queue
+   * that had none gets the instance's "Default outbound" flow (Connect has no documented way to clear the flow, and the
+   * default flow is what runs for a queue without one). The deployment fails if the queue already has another
+   * callback management construct's outbound whisper flow, or if it has none and the instance has no "Default outbound".
    *
    * @default true
    */

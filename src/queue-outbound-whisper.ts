@@ -22,8 +22,10 @@ const CLAIMED_QUEUES = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
  * Points a queue's outbound whisper flow at the construct's flow, through a custom resource that keeps the queue's
- * caller ID and puts the previous flow back on delete. A queue has one outbound whisper flow, so two constructs
- * of one app may not both set it.
+ * caller ID and puts the previous flow back on delete (the instance's "Default outbound" when the queue had none; see
+ * lambda-src/handlers/queue-outbound-whisper.ts). A queue has one outbound whisper flow, so two constructs of one app
+ * may not both set it (refused here, at synth); a construct of another stack or app is refused by the custom resource
+ * at deploy time.
  */
 export class QueueOutboundWhisper extends Construct {
   constructor(scope: Construct, id: string, props: QueueOutboundWhisperProps) {
@@ -37,17 +39,27 @@ export class QueueOutboundWhisper extends Construct {
     });
     handler.addToRolePolicy(new iam.PolicyStatement({ actions: ['connect:DescribeQueue'], resources: [props.queueArn] }));
     // The update is also authorized against the flow and the caller ID number it names. On delete it puts back
-    // whichever flow was there before and keeps whichever number is set, neither known at synth: hence the
-    // wildcards, bounded to this instance's flows and this account's numbers in this region.
+    // whichever flow was there before (or the instance's "Default outbound") and keeps whichever number is set, neither
+    // known at synth: hence the wildcards, bounded to this instance's flows and this account's numbers in this region.
     const flows = `${props.instanceArn}/contact-flow/*`;
     const numbers = phoneNumberArns(props.instanceArn);
     handler.addToRolePolicy(new iam.PolicyStatement({
       actions: ['connect:UpdateQueueOutboundCallerConfig'],
       resources: [props.queueArn, flows, numbers],
     }));
+    // The queue's current flow is described to tell another callback management construct's outbound whisper flow
+    // (refused) from an ordinary one (put back on delete).
+    handler.addToRolePolicy(new iam.PolicyStatement({ actions: ['connect:DescribeContactFlow'], resources: [flows] }));
+    // A queue with no flow before gets the instance's "Default outbound" on delete, found by listing its outbound whisper
+    // flows. ListContactFlows' resource is the instance in the copies of the Service Authorization Reference
+    // (list_amazonconnect.html) found so far (the live row was not checked), so it is allowed on the instance and, in
+    // case it is also authorized against the flows it lists, on this instance's flows.
+    handler.addToRolePolicy(new iam.PolicyStatement({ actions: ['connect:ListContactFlows'], resources: [props.instanceArn, flows] }));
     acknowledge(handler.role, `AwsSolutions-IAM5[Resource::${flows}]`,
       'UpdateQueueOutboundCallerConfig is also authorized against the outbound flow it sets; on delete that is the '
-      + 'flow the queue had before, known only at run time. Bounded to this instance\'s flows and to this one action.');
+      + 'flow the queue had before (or the instance\'s "Default outbound"), known only at run time, and the queue\'s current '
+      + 'flow is read (DescribeContactFlow) and the instance\'s outbound whisper flows listed (ListContactFlows) to choose it. '
+      + 'Bounded to this instance\'s flows and to these three actions.');
     acknowledge(handler.role, `AwsSolutions-IAM5[Resource::${numbers}]`,
       'UpdateQueueOutboundCallerConfig is also authorized against the queue\'s caller ID number, which the handler keeps '
       + 'as it finds it (known only at run time). Bounded to this account\'s numbers in this region and to this one action.');

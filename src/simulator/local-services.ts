@@ -65,6 +65,20 @@ export function sendJson(response: http.ServerResponse, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
+/**
+ * An ARN given where the Connect API asks for an identifier. The API reference documents InstanceId as "the identifier
+ * of the instance", whose ID is found in the instance ARN (find-instance-arn.html), and ContactId as "the ID of the
+ * contact"; where an operation accepts an ARN as well, its reference says so ("This can be the ID or the ARN of the
+ * user", ReplicateInstance's "You can provide the InstanceId, or the entire ARN"). Which error the service gives for an
+ * ARN is not documented: InvalidParameterException (HTTP 400, "One or more of the specified parameters are not valid",
+ * in the @throws of every operation the handlers call, @aws-sdk/client-connect model) is the one these simulated
+ * operations answer.
+ */
+export function arnWhereIdIsAsked(name: string, value: string): ConnectApiError | undefined {
+  if (!value.startsWith('arn:')) return undefined;
+  return { status: 400, type: 'InvalidParameterException', message: `${name} must be an identifier, not an ARN: ${value}` };
+}
+
 /** POST /contact/stop with {ContactId, InstanceId}, answered as Connect does; other requests by `serveOther`. */
 export async function startConnectApi(onStop: StopContactHandler, options: ConnectApiOptions = {}): Promise<LocalServer> {
   const server = http.createServer((request, response) => {
@@ -89,6 +103,11 @@ export async function startConnectApi(onStop: StopContactHandler, options: Conne
       }
       if (typeof body.ContactId !== 'string' || typeof body.InstanceId !== 'string') {
         sendConnectError(response, { status: 400, type: 'InvalidParameterException', message: 'ContactId and InstanceId are required' });
+        return;
+      }
+      const refused = arnWhereIdIsAsked('InstanceId', body.InstanceId) ?? arnWhereIdIsAsked('ContactId', body.ContactId);
+      if (refused) {
+        sendConnectError(response, refused);
         return;
       }
       const outcome = onStop({ contactId: body.ContactId, instanceId: body.InstanceId });

@@ -22,3 +22,13 @@ test('StopContact of a queued contact succeeds; an unknown one is ContactNotFoun
     .rejects.toMatchObject({ name: 'ContactNotFoundException', $metadata: { httpStatusCode: 410 } });
   expect(requests).toEqual([{ contactId: 'queued', instanceId: 'instance' }, { contactId: 'gone', instanceId: 'instance' }]);
 });
+
+test('StopContact refuses an instance or contact ARN where the API asks for an identifier (InvalidParameterException, 400)', async () => {
+  const instanceArn = 'arn:aws:connect:us-east-1:123456789012:instance/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+  requests.length = 0;
+  await expect(client().send(new StopContactCommand({ InstanceId: instanceArn, ContactId: 'queued' })))
+    .rejects.toMatchObject({ name: 'InvalidParameterException', $metadata: { httpStatusCode: 400 } });
+  await expect(client().send(new StopContactCommand({ InstanceId: 'instance', ContactId: `${instanceArn}/contact/queued` })))
+    .rejects.toMatchObject({ name: 'InvalidParameterException', $metadata: { httpStatusCode: 400 } });
+  expect(requests).toEqual([]);
+});

@@ -1,11 +1,18 @@
 /**
  * The simulator's local Connect API (src/simulator/local-services.ts) as the handler tests need it: every StopContact
  * is recorded, contacts can be made unknown (ContactNotFoundException) and every call can be made to fail. It also
- * keeps queues' outbound caller configs (DescribeQueue, UpdateQueueOutboundCallerConfig) for the custom resource that
- * sets the queue's outbound whisper flow. The real @aws-sdk/client-connect serializes the calls and their errors.
+ * keeps queues' outbound caller configs and the instance's flows for the custom resource that sets the queue's
+ * outbound whisper flow (DescribeQueue, UpdateQueueOutboundCallerConfig, DescribeContactFlow, ListContactFlows). The
+ * real @aws-sdk/client-connect serializes the calls and their errors.
+ *
+ * Like the real API it refuses an ARN where an identifier is asked (arnWhereIdIsAsked) and an empty OutboundFlowId
+ * (InvalidParameterException: the Terraform AWS provider leaves empty values out of UpdateQueueOutboundCallerConfig
+ * because "passing an empty string leads to an InvalidParameterException", /work/research/connect-apis.md section 5).
+ * What an omitted OutboundFlowId does is undocumented; here the update replaces the whole config (the omitted member
+ * is gone), and `queueUpdates` lets a test check that nothing relies on it.
  */
 import type * as http from 'node:http';
-import { type ConnectApiError, sendConnectError, sendJson, startConnectApi } from '../../src/simulator/local-services';
+import { type ConnectApiError, arnWhereIdIsAsked, sendConnectError, sendJson, startConnectApi } from '../../src/simulator/local-services';
 
 export interface StopContactCall {
   readonly contactId: string;
@@ -18,18 +25,38 @@ export interface OutboundCallerConfig {
   readonly OutboundFlowId?: string;
 }
 
+/** A flow of the instance, as DescribeContactFlow and ListContactFlows return it. */
+export interface Flow {
+  readonly Name: string;
+  readonly Type: string;
+  readonly Description?: string;
+  /** ACTIVE unless given. */
+  readonly State?: 'ACTIVE' | 'ARCHIVED';
+  /** PUBLISHED unless given. */
+  readonly Status?: 'PUBLISHED' | 'SAVED';
+}
+
 export type FailureMode = 'none' | 'throttle' | 'server-error' | 'invalid-request';
 
 export interface ConnectEndpoint {
   readonly endpoint: string;
-  /** Every StopContact request received, including failed ones and SDK retries. */
+  /** Every StopContact request received, including failed ones and SDK retries (not those refused for an ARN). */
   readonly calls: StopContactCall[];
-  /** Requests for anything but StopContact; none are expected. */
+  /** Requests for anything this endpoint does not simulate; none are expected. */
   readonly unexpected: string[];
-  /** Outbound caller configs by `<instance id or ARN>/<queue id>`, as DescribeQueue reads them. */
+  /** Outbound caller configs by `<instance id>/<queue id>`, as DescribeQueue reads them. */
   readonly queues: Map<string, OutboundCallerConfig>;
+  /** The instances' flows by flow ARN (`arn:…:instance/<instance id>/contact-flow/<flow id>`). */
+  readonly flows: Map<string, Flow>;
   /** Every UpdateQueueOutboundCallerConfig body received. */
   readonly queueUpdates: Array<{ readonly queue: string; readonly config: OutboundCallerConfig }>;
+  /**
+   * The IAM action of every queue or flow request answered (refused ones included), e.g. `connect:DescribeQueue`:
+   * the Service Authorization Reference names each action after its API operation.
+   */
+  readonly actions: string[];
+  /** Page size of ListContactFlows when the request gives no maxResults (the API's default is 100). */
+  listPageSize: number;
   /** Contacts Connect does not know (ended, or never existed): StopContact fails with ContactNotFoundException. */
   markUnknown(contactId: string): void;
   /** Makes every call fail (throttling, 500, or a 400 refusal) until set back to 'none'. */
@@ -44,33 +71,92 @@ const FAILURES: Record<Exclude<FailureMode, 'none'>, ConnectApiError> = {
   'invalid-request': { status: 400, type: 'InvalidRequestException', message: 'The request is not valid' },
 };
 
+const FLOW_ARN = /^(arn:[^:]+:connect:[^:]*:\d{12}:instance\/([^/]+))\/contact-flow\/([^/:]+)$/;
+
+interface Route {
+  readonly action: string;
+  readonly labels: Record<string, string>;
+  readonly query: URLSearchParams;
+}
+
+/** The restJson1 routes of the @aws-sdk/client-connect model (dist-cjs schema `[_h]` entries) this endpoint serves. */
+function route(method: string, url: string): Route | undefined {
+  const { pathname, searchParams } = new URL(url, 'http://localhost');
+  const segments = pathname.split('/').slice(1).map(decodeURIComponent);
+  const [resource, a, b, c] = segments;
+  const make = (action: string, labels: Record<string, string>) => ({ action: `connect:${action}`, labels, query: searchParams });
+  // GET /queues/{InstanceId}/{QueueId}; POST /queues/{InstanceId}/{QueueId}/outbound-caller-config
+  if (resource === 'queues' && segments.length === 3 && method === 'GET') return make('DescribeQueue', { InstanceId: a, QueueId: b });
+  if (resource === 'queues' && segments.length === 4 && c === 'outbound-caller-config' && method === 'POST') {
+    return make('UpdateQueueOutboundCallerConfig', { InstanceId: a, QueueId: b });
+  }
+  // GET /contact-flows/{InstanceId}/{ContactFlowId}; GET /contact-flows-summary/{InstanceId}
+  if (resource === 'contact-flows' && segments.length === 3 && method === 'GET') return make('DescribeContactFlow', { InstanceId: a, ContactFlowId: b });
+  if (resource === 'contact-flows-summary' && segments.length === 2 && method === 'GET') return make('ListContactFlows', { InstanceId: a });
+  return undefined;
+}
+
 export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
   const calls: StopContactCall[] = [];
   const unexpected: string[] = [];
   const unknown = new Set<string>();
   let failure: FailureMode = 'none';
   const queues = new Map<string, OutboundCallerConfig>();
+  const flows = new Map<string, Flow>();
   const queueUpdates: Array<{ queue: string; config: OutboundCallerConfig }> = [];
+  const actions: string[] = [];
 
-  /** DescribeQueue is GET /queues/{InstanceId}/{QueueId}; the update POSTs to .../outbound-caller-config. */
-  const serveQueue = (method: string, url: string, body: string, response: http.ServerResponse): boolean => {
-    const match = /^\/queues\/([^/]+)\/([^/]+)(\/outbound-caller-config)?$/.exec(url);
-    if (!match) return false;
-    const queue = `${decodeURIComponent(match[1])}/${decodeURIComponent(match[2])}`;
-    const config = queues.get(queue);
-    if (!config) {
-      sendConnectError(response, { status: 404, type: 'ResourceNotFoundException', message: `queue ${queue} not found` });
-    } else if (method === 'GET' && !match[3]) {
-      sendJson(response, { Queue: { QueueId: decodeURIComponent(match[2]), OutboundCallerConfig: config } });
-    } else if (method === 'POST' && match[3]) {
-      const update = JSON.parse(body).OutboundCallerConfig as OutboundCallerConfig;
-      queueUpdates.push({ queue, config: update });
-      queues.set(queue, update);
-      sendJson(response, {});
-    } else {
-      return false;
+  const flowsOf = (instanceId: string) => [...flows].flatMap(([arn, flow]) => {
+    const match = FLOW_ARN.exec(arn);
+    return match && match[2] === instanceId ? [{ arn, id: match[3], flow }] : [];
+  });
+
+  const answer = ({ action, labels, query }: Route, body: string, response: http.ServerResponse): void => {
+    if (failure !== 'none') return sendConnectError(response, FAILURES[failure]);
+    // DescribeContactFlow documents an ARN form of ContactFlowId (`arn:aws:.../contact-flow/{id}:$SAVED` and
+    // `...:{version}`, DescribeContactFlowCommand doc string); no other identifier asked here takes one.
+    for (const [name, value] of Object.entries(labels)) {
+      const refused = name === 'ContactFlowId' ? undefined : arnWhereIdIsAsked(name, value);
+      if (refused) return sendConnectError(response, refused);
     }
-    return true;
+    const instanceId = labels.InstanceId;
+    const notFound = (what: string) => sendConnectError(response, { status: 404, type: 'ResourceNotFoundException', message: `${what} not found` });
+
+    if (action === 'connect:DescribeQueue' || action === 'connect:UpdateQueueOutboundCallerConfig') {
+      const queue = `${instanceId}/${labels.QueueId}`;
+      const config = queues.get(queue);
+      if (!config) return notFound(`queue ${queue}`);
+      if (action === 'connect:DescribeQueue') return sendJson(response, { Queue: { QueueId: labels.QueueId, OutboundCallerConfig: config } });
+      const update = (JSON.parse(body) as { OutboundCallerConfig: OutboundCallerConfig }).OutboundCallerConfig;
+      queueUpdates.push({ queue, config: update });
+      const refused = update.OutboundFlowId === ''
+        ? { status: 400, type: 'InvalidParameterException', message: 'OutboundFlowId must not be empty' }
+        : arnWhereIdIsAsked('OutboundFlowId', update.OutboundFlowId ?? '');
+      if (refused) return sendConnectError(response, refused);
+      queues.set(queue, update);
+      return sendJson(response, {});
+    }
+
+    if (action === 'connect:DescribeContactFlow') {
+      const id = labels.ContactFlowId.startsWith('arn:') ? FLOW_ARN.exec(labels.ContactFlowId.replace(/:[^:/]+$/, ''))?.[3] : labels.ContactFlowId;
+      const found = flowsOf(instanceId).find((f) => f.id === id);
+      if (!found) return notFound(`flow ${labels.ContactFlowId}`);
+      const { Name, Type, Description, State = 'ACTIVE', Status = 'PUBLISHED' } = found.flow;
+      return sendJson(response, { ContactFlow: { Arn: found.arn, Id: found.id, Name, Type, State, Status, Description } });
+    }
+
+    // ListContactFlows: `contactFlowTypes` (repeated), `maxResults` and `nextToken` query parameters.
+    const types = query.getAll('contactFlowTypes');
+    const matching = flowsOf(instanceId).filter((f) => types.length === 0 || types.includes(f.flow.Type));
+    const start = Number(query.get('nextToken') ?? '0');
+    const size = Number(query.get('maxResults') ?? endpoint.listPageSize);
+    const page = matching.slice(start, start + size);
+    return sendJson(response, {
+      ContactFlowSummaryList: page.map(({ arn, id, flow }) => ({
+        Id: id, Arn: arn, Name: flow.Name, ContactFlowType: flow.Type, ContactFlowState: flow.State ?? 'ACTIVE', ContactFlowStatus: flow.Status ?? 'PUBLISHED',
+      })),
+      NextToken: start + size < matching.length ? String(start + size) : undefined,
+    });
   };
 
   const server = await startConnectApi((request) => {
@@ -79,18 +165,26 @@ export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
     return unknown.has(request.contactId) ? 'NOT_FOUND' : 'STOPPED';
   }, {
     serveOther: ({ method, url, body }, response) => {
-      if (serveQueue(method, url, body, response)) return true;
-      unexpected.push(`${method} ${url}`);
-      return false;
+      const found = route(method, url);
+      if (!found) {
+        unexpected.push(`${method} ${url}`);
+        return false;
+      }
+      actions.push(found.action);
+      answer(found, body, response);
+      return true;
     },
   });
 
-  return {
+  const endpoint: ConnectEndpoint = {
     endpoint: server.endpoint,
     calls,
     unexpected,
     queues,
+    flows,
     queueUpdates,
+    actions,
+    listPageSize: 100,
     markUnknown: (contactId) => {
       unknown.add(contactId);
     },
@@ -99,4 +193,5 @@ export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
     },
     stop: () => server.close(),
   };
+  return endpoint;
 }
