@@ -35,6 +35,10 @@ const ALL_FLOW_TYPES: readonly FlowType[] = [
 const WHISPERS: readonly FlowType[] = ['CUSTOMER_WHISPER', 'AGENT_WHISPER', 'OUTBOUND_WHISPER'];
 const TRANSFERS: readonly FlowType[] = ['AGENT_TRANSFER', 'QUEUE_TRANSFER'];
 
+type Parameters = Record<string, unknown>;
+/** Reports one defect of the action being checked. */
+type ActionReport = (message: string) => void;
+
 interface ActionSpec {
   /** Flow types the action's "Restrictions" section allows. */
   readonly flowTypes: readonly FlowType[];
@@ -47,13 +51,20 @@ interface ActionSpec {
   readonly conditions: boolean;
   /** Ends the flow: it has no NextAction. */
   readonly terminal: boolean;
+  /** Groups of parameters of which at most one may be given ("May not be specified if ... is also specified"). */
+  readonly exclusive: readonly (readonly string[])[];
+  /** Checks of the parameter values that the generic rules do not cover. */
+  readonly check?: (parameters: Parameters, report: ActionReport) => void;
 }
 
 function spec(partial: Partial<ActionSpec> & Pick<ActionSpec, 'flowTypes'>): ActionSpec {
-  return { required: [], optional: [], errors: ['NoMatchingError'], requiredErrors: [], conditions: false, terminal: false, ...partial };
+  const none: readonly never[] = [];
+  return { required: none, optional: none, errors: ['NoMatchingError'], requiredErrors: none, conditions: false, terminal: false, exclusive: none, ...partial };
 }
 
 const PROMPT_PARAMETERS = ['PromptId', 'Text', 'SSML', 'Media'];
+/** "May not be specified if Text or SSML is also specified", and so on; the pages are silent on Media. */
+const ONE_PROMPT = ['PromptId', 'Text', 'SSML'];
 
 export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
   // flow-control-actions-compare: "available in every type of flow".
@@ -66,15 +77,34 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     required: ['LambdaFunctionARN', 'InvocationTimeLimitSeconds'],
     optional: ['InvocationType', 'LambdaInvocationAttributes', 'ResponseValidation'],
     requiredErrors: ['NoMatchingError'],
+    check: (parameters, report) => {
+      if (parameters.InvocationTimeLimitSeconds !== undefined && !integerIn(parameters.InvocationTimeLimitSeconds, 1, MAX_LAMBDA_SECONDS)) {
+        report(`InvocationTimeLimitSeconds must be a whole number of seconds from 1 to ${MAX_LAMBDA_SECONDS}, got ${JSON.stringify(parameters.InvocationTimeLimitSeconds)}`);
+      }
+    },
   }),
   // interactions-createcallbackcontact: "contact flows, transfer flows, and customer queue flows".
   CreateCallbackContact: spec({
     flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
     required: ['InitialCallDelaySeconds', 'MaximumConnectionAttempts', 'RetryDelaySeconds'],
     optional: ['QueueId', 'AgentId', 'ContactFlowId', 'CallerId'],
+    check: (parameters, report) => {
+      if (parameters.MaximumConnectionAttempts !== ZERO_RETRIES) {
+        report(`a callback must not be retried (retries = 0: MaximumConnectionAttempts "${ZERO_RETRIES}"), got ${JSON.stringify(parameters.MaximumConnectionAttempts)}`);
+      }
+      for (const name of ['InitialCallDelaySeconds', 'RetryDelaySeconds']) {
+        if (parameters[name] !== undefined && !integerIn(parameters[name], 1, MAX_CALLBACK_DELAY_SECONDS)) {
+          report(`${name} must be a whole number of seconds from 1 to ${MAX_CALLBACK_DELAY_SECONDS}, got ${JSON.stringify(parameters[name])}`);
+        }
+      }
+    },
   }),
   // participant-actions-messageparticipant: "contact flows, transfer flows, whisper flows, and customer queue flows".
-  MessageParticipant: spec({ flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...WHISPERS, ...TRANSFERS], optional: PROMPT_PARAMETERS }),
+  MessageParticipant: spec({
+    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...WHISPERS, ...TRANSFERS],
+    optional: PROMPT_PARAMETERS,
+    exclusive: [ONE_PROMPT],
+  }),
   // participant-actions-getparticipantinput: "contact flows, transfer flows, and customer queue flows but not in
   // whisper flows or hold flows". The console also exports InputTimeLimitExceeded for the timeout branch.
   GetParticipantInput: spec({
@@ -84,6 +114,12 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     errors: ['NoMatchingError', 'NoMatchingCondition', 'InputTimeLimitExceeded', 'InvalidPhoneNumber'],
     requiredErrors: ['NoMatchingError'],
     conditions: true,
+    exclusive: [ONE_PROMPT],
+    check: (parameters, report) => {
+      const stores = parameters.StoreInput === 'True';
+      if (stores !== (parameters.InputValidation !== undefined)) report('InputValidation is required exactly when StoreInput is "True"');
+      if (!integerIn(parameters.InputTimeLimitSeconds, 1, Number.MAX_SAFE_INTEGER)) report('InputTimeLimitSeconds must be a whole number of seconds above 0');
+    },
   }),
   // participant-actions-disconnectparticipant. Whisper flows end with EndFlowExecution instead: they run on one
   // leg of a call that they cannot hang up.
@@ -97,16 +133,36 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     errors: ['NoMatchingError', 'InvalidCallbackNumber', 'CallbackNumberNotDialable'],
   }),
   // contact-actions-updatecontacteventhooks: "supported in all types of flows".
-  UpdateContactEventHooks: spec({ flowTypes: ALL_FLOW_TYPES, required: ['EventHooks'] }),
+  UpdateContactEventHooks: spec({
+    flowTypes: ALL_FLOW_TYPES,
+    required: ['EventHooks'],
+    check: (parameters, report) => {
+      if (isObject(parameters.EventHooks) && Object.keys(parameters.EventHooks).length !== 1) report('EventHooks must hold exactly one entry');
+    },
+  }),
   // contact-actions-updatecontacttargetqueue: "only in contact flows and transfer flows".
   UpdateContactTargetQueue: spec({ flowTypes: ['CONTACT_FLOW', ...TRANSFERS], optional: ['QueueId', 'AgentId'] }),
   // flow-control-actions-updateflowloggingbehavior (docs.aws.amazon.com/connect/latest/APIReference/
   // flow-control-actions-updateflowloggingbehavior.html): "available in every type of flow"; FlowLoggingBehavior is
   // "One of [Enabled,Disabled]", no dynamic values; no conditions; errors: none.
-  UpdateFlowLoggingBehavior: spec({ flowTypes: ALL_FLOW_TYPES, required: ['FlowLoggingBehavior'], errors: [] }),
+  UpdateFlowLoggingBehavior: spec({
+    flowTypes: ALL_FLOW_TYPES,
+    required: ['FlowLoggingBehavior'],
+    errors: [],
+    check: (parameters, report) => {
+      if (parameters.FlowLoggingBehavior !== undefined && parameters.FlowLoggingBehavior !== 'Enabled' && parameters.FlowLoggingBehavior !== 'Disabled') {
+        report(`FlowLoggingBehavior must be "Enabled" or "Disabled", got ${JSON.stringify(parameters.FlowLoggingBehavior)}`);
+      }
+    },
+  }),
   // contact-actions-transfercontacttoqueue: "contact flows and transfer flows"; it takes no parameters.
   TransferContactToQueue: spec({ flowTypes: ['CONTACT_FLOW', ...TRANSFERS], errors: ['NoMatchingError', 'QueueAtCapacity'] }),
 };
+
+/** The spec of an action type; an own property only, so that "constructor" or "toString" is no action type. */
+function specOfType(type: unknown): ActionSpec | undefined {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(ACTION_SPECS, type) ? ACTION_SPECS[type] : undefined;
+}
 
 /** Connect waits at most 8 seconds for a Lambda function (InvocationTimeLimitSeconds: "no larger than 8"). */
 export const MAX_LAMBDA_SECONDS = 8;
@@ -287,7 +343,7 @@ function checkAction(
   report: Report,
 ): void {
   const type = action.Type;
-  const specOf = typeof type === 'string' ? ACTION_SPECS[type] : undefined;
+  const specOf = specOfType(type);
   if (!specOf) {
     report(`action type ${JSON.stringify(type)} is unknown or not supported by this checker`, id);
     return;
@@ -302,7 +358,11 @@ function checkAction(
     for (const name of Object.keys(parameters)) {
       if (!specOf.required.includes(name) && !specOf.optional.includes(name)) report(`${type} has no parameter ${name}`, id);
     }
-    checkParameterValues(id, type as string, parameters, report);
+    for (const group of specOf.exclusive) {
+      const given = group.filter((name) => parameters[name] !== undefined);
+      if (given.length > 1) report(`only one of ${given.join(', ')} may be given`, id);
+    }
+    specOf.check?.(parameters, (message) => report(message, id));
   }
 
   const transitions = isObject(action.Transitions) ? action.Transitions : {};
@@ -332,37 +392,6 @@ function checkAction(
 }
 
 type Report = (message: string, actionId?: string) => void;
-
-function checkParameterValues(id: string, type: string, parameters: Record<string, unknown>, report: Report): void {
-  if (type === 'InvokeLambdaFunction' && parameters.InvocationTimeLimitSeconds !== undefined
-    && !integerIn(parameters.InvocationTimeLimitSeconds, 1, MAX_LAMBDA_SECONDS)) {
-    report(`InvocationTimeLimitSeconds must be a whole number of seconds from 1 to ${MAX_LAMBDA_SECONDS}, got ${JSON.stringify(parameters.InvocationTimeLimitSeconds)}`, id);
-  }
-  if (type === 'CreateCallbackContact') {
-    if (parameters.MaximumConnectionAttempts !== ZERO_RETRIES) {
-      report(`a callback must not be retried (retries = 0: MaximumConnectionAttempts "${ZERO_RETRIES}"), got ${JSON.stringify(parameters.MaximumConnectionAttempts)}`, id);
-    }
-    for (const name of ['InitialCallDelaySeconds', 'RetryDelaySeconds']) {
-      if (parameters[name] !== undefined && !integerIn(parameters[name], 1, MAX_CALLBACK_DELAY_SECONDS)) {
-        report(`${name} must be a whole number of seconds from 1 to ${MAX_CALLBACK_DELAY_SECONDS}, got ${JSON.stringify(parameters[name])}`, id);
-      }
-    }
-  }
-  const prompts = PROMPT_PARAMETERS.filter((name) => parameters[name] !== undefined && name !== 'Media');
-  if (prompts.length > 1) report(`only one of ${prompts.join(', ')} may be given`, id);
-  if (type === 'GetParticipantInput') {
-    const stores = parameters.StoreInput === 'True';
-    if (stores !== (parameters.InputValidation !== undefined)) report('InputValidation is required exactly when StoreInput is "True"', id);
-    if (!integerIn(parameters.InputTimeLimitSeconds, 1, Number.MAX_SAFE_INTEGER)) report('InputTimeLimitSeconds must be a whole number of seconds above 0', id);
-  }
-  if (type === 'UpdateFlowLoggingBehavior' && parameters.FlowLoggingBehavior !== undefined
-    && parameters.FlowLoggingBehavior !== 'Enabled' && parameters.FlowLoggingBehavior !== 'Disabled') {
-    report(`FlowLoggingBehavior must be "Enabled" or "Disabled", got ${JSON.stringify(parameters.FlowLoggingBehavior)}`, id);
-  }
-  if (type === 'UpdateContactEventHooks' && isObject(parameters.EventHooks) && Object.keys(parameters.EventHooks).length !== 1) {
-    report('EventHooks must hold exactly one entry', id);
-  }
-}
 
 /** The id of the action that {@link startWithFlowLogging} puts first. */
 export const FLOW_LOGGING_ACTION_ID = 'set-flow-logging';
