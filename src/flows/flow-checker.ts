@@ -53,6 +53,11 @@ interface ActionSpec {
   readonly terminal: boolean;
   /** Groups of parameters of which at most one may be given ("May not be specified if ... is also specified"). */
   readonly exclusive: readonly (readonly string[])[];
+  /**
+   * The errors and condition support for these parameters, where they depend on them (GetParticipantInput), and
+   * the words that say when (for the message); `errors` is then the union of every variant's errors.
+   */
+  readonly variant?: (parameters: Parameters) => { readonly errors: readonly string[]; readonly conditions: boolean; readonly when: string };
   /** Checks of the parameter values that the generic rules do not cover. */
   readonly check?: (parameters: Parameters, report: ActionReport) => void;
 }
@@ -83,13 +88,17 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
       }
     },
   }),
-  // interactions-createcallbackcontact: "contact flows, transfer flows, and customer queue flows".
+  // https://docs.aws.amazon.com/connect/latest/APIReference/interactions-createcallbackcontact.html: "contact flows,
+  // transfer flows, and customer queue flows"; errors NoMatchingError only. ContactFlowId is on the current page ("If
+  // you specify a ContactFlowId, then InitialCallDelaySeconds parameter is ignored"); the part of the page that
+  // defines it was not seen, so its value is not checked. No CallerId: no version of the page nor any export has it.
+  // The page does not say which parameters are required; every export has the three numbers, so they are required.
   CreateCallbackContact: spec({
     flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
     required: ['InitialCallDelaySeconds', 'MaximumConnectionAttempts', 'RetryDelaySeconds'],
-    optional: ['QueueId', 'AgentId', 'ContactFlowId', 'CallerId'],
+    optional: ['QueueId', 'AgentId', 'ContactFlowId'],
     check: (parameters, report) => {
-      if (parameters.MaximumConnectionAttempts !== ZERO_RETRIES) {
+      if (parameters.MaximumConnectionAttempts !== undefined && parameters.MaximumConnectionAttempts !== ZERO_RETRIES) {
         report(`a callback must not be retried (retries = 0: MaximumConnectionAttempts "${ZERO_RETRIES}"), got ${JSON.stringify(parameters.MaximumConnectionAttempts)}`);
       }
       for (const name of ['InitialCallDelaySeconds', 'RetryDelaySeconds']) {
@@ -105,32 +114,51 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     optional: PROMPT_PARAMETERS,
     exclusive: [ONE_PROMPT],
   }),
-  // participant-actions-getparticipantinput: "contact flows, transfer flows, and customer queue flows but not in
-  // whisper flows or hold flows". The console also exports InputTimeLimitExceeded for the timeout branch.
+  // https://docs.aws.amazon.com/connect/latest/APIReference/participant-actions-getparticipantinput.html: "contact
+  // flows, transfer flows, and customer queue flows but not in whisper flows or hold flows". No Lex parameters: a
+  // "Get customer input" block with a Lex bot is ConnectParticipantWithLexBot (participant-actions-
+  // connectparticipantwithlexbot.html), as the console exports it. Errors by StoreInput: the page's list (2022 text)
+  // gives NoMatchingCondition "only if StoreInput is False", NoMatchingError "always", InvalidPhoneNumber "only if
+  // StoreInput is true, and PhoneNumberValidation is specified", and no InputTimeLimitExceeded; the console exports
+  // InputTimeLimitExceeded on every block that does not store its input and on none that does (a stored input that
+  // times out takes the success branch, adminguide/store-customer-input.html). The exports win: both are followed.
   GetParticipantInput: spec({
     flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
     required: ['InputTimeLimitSeconds'],
-    optional: [...PROMPT_PARAMETERS, 'StoreInput', 'InputValidation', 'InputEncryption', 'DTMFConfiguration', 'LexV2Bot', 'LexBot'],
+    optional: [...PROMPT_PARAMETERS, 'StoreInput', 'InputValidation', 'InputEncryption', 'DTMFConfiguration'],
     errors: ['NoMatchingError', 'NoMatchingCondition', 'InputTimeLimitExceeded', 'InvalidPhoneNumber'],
     requiredErrors: ['NoMatchingError'],
     conditions: true,
     exclusive: [ONE_PROMPT],
+    variant: (parameters) => {
+      if (parameters.StoreInput !== 'True') {
+        return { errors: ['InputTimeLimitExceeded', 'NoMatchingCondition', 'NoMatchingError'], conditions: true, when: 'unless StoreInput is "True"' };
+      }
+      // With StoreInput "True" there is "no run result and conditions are not supported".
+      return isObject(parameters.InputValidation) && parameters.InputValidation.PhoneNumberValidation !== undefined
+        ? { errors: ['NoMatchingError', 'InvalidPhoneNumber'], conditions: false, when: 'with StoreInput "True"' }
+        : { errors: ['NoMatchingError'], conditions: false, when: 'with StoreInput "True" and no PhoneNumberValidation' };
+    },
     check: (parameters, report) => {
       const stores = parameters.StoreInput === 'True';
       if (stores !== (parameters.InputValidation !== undefined)) report('InputValidation is required exactly when StoreInput is "True"');
       if (!integerIn(parameters.InputTimeLimitSeconds, 1, Number.MAX_SAFE_INTEGER)) report('InputTimeLimitSeconds must be a whole number of seconds above 0');
     },
   }),
-  // participant-actions-disconnectparticipant. Whisper flows end with EndFlowExecution instead: they run on one
-  // leg of a call that they cannot hang up.
-  DisconnectParticipant: spec({ flowTypes: ALL_FLOW_TYPES.filter((type) => !WHISPERS.includes(type)), errors: [], terminal: true }),
+  // https://docs.aws.amazon.com/connect/latest/APIReference/participant-actions-disconnectparticipant.html (current
+  // page): "supported for all channels and in contact flows, transfer flows, and customer queue flows", so not in
+  // hold or whisper flows (the 2022 page said "everywhere"; the current page wins). Whisper flows end with
+  // EndFlowExecution instead, as every console export of one does.
+  DisconnectParticipant: spec({ flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS], errors: [], terminal: true }),
   // contact-actions-updatecontactattributes: "any type of flow and any channel".
   UpdateContactAttributes: spec({ flowTypes: ALL_FLOW_TYPES, required: ['Attributes'], optional: ['TargetContact'] }),
-  // contact-actions-updatecontactcallbacknumber: "contact flows, transfer flows, and customer queue flows".
+  // https://docs.aws.amazon.com/connect/latest/APIReference/contact-actions-updatecontactcallbacknumber.html: "contact
+  // flows, transfer flows, and customer queue flows"; its errors are exactly InvalidCallbackNumber and
+  // CallbackNumberNotDialable (no NoMatchingError: neither the page, the block, nor any console export has one).
   UpdateContactCallbackNumber: spec({
     flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
     required: ['CallbackNumber'],
-    errors: ['NoMatchingError', 'InvalidCallbackNumber', 'CallbackNumberNotDialable'],
+    errors: ['InvalidCallbackNumber', 'CallbackNumberNotDialable'],
   }),
   // contact-actions-updatecontacteventhooks: "supported in all types of flows".
   UpdateContactEventHooks: spec({
@@ -373,14 +401,14 @@ function checkAction(
   if (typeof transitions.NextAction !== 'string') report('needs a NextAction', id);
 
   const conditions = list(transitions.Conditions) as Transition[];
-  // GetParticipantInput that stores its input has no result to compare (its Results section).
-  const storesInput = isObject(action.Parameters) && action.Parameters.StoreInput === 'True';
-  if (conditions.length > 0 && (!specOf.conditions || storesInput)) report(`${type} does not support conditions here`, id);
+  const variant = specOf.variant?.(isObject(action.Parameters) ? action.Parameters : {});
+  const when = variant ? ` ${variant.when}` : '';
+  if (conditions.length > 0 && !(variant?.conditions ?? specOf.conditions)) report(`${type} does not support conditions${when}`, id);
   const errors = list(transitions.Errors) as Transition[];
   const errorTypes = errors.map((error) => error.ErrorType);
   for (const errorType of errorTypes) {
-    if (typeof errorType !== 'string' || !specOf.errors.includes(errorType)) {
-      report(`${type} has no error ${JSON.stringify(errorType)}`, id);
+    if (typeof errorType !== 'string' || !(variant?.errors ?? specOf.errors).includes(errorType)) {
+      report(`${type} has no error ${JSON.stringify(errorType)}${when}`, id);
     }
   }
   for (const required of specOf.requiredErrors) {

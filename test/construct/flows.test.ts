@@ -1,6 +1,6 @@
 import { INSTANCE_ARN, QUEUE_ARN } from './fixtures';
 import { FLOW_TEMPLATES, FlowTemplateName, fillPlaceholders, loadFlowTemplate } from '../../src/flow-templates';
-import { checkFlow, forceZeroRetries } from '../../src/flows/flow-checker';
+import { FlowType, checkFlow, forceZeroRetries } from '../../src/flows/flow-checker';
 
 const FUNCTIONS = ['get-10-digit-phone', 'read-callback', 'write-callback', 'update-callback', 'get-current-time', 'stop-contact'];
 const VALUES: Record<string, string> = {
@@ -191,11 +191,13 @@ describe('the flow checker finds each defect, naming the action', () => {
 
   test('a callback with retries is reported, and forceZeroRetries mends it', () => {
     const flow = filled('set-callback');
+    // Whatever else the shipped flow holds, breaking the callback adds exactly this finding, and mending it removes it.
+    const before = checkFlow(flow, 'CONTACT_FLOW');
     // "1" is the console's default of one retry: the customer would be dialled twice.
     flow.Actions.find((a: any) => a.Type === 'CreateCallbackContact').Parameters.MaximumConnectionAttempts = '1';
-    expect(checkFlow(flow, 'CONTACT_FLOW')).toEqual([{ actionId: 'create-callback', message: expect.stringMatching(/must not be retried.*"0".*got "1"/) }]);
+    expect(checkFlow(flow, 'CONTACT_FLOW')).toEqual([...before, { actionId: 'create-callback', message: expect.stringMatching(/must not be retried.*"0".*got "1"/) }]);
     forceZeroRetries(flow);
-    expect(checkFlow(flow, 'CONTACT_FLOW')).toEqual([]);
+    expect(checkFlow(flow, 'CONTACT_FLOW')).toEqual(before);
   });
 
   test('a flow that is not flow language at all is reported as a whole', () => {
@@ -203,5 +205,105 @@ describe('the flow checker finds each defect, naming the action', () => {
       expect.stringMatching(/Version/),
       expect.stringMatching(/Actions must be a non-empty list/),
     ]);
+  });
+});
+
+/**
+ * Small hand-written flows, one action under test and every transition of it to a last action the flow type
+ * allows (DisconnectParticipant, else EndFlowExecution), so that each case breaks exactly one rule of the Flow
+ * language reference and nothing else.
+ */
+describe('the flow checker enforces the Flow language reference, one rule at a time', () => {
+  const FLOW_ARN = `${INSTANCE_ARN}/contact-flow/ffffffff-1111-4222-8333-444444444444`;
+  const to = (...errorTypes: string[]) => errorTypes.map((ErrorType) => ({ NextAction: 'end', ErrorType }));
+  const when = (...operands: string[]) => operands.map((operand) => ({ NextAction: 'end', Condition: { Operator: 'Equals', Operands: [operand] } }));
+  const last = (flowType: FlowType) => (['CONTACT_FLOW', 'CUSTOMER_QUEUE', 'AGENT_TRANSFER', 'QUEUE_TRANSFER'].includes(flowType)
+    ? { Identifier: 'end', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} }
+    : { Identifier: 'end', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} });
+  const flowOf = (flowType: FlowType, ...actions: any[]) => ({ Version: '2019-10-30', StartAction: actions[0].Identifier, Actions: [...actions, last(flowType)] });
+
+  /** One valid action of each kind the cases break. */
+  const valid: Record<string, () => any> = {
+    'menu': () => ({
+      Identifier: 'menu',
+      Type: 'GetParticipantInput',
+      Parameters: { Text: 'Press 1.', InputTimeLimitSeconds: '5' },
+      Transitions: { NextAction: 'end', Conditions: when('1', '#'), Errors: to('InputTimeLimitExceeded', 'NoMatchingCondition', 'NoMatchingError') },
+    }),
+    'enter-number': () => ({
+      Identifier: 'enter-number',
+      Type: 'GetParticipantInput',
+      Parameters: {
+        Text: 'Enter your number.',
+        InputTimeLimitSeconds: '10',
+        StoreInput: 'True',
+        InputValidation: { PhoneNumberValidation: { NumberFormat: 'Local', CountryCode: 'GB' } },
+        DTMFConfiguration: { InputTerminationSequence: '#', DisableCancelKey: 'False' },
+      },
+      Transitions: { NextAction: 'end', Errors: to('InvalidPhoneNumber', 'NoMatchingError') },
+    }),
+    'enter-pin': () => ({
+      Identifier: 'enter-pin',
+      Type: 'GetParticipantInput',
+      Parameters: {
+        SSML: '<speak>Enter your PIN.</speak>',
+        InputTimeLimitSeconds: '10',
+        StoreInput: 'True',
+        InputValidation: { CustomValidation: { MaximumLength: '6' } },
+        InputEncryption: { EncryptionKeyId: 'key-1', Key: 'PEM' },
+      },
+      Transitions: { NextAction: 'end', Errors: to('NoMatchingError') },
+    }),
+    'set-number': () => ({
+      Identifier: 'set-number',
+      Type: 'UpdateContactCallbackNumber',
+      Parameters: { CallbackNumber: '$.Attributes.callbackNumber' },
+      Transitions: { NextAction: 'end', Errors: to('InvalidCallbackNumber', 'CallbackNumberNotDialable') },
+    }),
+    'callback': () => ({
+      Identifier: 'callback',
+      Type: 'CreateCallbackContact',
+      Parameters: { QueueId: QUEUE_ARN, InitialCallDelaySeconds: '5', MaximumConnectionAttempts: '0', RetryDelaySeconds: '600' },
+      Transitions: { NextAction: 'end', Errors: to('NoMatchingError') },
+    }),
+  };
+  const cases: Array<[string, FlowType, string, (action: any) => void, RegExp]> = [
+    // participant-actions-getparticipantinput: errors by StoreInput.
+    ['a menu without an error it raises', 'CONTACT_FLOW', 'menu', (a) => { a.Transitions.Errors.push(...to('InvalidPhoneNumber')); },
+      /^GetParticipantInput has no error "InvalidPhoneNumber" unless StoreInput is "True"$/],
+    ['a stored input with a timeout branch', 'CONTACT_FLOW', 'enter-number', (a) => { a.Transitions.Errors.push(...to('InputTimeLimitExceeded')); },
+      /^GetParticipantInput has no error "InputTimeLimitExceeded" with StoreInput "True"$/],
+    ['a stored input with a no-match branch', 'CONTACT_FLOW', 'enter-number', (a) => { a.Transitions.Errors.push(...to('NoMatchingCondition')); },
+      /^GetParticipantInput has no error "NoMatchingCondition" with StoreInput "True"$/],
+    ['an invalid-number branch without phone-number validation', 'CONTACT_FLOW', 'enter-pin', (a) => { a.Transitions.Errors.push(...to('InvalidPhoneNumber')); },
+      /^GetParticipantInput has no error "InvalidPhoneNumber" with StoreInput "True" and no PhoneNumberValidation$/],
+    ['a stored input with conditions', 'CONTACT_FLOW', 'enter-number', (a) => { a.Transitions.Conditions = when('1'); },
+      /^GetParticipantInput does not support conditions with StoreInput "True"$/],
+    ['a Lex bot on GetParticipantInput (it belongs to ConnectParticipantWithLexBot)', 'CONTACT_FLOW', 'menu', (a) => { a.Parameters.LexV2Bot = { AliasArn: 'arn' }; },
+      /^GetParticipantInput has no parameter LexV2Bot$/],
+    // contact-actions-updatecontactcallbacknumber: exactly two errors.
+    ['a callback number with an error branch it never takes', 'CONTACT_FLOW', 'set-number', (a) => { a.Transitions.Errors.push(...to('NoMatchingError')); },
+      /^UpdateContactCallbackNumber has no error "NoMatchingError"$/],
+    // interactions-createcallbackcontact: no CallerId.
+    ['a callback with a caller id', 'CONTACT_FLOW', 'callback', (a) => { a.Parameters.CallerId = '+442079460000'; }, /^CreateCallbackContact has no parameter CallerId$/],
+  ];
+  test.each(cases)('%s', (_name, flowType, kind, breakIt, message) => {
+    const action = valid[kind]();
+    expect(checkFlow(flowOf(flowType, action), flowType)).toEqual([]);
+    breakIt(action);
+    expect(checkFlow(flowOf(flowType, action), flowType)).toEqual([{ actionId: kind, message: expect.stringMatching(message) }]);
+  });
+
+  test('a callback may name the flow it runs (ContactFlowId)', () => {
+    const action = valid.callback();
+    action.Parameters.ContactFlowId = FLOW_ARN;
+    expect(checkFlow(flowOf('CONTACT_FLOW', action), 'CONTACT_FLOW')).toEqual([]);
+  });
+
+  // participant-actions-disconnectparticipant (current page): contact, transfer and customer queue flows only.
+  test.each(['CUSTOMER_HOLD', 'AGENT_HOLD', 'AGENT_WHISPER'] as FlowType[])('a hang-up in a %s flow', (flowType) => {
+    const flow = { Version: '2019-10-30', StartAction: 'end', Actions: [{ Identifier: 'end', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} }] };
+    expect(checkFlow(flow, flowType)).toEqual([{ actionId: 'end', message: `DisconnectParticipant is not allowed in a ${flowType} flow` }]);
+    expect(checkFlow(flow, 'CUSTOMER_QUEUE')).toEqual([]);
   });
 });
