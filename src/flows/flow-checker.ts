@@ -58,6 +58,8 @@ interface ActionSpec {
    * the words that say when (for the message); `errors` is then the union of every variant's errors.
    */
   readonly variant?: (parameters: Parameters) => { readonly errors: readonly string[]; readonly conditions: boolean; readonly when: string };
+  /** Why a condition (its Operator and Operands) is not one the action supports, if it is not. */
+  readonly condition?: (operator: string, operands: readonly unknown[]) => string | undefined;
   /** Checks of the parameter values that the generic rules do not cover. */
   readonly check?: (parameters: Parameters, report: ActionReport) => void;
 }
@@ -67,13 +69,46 @@ function spec(partial: Partial<ActionSpec> & Pick<ActionSpec, 'flowTypes'>): Act
   return { required: none, optional: none, errors: ['NoMatchingError'], requiredErrors: none, conditions: false, terminal: false, exclusive: none, ...partial };
 }
 
+/**
+ * The condition operators of the Flow language (https://docs.aws.amazon.com/connect/latest/APIReference/
+ * flow-language-actions.html, its operator table: every operand type "String", count "One"). The Number operators
+ * are false if either side is not a number, so a non-numeric operand can never match.
+ */
+const COMPARE_OPERATORS = [
+  'Equals', 'TextStartsWith', 'TextEndsWith', 'TextContains', 'NumberGreaterThan', 'NumberGreaterOrEqualTo', 'NumberLessThan', 'NumberLessOrEqualTo',
+];
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** A condition check for actions whose only operator is Equals, with one operand that `operand` accepts. */
+function equalsOne(type: string, operand: RegExp, what: string): (operator: string, operands: readonly unknown[]) => string | undefined {
+  return (operator, operands) => {
+    if (operator !== 'Equals') return `${type} conditions use only the Equals operator, got ${JSON.stringify(operator)}`;
+    if (operands.length !== 1 || typeof operands[0] !== 'string' || !operand.test(operands[0])) {
+      return `a ${type} condition takes one operand, ${what}, got ${JSON.stringify(operands)}`;
+    }
+    return undefined;
+  };
+}
+
 const PROMPT_PARAMETERS = ['PromptId', 'Text', 'SSML', 'Media'];
 /** "May not be specified if Text or SSML is also specified", and so on; the pages are silent on Media. */
 const ONE_PROMPT = ['PromptId', 'Text', 'SSML'];
 
 export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
-  // flow-control-actions-compare: "available in every type of flow".
-  Compare: spec({ flowTypes: ALL_FLOW_TYPES, required: ['ComparisonValue'], errors: ['NoMatchingCondition'], conditions: true }),
+  // https://docs.aws.amazon.com/connect/latest/APIReference/flow-control-actions-compare.html: "available in every
+  // type of flow"; the error is NoMatchingCondition "if no other Condition matches"; operators: COMPARE_OPERATORS.
+  Compare: spec({
+    flowTypes: ALL_FLOW_TYPES,
+    required: ['ComparisonValue'],
+    errors: ['NoMatchingCondition'],
+    conditions: true,
+    condition: (operator, operands) => {
+      if (!COMPARE_OPERATORS.includes(operator)) return `Compare has no operator ${JSON.stringify(operator)} (it has ${COMPARE_OPERATORS.join(', ')})`;
+      if (operands.length !== 1 || typeof operands[0] !== 'string') return `a Compare condition takes exactly one operand, a string, got ${JSON.stringify(operands)}`;
+      if (operator.startsWith('Number') && !NUMBER.test(operands[0])) return `${operator} compares numbers: its operand must be a number, got ${JSON.stringify(operands[0])}`;
+      return undefined;
+    },
+  }),
   // flow-control-actions-endflowexecution: "only in whisper flows and customer queue flows".
   EndFlowExecution: spec({ flowTypes: [...WHISPERS, 'CUSTOMER_QUEUE'], errors: [], terminal: true }),
   // interactions-invokelambdafunction: "supported by all channels and in all types of flows".
@@ -130,6 +165,8 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     requiredErrors: ['NoMatchingError'],
     conditions: true,
     exclusive: [ONE_PROMPT],
+    // Conditions: "only the Equals operator"; operands "must be static and be a single character - 0-9 numeric, *, or #".
+    condition: equalsOne('GetParticipantInput', /^[0-9*#]$/, 'a single key 0-9, * or #'),
     variant: (parameters) => {
       if (parameters.StoreInput !== 'True') {
         return { errors: ['InputTimeLimitExceeded', 'NoMatchingCondition', 'NoMatchingError'], conditions: true, when: 'unless StoreInput is "True"' };
@@ -401,11 +438,26 @@ function checkAction(
   if (typeof transitions.NextAction !== 'string') report('needs a NextAction', id);
 
   const conditions = list(transitions.Conditions) as Transition[];
+  // Transitions (flow-language-actions.html): a condition is {NextAction, Condition: {Operator, Operands}}, an
+  // error is {ErrorType, NextAction}.
+  for (const branch of conditions) {
+    const condition = isObject(branch) && isObject(branch.Condition) ? branch.Condition : undefined;
+    if (!isObject(branch) || typeof branch.NextAction !== 'string') report('a condition needs a NextAction', id);
+    if (!condition || typeof condition.Operator !== 'string' || !Array.isArray(condition.Operands) || condition.Operands.length === 0) {
+      report('a condition needs a Condition with an Operator and a list of Operands', id);
+    } else if (specOf.conditions) {
+      const problem = specOf.condition?.(condition.Operator, condition.Operands);
+      if (problem) report(problem, id);
+    }
+  }
   const variant = specOf.variant?.(isObject(action.Parameters) ? action.Parameters : {});
   const when = variant ? ` ${variant.when}` : '';
   if (conditions.length > 0 && !(variant?.conditions ?? specOf.conditions)) report(`${type} does not support conditions${when}`, id);
   const errors = list(transitions.Errors) as Transition[];
-  const errorTypes = errors.map((error) => error.ErrorType);
+  const errorTypes = errors.map((error) => (isObject(error) ? error.ErrorType : undefined));
+  for (const [index, error] of errors.entries()) {
+    if (!isObject(error) || typeof error.NextAction !== 'string') report(`the error transition for ${JSON.stringify(errorTypes[index])} needs a NextAction`, id);
+  }
   for (const errorType of errorTypes) {
     if (typeof errorType !== 'string' || !(variant?.errors ?? specOf.errors).includes(errorType)) {
       report(`${type} has no error ${JSON.stringify(errorType)}${when}`, id);

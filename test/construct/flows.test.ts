@@ -254,6 +254,20 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
       },
       Transitions: { NextAction: 'end', Errors: to('NoMatchingError') },
     }),
+    'compare': () => ({
+      Identifier: 'compare',
+      Type: 'Compare',
+      Parameters: { ComparisonValue: '$.Metrics.Queue.Size' },
+      Transitions: {
+        NextAction: 'end',
+        Conditions: [
+          { NextAction: 'end', Condition: { Operator: 'NumberGreaterThan', Operands: ['10'] } },
+          { NextAction: 'end', Condition: { Operator: 'TextStartsWith', Operands: ['1'] } },
+          ...when('0'),
+        ],
+        Errors: to('NoMatchingCondition'),
+      },
+    }),
     'set-number': () => ({
       Identifier: 'set-number',
       Type: 'UpdateContactCallbackNumber',
@@ -281,6 +295,29 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
       /^GetParticipantInput does not support conditions with StoreInput "True"$/],
     ['a Lex bot on GetParticipantInput (it belongs to ConnectParticipantWithLexBot)', 'CONTACT_FLOW', 'menu', (a) => { a.Parameters.LexV2Bot = { AliasArn: 'arn' }; },
       /^GetParticipantInput has no parameter LexV2Bot$/],
+    // participant-actions-getparticipantinput: Equals on one key.
+    ['a menu condition that is not Equals', 'CONTACT_FLOW', 'menu', (a) => { a.Transitions.Conditions[0].Condition.Operator = 'TextStartsWith'; },
+      /^GetParticipantInput conditions use only the Equals operator, got "TextStartsWith"$/],
+    ['a menu condition on two keys', 'CONTACT_FLOW', 'menu', (a) => { a.Transitions.Conditions[0].Condition.Operands = ['12']; },
+      /^a GetParticipantInput condition takes one operand, a single key 0-9, \* or #, got \["12"\]$/],
+    ['a menu condition on a letter', 'CONTACT_FLOW', 'menu', (a) => { a.Transitions.Conditions[1].Condition.Operands = ['A']; }, /one operand, a single key/],
+    // flow-control-actions-compare and flow-language-actions (operators, one String operand each).
+    ['an unknown Compare operator', 'CONTACT_FLOW', 'compare', (a) => { a.Transitions.Conditions[2].Condition.Operator = 'NotEquals'; },
+      /^Compare has no operator "NotEquals" \(it has Equals, TextStartsWith, .*NumberLessOrEqualTo\)$/],
+    ['a Compare condition with two operands', 'CONTACT_FLOW', 'compare', (a) => { a.Transitions.Conditions[2].Condition.Operands = ['0', '1']; },
+      /^a Compare condition takes exactly one operand, a string, got \["0","1"\]$/],
+    ['a Compare condition with a number for an operand', 'CONTACT_FLOW', 'compare', (a) => { a.Transitions.Conditions[2].Condition.Operands = [0]; },
+      /^a Compare condition takes exactly one operand, a string, got \[0\]$/],
+    ['a Number comparison with a text operand', 'CONTACT_FLOW', 'compare', (a) => { a.Transitions.Conditions[0].Condition.Operands = ['ten']; },
+      /^NumberGreaterThan compares numbers: its operand must be a number, got "ten"$/],
+    // flow-language-actions: the shape of a transition.
+    ['a condition without an operator', 'CONTACT_FLOW', 'compare', (a) => { delete a.Transitions.Conditions[2].Condition.Operator; },
+      /^a condition needs a Condition with an Operator and a list of Operands$/],
+    ['a condition without operands', 'CONTACT_FLOW', 'menu', (a) => { a.Transitions.Conditions[0].Condition.Operands = []; },
+      /^a condition needs a Condition with an Operator and a list of Operands$/],
+    ['a condition that goes nowhere', 'CONTACT_FLOW', 'compare', (a) => { delete a.Transitions.Conditions[1].NextAction; }, /^a condition needs a NextAction$/],
+    ['an error branch that goes nowhere', 'CONTACT_FLOW', 'compare', (a) => { delete a.Transitions.Errors[0].NextAction; },
+      /^the error transition for "NoMatchingCondition" needs a NextAction$/],
     // contact-actions-updatecontactcallbacknumber: exactly two errors.
     ['a callback number with an error branch it never takes', 'CONTACT_FLOW', 'set-number', (a) => { a.Transitions.Errors.push(...to('NoMatchingError')); },
       /^UpdateContactCallbackNumber has no error "NoMatchingError"$/],
