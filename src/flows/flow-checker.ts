@@ -36,6 +36,37 @@ const WHISPERS: readonly FlowType[] = ['CUSTOMER_WHISPER', 'AGENT_WHISPER', 'OUT
 const TRANSFERS: readonly FlowType[] = ['AGENT_TRANSFER', 'QUEUE_TRANSFER'];
 
 type Parameters = Record<string, unknown>;
+
+/**
+ * How a parameter may be given, in the words of https://docs.aws.amazon.com/connect/latest/APIReference/
+ * flow-language-actions-parameter-restrictions.html: "Must be defined statically" (no JSONPath at all, `static`);
+ * "a single valid JSONPath identifier" (the whole value is one path, `path`: "My name is $.Name" is not one); or
+ * either of the two (`staticOrPath`). A parameter without a form "may be defined statically or dynamically":
+ * anything goes, text with embedded paths included. The construct fills ARNs with CDK tokens before checking; a
+ * token ("${Token[TOKEN.123]}") is a static value (an ARN at deploy time), not a JSONPath.
+ */
+type Form = 'static' | 'path' | 'staticOrPath';
+
+/** A JSONPath reference starts with `$.` or `$[` (`$['AwsRegion']`); a token starts with `${`. */
+const PATH_START = /\$[.[]/;
+/** One path segment: `.name`, `['any name']` or `.['any name']` (adminguide/how-to-reference-attributes.html), `[0]`. */
+const PATH_SEGMENT = String.raw`(?:\.[A-Za-z0-9_-]+|\.?\['[^'\]]*'\]|\[\d+\])`;
+const SINGLE_PATH = new RegExp(`^\\$${PATH_SEGMENT}+$`);
+
+/** Whether any string in the value (keys of objects included) holds a JSONPath reference. */
+function holdsPath(value: unknown): boolean {
+  if (typeof value === 'string') return PATH_START.test(value);
+  if (Array.isArray(value)) return value.some(holdsPath);
+  if (isObject(value)) return Object.entries(value).some(([key, child]) => PATH_START.test(key) || holdsPath(child));
+  return false;
+}
+
+function formProblem(value: unknown, form: Form): string | undefined {
+  if (form === 'static') return holdsPath(value) ? 'must be defined statically (no JSONPath)' : undefined;
+  const single = typeof value === 'string' && SINGLE_PATH.test(value);
+  if (form === 'path') return single ? undefined : 'must be a single JSONPath reference such as "$.Attributes.name" (it cannot be set statically)';
+  return single || !holdsPath(value) ? undefined : 'must be static or a single JSONPath reference, not text around one';
+}
 /** Reports one defect of the action being checked. */
 type ActionReport = (message: string) => void;
 
@@ -51,6 +82,8 @@ interface ActionSpec {
   readonly conditions: boolean;
   /** Ends the flow: it has no NextAction. */
   readonly terminal: boolean;
+  /** How a parameter must be given; parameters not named here may be given any way. */
+  readonly forms: Readonly<Record<string, Form>>;
   /** Groups of parameters of which at most one may be given ("May not be specified if ... is also specified"). */
   readonly exclusive: readonly (readonly string[])[];
   /**
@@ -60,13 +93,13 @@ interface ActionSpec {
   readonly variant?: (parameters: Parameters) => { readonly errors: readonly string[]; readonly conditions: boolean; readonly when: string };
   /** Why a condition (its Operator and Operands) is not one the action supports, if it is not. */
   readonly condition?: (operator: string, operands: readonly unknown[]) => string | undefined;
-  /** Checks of the parameter values that the generic rules do not cover. */
+  /** Checks of the parameter values that the generic rules do not cover; they see only values of the right form. */
   readonly check?: (parameters: Parameters, report: ActionReport) => void;
 }
 
 function spec(partial: Partial<ActionSpec> & Pick<ActionSpec, 'flowTypes'>): ActionSpec {
   const none: readonly never[] = [];
-  return { required: none, optional: none, errors: ['NoMatchingError'], requiredErrors: none, conditions: false, terminal: false, exclusive: none, ...partial };
+  return { required: none, optional: none, errors: ['NoMatchingError'], requiredErrors: none, conditions: false, terminal: false, forms: {}, exclusive: none, ...partial };
 }
 
 /**
@@ -100,6 +133,8 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
   Compare: spec({
     flowTypes: ALL_FLOW_TYPES,
     required: ['ComparisonValue'],
+    // ComparisonValue: "Any single JSONPath identifier that is valid for the contact flow data object".
+    forms: { ComparisonValue: 'path' },
     errors: ['NoMatchingCondition'],
     conditions: true,
     condition: (operator, operands) => {
@@ -116,6 +151,8 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     flowTypes: ALL_FLOW_TYPES,
     required: ['LambdaFunctionARN', 'InvocationTimeLimitSeconds'],
     optional: ['InvocationType', 'LambdaInvocationAttributes', 'ResponseValidation'],
+    // InvocationTimeLimitSeconds "Must be set statically", and so is ResponseValidation.
+    forms: { InvocationTimeLimitSeconds: 'static', ResponseValidation: 'static' },
     requiredErrors: ['NoMatchingError'],
     check: (parameters, report) => {
       if (parameters.InvocationTimeLimitSeconds !== undefined && !integerIn(parameters.InvocationTimeLimitSeconds, 1, MAX_LAMBDA_SECONDS)) {
@@ -132,6 +169,9 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
     required: ['InitialCallDelaySeconds', 'MaximumConnectionAttempts', 'RetryDelaySeconds'],
     optional: ['QueueId', 'AgentId', 'ContactFlowId'],
+    forms: {
+      QueueId: 'staticOrPath', AgentId: 'staticOrPath', InitialCallDelaySeconds: 'static', MaximumConnectionAttempts: 'static', RetryDelaySeconds: 'static',
+    },
     check: (parameters, report) => {
       if (parameters.MaximumConnectionAttempts !== undefined && parameters.MaximumConnectionAttempts !== ZERO_RETRIES) {
         report(`a callback must not be retried (retries = 0: MaximumConnectionAttempts "${ZERO_RETRIES}"), got ${JSON.stringify(parameters.MaximumConnectionAttempts)}`);
@@ -147,6 +187,8 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
   MessageParticipant: spec({
     flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...WHISPERS, ...TRANSFERS],
     optional: PROMPT_PARAMETERS,
+    // PromptId "either statically or as a single valid JSONPath identifier"; Text and SSML statically or dynamically.
+    forms: { PromptId: 'staticOrPath' },
     exclusive: [ONE_PROMPT],
   }),
   // https://docs.aws.amazon.com/connect/latest/APIReference/participant-actions-getparticipantinput.html: "contact
@@ -161,6 +203,8 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
     required: ['InputTimeLimitSeconds'],
     optional: [...PROMPT_PARAMETERS, 'StoreInput', 'InputValidation', 'InputEncryption', 'DTMFConfiguration'],
+    // InputTimeLimitSeconds and StoreInput "Must be defined statically".
+    forms: { PromptId: 'staticOrPath', InputTimeLimitSeconds: 'static', StoreInput: 'static' },
     errors: ['NoMatchingError', 'NoMatchingCondition', 'InputTimeLimitExceeded', 'InvalidPhoneNumber'],
     requiredErrors: ['NoMatchingError'],
     conditions: true,
@@ -179,7 +223,9 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     check: (parameters, report) => {
       const stores = parameters.StoreInput === 'True';
       if (stores !== (parameters.InputValidation !== undefined)) report('InputValidation is required exactly when StoreInput is "True"');
-      if (!integerIn(parameters.InputTimeLimitSeconds, 1, Number.MAX_SAFE_INTEGER)) report('InputTimeLimitSeconds must be a whole number of seconds above 0');
+      if (parameters.InputTimeLimitSeconds !== undefined && !integerIn(parameters.InputTimeLimitSeconds, 1, Number.MAX_SAFE_INTEGER)) {
+        report('InputTimeLimitSeconds must be a whole number of seconds above 0');
+      }
     },
   }),
   // https://docs.aws.amazon.com/connect/latest/APIReference/participant-actions-disconnectparticipant.html (current
@@ -188,13 +234,15 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
   // EndFlowExecution instead, as every console export of one does.
   DisconnectParticipant: spec({ flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS], errors: [], terminal: true }),
   // contact-actions-updatecontactattributes: "any type of flow and any channel".
-  UpdateContactAttributes: spec({ flowTypes: ALL_FLOW_TYPES, required: ['Attributes'], optional: ['TargetContact'] }),
+  UpdateContactAttributes: spec({ flowTypes: ALL_FLOW_TYPES, required: ['Attributes'], optional: ['TargetContact'], forms: { TargetContact: 'static' } }),
   // https://docs.aws.amazon.com/connect/latest/APIReference/contact-actions-updatecontactcallbacknumber.html: "contact
   // flows, transfer flows, and customer queue flows"; its errors are exactly InvalidCallbackNumber and
   // CallbackNumberNotDialable (no NoMatchingError: neither the page, the block, nor any console export has one).
   UpdateContactCallbackNumber: spec({
     flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
     required: ['CallbackNumber'],
+    // CallbackNumber: "Must be a single, valid JSONPath reference, and cannot be set statically."
+    forms: { CallbackNumber: 'path' },
     errors: ['InvalidCallbackNumber', 'CallbackNumberNotDialable'],
   }),
   // contact-actions-updatecontacteventhooks: "supported in all types of flows".
@@ -202,17 +250,26 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     flowTypes: ALL_FLOW_TYPES,
     required: ['EventHooks'],
     check: (parameters, report) => {
-      if (isObject(parameters.EventHooks) && Object.keys(parameters.EventHooks).length !== 1) report('EventHooks must hold exactly one entry');
+      if (!isObject(parameters.EventHooks)) return;
+      if (Object.keys(parameters.EventHooks).length !== 1) report('EventHooks must hold exactly one entry');
+      // "Keys must be defined statically"; the value, a flow id or ARN, may be dynamic.
+      for (const key of Object.keys(parameters.EventHooks)) if (holdsPath(key)) report(`EventHooks keys must be defined statically (no JSONPath), got ${JSON.stringify(key)}`);
     },
   }),
   // contact-actions-updatecontacttargetqueue: "only in contact flows and transfer flows".
-  UpdateContactTargetQueue: spec({ flowTypes: ['CONTACT_FLOW', ...TRANSFERS], optional: ['QueueId', 'AgentId'] }),
+  UpdateContactTargetQueue: spec({
+    flowTypes: ['CONTACT_FLOW', ...TRANSFERS],
+    optional: ['QueueId', 'AgentId'],
+    // Each "must be either defined fully statically or as a single valid JSONPath identifier".
+    forms: { QueueId: 'staticOrPath', AgentId: 'staticOrPath' },
+  }),
   // flow-control-actions-updateflowloggingbehavior (docs.aws.amazon.com/connect/latest/APIReference/
   // flow-control-actions-updateflowloggingbehavior.html): "available in every type of flow"; FlowLoggingBehavior is
   // "One of [Enabled,Disabled]", no dynamic values; no conditions; errors: none.
   UpdateFlowLoggingBehavior: spec({
     flowTypes: ALL_FLOW_TYPES,
     required: ['FlowLoggingBehavior'],
+    forms: { FlowLoggingBehavior: 'static' },
     errors: [],
     check: (parameters, report) => {
       if (parameters.FlowLoggingBehavior !== undefined && parameters.FlowLoggingBehavior !== 'Enabled' && parameters.FlowLoggingBehavior !== 'Disabled') {
@@ -427,7 +484,16 @@ function checkAction(
       const given = group.filter((name) => parameters[name] !== undefined);
       if (given.length > 1) report(`only one of ${given.join(', ')} may be given`, id);
     }
-    specOf.check?.(parameters, (message) => report(message, id));
+    const wrongForm = new Set<string>();
+    for (const [name, form] of Object.entries(specOf.forms)) {
+      const problem = parameters[name] === undefined ? undefined : formProblem(parameters[name], form);
+      if (problem) {
+        wrongForm.add(name);
+        report(`${name} ${problem}, got ${JSON.stringify(parameters[name])}`, id);
+      }
+    }
+    // A value of the wrong form is reported once, above, not again by the checks of its value.
+    specOf.check?.(Object.fromEntries(Object.entries(parameters).filter(([name]) => !wrongForm.has(name))), (message) => report(message, id));
   }
 
   const transitions = isObject(action.Transitions) ? action.Transitions : {};

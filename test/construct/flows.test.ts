@@ -214,6 +214,7 @@ describe('the flow checker finds each defect, naming the action', () => {
  * language reference and nothing else.
  */
 describe('the flow checker enforces the Flow language reference, one rule at a time', () => {
+  const LAMBDA_ARN = 'arn:aws:lambda:eu-west-2:123456789012:function:f';
   const FLOW_ARN = `${INSTANCE_ARN}/contact-flow/ffffffff-1111-4222-8333-444444444444`;
   const to = (...errorTypes: string[]) => errorTypes.map((ErrorType) => ({ NextAction: 'end', ErrorType }));
   const when = (...operands: string[]) => operands.map((operand) => ({ NextAction: 'end', Condition: { Operator: 'Equals', Operands: [operand] } }));
@@ -254,6 +255,37 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
       },
       Transitions: { NextAction: 'end', Errors: to('NoMatchingError') },
     }),
+    'lambda': () => ({
+      Identifier: 'lambda',
+      Type: 'InvokeLambdaFunction',
+      Parameters: { LambdaFunctionARN: LAMBDA_ARN, InvocationTimeLimitSeconds: '8', LambdaInvocationAttributes: { id: '$.ContactId' }, ResponseValidation: { ResponseType: 'STRING_MAP' } },
+      Transitions: { NextAction: 'end', Errors: to('NoMatchingError') },
+    }),
+    'say': () => ({
+      Identifier: 'say',
+      Type: 'MessageParticipant',
+      Parameters: { Text: 'Hello $.Attributes.name and welcome.' },
+      Transitions: { NextAction: 'end', Errors: to('NoMatchingError') },
+    }),
+    'attributes': () => ({
+      Identifier: 'attributes',
+      Type: 'UpdateContactAttributes',
+      Parameters: { Attributes: { callbackRecordId: '$.External.recordId' }, TargetContact: 'Current' },
+      Transitions: { NextAction: 'end', Errors: to('NoMatchingError') },
+    }),
+    'hook': () => ({
+      Identifier: 'hook',
+      Type: 'UpdateContactEventHooks',
+      Parameters: { EventHooks: { AgentWhisper: FLOW_ARN } },
+      Transitions: { NextAction: 'end', Errors: to('NoMatchingError') },
+    }),
+    'target-queue': () => ({
+      Identifier: 'target-queue',
+      Type: 'UpdateContactTargetQueue',
+      Parameters: { QueueId: QUEUE_ARN },
+      Transitions: { NextAction: 'end', Errors: to('NoMatchingError') },
+    }),
+    'logging': () => ({ Identifier: 'logging', Type: 'UpdateFlowLoggingBehavior', Parameters: { FlowLoggingBehavior: 'Disabled' }, Transitions: { NextAction: 'end' } }),
     'compare': () => ({
       Identifier: 'compare',
       Type: 'Compare',
@@ -318,6 +350,42 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
     ['a condition that goes nowhere', 'CONTACT_FLOW', 'compare', (a) => { delete a.Transitions.Conditions[1].NextAction; }, /^a condition needs a NextAction$/],
     ['an error branch that goes nowhere', 'CONTACT_FLOW', 'compare', (a) => { delete a.Transitions.Errors[0].NextAction; },
       /^the error transition for "NoMatchingCondition" needs a NextAction$/],
+    // flow-language-actions-parameter-restrictions: a single JSONPath.
+    ['a static ComparisonValue', 'CONTACT_FLOW', 'compare', (a) => { a.Parameters.ComparisonValue = '10'; },
+      /^ComparisonValue must be a single JSONPath reference such as "\$\.Attributes\.name" \(it cannot be set statically\), got "10"$/],
+    ['text around the ComparisonValue path', 'CONTACT_FLOW', 'compare', (a) => { a.Parameters.ComparisonValue = 'size $.Metrics.Queue.Size'; },
+      /^ComparisonValue must be a single JSONPath reference/],
+    ['a static callback number', 'CONTACT_FLOW', 'set-number', (a) => { a.Parameters.CallbackNumber = '+442079460000'; },
+      /^CallbackNumber must be a single JSONPath reference .* got "\+442079460000"$/],
+    ['a callback number from a token (static at deploy time)', 'CONTACT_FLOW', 'set-number', (a) => { a.Parameters.CallbackNumber = '${Token[TOKEN.42]}'; },
+      /^CallbackNumber must be a single JSONPath reference/],
+    // ... static only.
+    ['a dynamic Lambda timeout', 'CONTACT_FLOW', 'lambda', (a) => { a.Parameters.InvocationTimeLimitSeconds = '$.Attributes.timeout'; },
+      /^InvocationTimeLimitSeconds must be defined statically \(no JSONPath\), got "\$\.Attributes\.timeout"$/],
+    ['a dynamic response validation', 'CONTACT_FLOW', 'lambda', (a) => { a.Parameters.ResponseValidation.ResponseType = '$.Attributes.type'; },
+      /^ResponseValidation must be defined statically/],
+    ['a dynamic callback delay', 'CONTACT_FLOW', 'callback', (a) => { a.Parameters.InitialCallDelaySeconds = '$.Attributes.delay'; },
+      /^InitialCallDelaySeconds must be defined statically/],
+    ['a dynamic retry delay', 'CONTACT_FLOW', 'callback', (a) => { a.Parameters.RetryDelaySeconds = '$.Attributes.delay'; }, /^RetryDelaySeconds must be defined statically/],
+    ['a dynamic number of attempts', 'CONTACT_FLOW', 'callback', (a) => { a.Parameters.MaximumConnectionAttempts = '$.Attributes.n'; },
+      /^MaximumConnectionAttempts must be defined statically/],
+    ['a dynamic StoreInput', 'CONTACT_FLOW', 'menu', (a) => { a.Parameters.StoreInput = '$.Attributes.store'; }, /^StoreInput must be defined statically/],
+    ['a dynamic input timeout', 'CONTACT_FLOW', 'menu', (a) => { a.Parameters.InputTimeLimitSeconds = '$.Attributes.wait'; }, /^InputTimeLimitSeconds must be defined statically/],
+    ['a dynamic logging behaviour', 'CONTACT_FLOW', 'logging', (a) => { a.Parameters.FlowLoggingBehavior = '$.Attributes.logging'; },
+      /^FlowLoggingBehavior must be defined statically/],
+    ['a dynamic TargetContact', 'CONTACT_FLOW', 'attributes', (a) => { a.Parameters.TargetContact = '$.Attributes.target'; }, /^TargetContact must be defined statically/],
+    ['a dynamic event hook key', 'CONTACT_FLOW', 'hook', (a) => { a.Parameters.EventHooks = { '$.Attributes.hook': FLOW_ARN }; },
+      /^EventHooks keys must be defined statically \(no JSONPath\), got "\$\.Attributes\.hook"$/],
+    // ... static or a single JSONPath.
+    ['text around a queue path', 'CONTACT_FLOW', 'target-queue', (a) => { a.Parameters.QueueId = `${INSTANCE_ARN}/queue/$.Attributes.queueId`; },
+      /^QueueId must be static or a single JSONPath reference, not text around one, got ".*\/queue\/\$\.Attributes\.queueId"$/],
+    ['text around an agent path', 'CONTACT_FLOW', 'target-queue', (a) => { delete a.Parameters.QueueId; a.Parameters.AgentId = 'agent $.Attributes.agent'; },
+      /^AgentId must be static or a single JSONPath reference/],
+    ['text around a callback queue path', 'CONTACT_FLOW', 'callback', (a) => { a.Parameters.QueueId = 'queue/$.Attributes.queueId'; }, /^QueueId must be static or a single JSONPath/],
+    ['text around a prompt path', 'CONTACT_FLOW', 'say', (a) => { delete a.Parameters.Text; a.Parameters.PromptId = 'prompt/$.Attributes.prompt'; },
+      /^PromptId must be static or a single JSONPath/],
+    ['text around a menu prompt path', 'CONTACT_FLOW', 'menu', (a) => { delete a.Parameters.Text; a.Parameters.PromptId = 'prompt/$.Attributes.prompt'; },
+      /^PromptId must be static or a single JSONPath/],
     // contact-actions-updatecontactcallbacknumber: exactly two errors.
     ['a callback number with an error branch it never takes', 'CONTACT_FLOW', 'set-number', (a) => { a.Transitions.Errors.push(...to('NoMatchingError')); },
       /^UpdateContactCallbackNumber has no error "NoMatchingError"$/],
@@ -329,6 +397,20 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
     expect(checkFlow(flowOf(flowType, action), flowType)).toEqual([]);
     breakIt(action);
     expect(checkFlow(flowOf(flowType, action), flowType)).toEqual([{ actionId: kind, message: expect.stringMatching(message) }]);
+  });
+
+  test('a queue, an agent or a prompt may be one JSONPath, and a token is a static value', () => {
+    const byPath = valid['target-queue']();
+    byPath.Parameters.QueueId = '$.Attributes.queueArn';
+    expect(checkFlow(flowOf('CONTACT_FLOW', byPath), 'CONTACT_FLOW')).toEqual([]);
+    byPath.Parameters = { AgentId: "$.Attributes.['agent arn']" };
+    expect(checkFlow(flowOf('CONTACT_FLOW', byPath), 'CONTACT_FLOW')).toEqual([]);
+    const byToken = valid.callback();
+    byToken.Parameters.QueueId = '${Token[TOKEN.123]}';
+    expect(checkFlow(flowOf('CONTACT_FLOW', byToken), 'CONTACT_FLOW')).toEqual([]);
+    const prompt = valid.say();
+    prompt.Parameters = { PromptId: '$.External.promptArn' };
+    expect(checkFlow(flowOf('CONTACT_FLOW', prompt), 'CONTACT_FLOW')).toEqual([]);
   });
 
   test('a callback may name the flow it runs (ContactFlowId)', () => {
