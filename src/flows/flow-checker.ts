@@ -47,6 +47,8 @@ type Parameters = Record<string, unknown>;
  */
 type Form = 'static' | 'path' | 'staticOrPath';
 
+/** A CDK token as it stands in a string before synthesis, e.g. `${Token[TOKEN.123]}`. */
+const TOKEN = /\$\{Token\[[^\]]*\]\}/;
 /** A JSONPath reference starts with `$.` or `$[` (`$['AwsRegion']`); a token starts with `${`. */
 const PATH_START = /\$[.[]/;
 /** One path segment: `.name`, `['any name']` or `.['any name']` (adminguide/how-to-reference-attributes.html), `[0]`. */
@@ -59,6 +61,38 @@ function holdsPath(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(holdsPath);
   if (isObject(value)) return Object.entries(value).some(([key, child]) => PATH_START.test(key) || holdsPath(child));
   return false;
+}
+
+/** Whether a value is a string whose content is not known at synth: it holds a JSONPath or a token. */
+function unknownAtSynth(value: unknown): boolean {
+  return typeof value === 'string' && (PATH_START.test(value) || TOKEN.test(value));
+}
+
+function choice(values: readonly string[]): string {
+  const quoted = values.map((value) => JSON.stringify(value));
+  return quoted.length === 2 ? `${quoted[0]} or ${quoted[1]}` : `one of ${quoted.join(', ')}`;
+}
+
+/** Reports a value that is not one of `values`; a value not known at synth (a JSONPath, a token) is left alone. */
+function checkOneOf(label: string, value: unknown, values: readonly string[], report: ActionReport): void {
+  if (!unknownAtSynth(value) && !(typeof value === 'string' && values.includes(value))) report(`${label} must be ${choice(values)}, got ${JSON.stringify(value)}`);
+}
+
+/** Reports a value that holds a JSONPath; true if it holds none. */
+function checkStatic(label: string, value: unknown, report: ActionReport): boolean {
+  if (!holdsPath(value)) return true;
+  report(`${label} must be defined statically (no JSONPath), got ${JSON.stringify(value)}`);
+  return false;
+}
+
+/** The object a parameter holds, with its fields other than `fields` reported; undefined (and reported) if it is no object. */
+function fieldsOf(label: string, value: unknown, fields: readonly string[], report: ActionReport): Record<string, unknown> | undefined {
+  if (!isObject(value)) {
+    report(`${label} must be an object with ${fields.join(', ')}`);
+    return undefined;
+  }
+  for (const name of Object.keys(value)) if (!fields.includes(name)) report(`${label} has no field ${name}`);
+  return value;
 }
 
 function formProblem(value: unknown, form: Form): string | undefined {
@@ -84,6 +118,8 @@ interface ActionSpec {
   readonly terminal: boolean;
   /** How a parameter must be given; parameters not named here may be given any way. */
   readonly forms: Readonly<Record<string, Form>>;
+  /** The values a parameter may take, checked when the value is known at synth (no JSONPath, no token). */
+  readonly enums: Readonly<Record<string, readonly string[]>>;
   /** Groups of parameters of which at most one may be given ("May not be specified if ... is also specified"). */
   readonly exclusive: readonly (readonly string[])[];
   /**
@@ -99,7 +135,7 @@ interface ActionSpec {
 
 function spec(partial: Partial<ActionSpec> & Pick<ActionSpec, 'flowTypes'>): ActionSpec {
   const none: readonly never[] = [];
-  return { required: none, optional: none, errors: ['NoMatchingError'], requiredErrors: none, conditions: false, terminal: false, forms: {}, exclusive: none, ...partial };
+  return { required: none, optional: none, errors: ['NoMatchingError'], requiredErrors: none, conditions: false, terminal: false, forms: {}, enums: {}, exclusive: none, ...partial };
 }
 
 /**
@@ -121,6 +157,51 @@ function equalsOne(type: string, operand: RegExp, what: string): (operator: stri
     }
     return undefined;
   };
+}
+
+/** The keys of UpdateContactEventHooks (contact-actions-updatecontacteventhooks.html, current page); no OutboundWhisper. */
+const EVENT_HOOKS = [
+  'AgentHold', 'AgentWhisper', 'CustomerHold', 'CustomerQueue', 'CustomerRemaining', 'CustomerWhisper', 'DefaultAgentUI', 'DisconnectAgentUI', 'PauseContact',
+  'ResumeContact',
+];
+
+/**
+ * GetParticipantInput's InputValidation and InputEncryption (participant-actions-getparticipantinput.html): InputValidation
+ * is "required if and only if StoreInput is True" and holds PhoneNumberValidation {NumberFormat "Local" | "E164",
+ * CountryCode, which "must be defined if NumberFormat is Local"} or CustomValidation {MaximumLength}, all "Must be
+ * defined statically"; InputEncryption {EncryptionKeyId, Key} "May only be specified if CustomValidation is provided".
+ * The page is silent on CountryCode with E164: it is allowed. A CountryCode is two letters (ISO 3166-1 alpha-2).
+ */
+function checkInputValidation(parameters: Parameters, report: ActionReport): void {
+  if ((parameters.StoreInput === 'True') !== (parameters.InputValidation !== undefined)) report('InputValidation is required exactly when StoreInput is "True"');
+  const validation = parameters.InputValidation === undefined
+    ? undefined
+    : fieldsOf('InputValidation', parameters.InputValidation, ['PhoneNumberValidation', 'CustomValidation'], report);
+  if (validation && (validation.PhoneNumberValidation === undefined) === (validation.CustomValidation === undefined)) {
+    report('InputValidation must hold exactly one of PhoneNumberValidation, CustomValidation');
+  }
+  if (validation?.PhoneNumberValidation !== undefined) {
+    const phone = fieldsOf('PhoneNumberValidation', validation.PhoneNumberValidation, ['NumberFormat', 'CountryCode'], report);
+    if (phone && checkStatic('PhoneNumberValidation.NumberFormat', phone.NumberFormat, report)) {
+      checkOneOf('PhoneNumberValidation.NumberFormat', phone.NumberFormat, ['Local', 'E164'], report);
+    }
+    if (phone?.CountryCode === undefined) {
+      if (phone?.NumberFormat === 'Local') report('PhoneNumberValidation.CountryCode is required when NumberFormat is "Local"');
+    } else if (checkStatic('PhoneNumberValidation.CountryCode', phone.CountryCode, report)
+      && !(typeof phone.CountryCode === 'string' && (/^[A-Z]{2}$/.test(phone.CountryCode) || TOKEN.test(phone.CountryCode)))) {
+      report(`PhoneNumberValidation.CountryCode must be a two-letter country code such as "US", got ${JSON.stringify(phone.CountryCode)}`);
+    }
+  }
+  if (validation?.CustomValidation !== undefined) {
+    const custom = fieldsOf('CustomValidation', validation.CustomValidation, ['MaximumLength'], report);
+    if (custom && checkStatic('CustomValidation.MaximumLength', custom.MaximumLength, report) && !integerIn(custom.MaximumLength, 1, Number.MAX_SAFE_INTEGER)) {
+      report(`CustomValidation.MaximumLength must be a whole number above 0, got ${JSON.stringify(custom.MaximumLength)}`);
+    }
+  }
+  if (parameters.InputEncryption !== undefined) {
+    if (validation?.CustomValidation === undefined) report('InputEncryption may only be given with InputValidation.CustomValidation');
+    fieldsOf('InputEncryption', parameters.InputEncryption, ['EncryptionKeyId', 'Key'], report);
+  }
 }
 
 const PROMPT_PARAMETERS = ['PromptId', 'Text', 'SSML', 'Media'];
@@ -153,8 +234,15 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     optional: ['InvocationType', 'LambdaInvocationAttributes', 'ResponseValidation'],
     // InvocationTimeLimitSeconds "Must be set statically", and so is ResponseValidation.
     forms: { InvocationTimeLimitSeconds: 'static', ResponseValidation: 'static' },
+    // InvocationType: "SYNCHRONOUS" or "ASYNCHRONOUS" (the page gives no default and no static/dynamic rule).
+    enums: { InvocationType: ['SYNCHRONOUS', 'ASYNCHRONOUS'] },
     requiredErrors: ['NoMatchingError'],
     check: (parameters, report) => {
+      // ResponseValidation {ResponseType}: "STRING_MAP" (flat string keys and values) or "JSON" (nested allowed).
+      if (parameters.ResponseValidation !== undefined) {
+        const validation = fieldsOf('ResponseValidation', parameters.ResponseValidation, ['ResponseType'], report);
+        if (validation) checkOneOf('ResponseValidation.ResponseType', validation.ResponseType, ['STRING_MAP', 'JSON'], report);
+      }
       if (parameters.InvocationTimeLimitSeconds !== undefined && !integerIn(parameters.InvocationTimeLimitSeconds, 1, MAX_LAMBDA_SECONDS)) {
         report(`InvocationTimeLimitSeconds must be a whole number of seconds from 1 to ${MAX_LAMBDA_SECONDS}, got ${JSON.stringify(parameters.InvocationTimeLimitSeconds)}`);
       }
@@ -172,6 +260,8 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     forms: {
       QueueId: 'staticOrPath', AgentId: 'staticOrPath', InitialCallDelaySeconds: 'static', MaximumConnectionAttempts: 'static', RetryDelaySeconds: 'static',
     },
+    // AgentId: "If QueueId is specified, this may not be specified".
+    exclusive: [['QueueId', 'AgentId']],
     check: (parameters, report) => {
       if (parameters.MaximumConnectionAttempts !== undefined && parameters.MaximumConnectionAttempts !== ZERO_RETRIES) {
         report(`a callback must not be retried (retries = 0: MaximumConnectionAttempts "${ZERO_RETRIES}"), got ${JSON.stringify(parameters.MaximumConnectionAttempts)}`);
@@ -205,6 +295,7 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     optional: [...PROMPT_PARAMETERS, 'StoreInput', 'InputValidation', 'InputEncryption', 'DTMFConfiguration'],
     // InputTimeLimitSeconds and StoreInput "Must be defined statically".
     forms: { PromptId: 'staticOrPath', InputTimeLimitSeconds: 'static', StoreInput: 'static' },
+    enums: { StoreInput: ['True', 'False'] },
     errors: ['NoMatchingError', 'NoMatchingCondition', 'InputTimeLimitExceeded', 'InvalidPhoneNumber'],
     requiredErrors: ['NoMatchingError'],
     conditions: true,
@@ -221,10 +312,20 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
         : { errors: ['NoMatchingError'], conditions: false, when: 'with StoreInput "True" and no PhoneNumberValidation' };
     },
     check: (parameters, report) => {
-      const stores = parameters.StoreInput === 'True';
-      if (stores !== (parameters.InputValidation !== undefined)) report('InputValidation is required exactly when StoreInput is "True"');
       if (parameters.InputTimeLimitSeconds !== undefined && !integerIn(parameters.InputTimeLimitSeconds, 1, Number.MAX_SAFE_INTEGER)) {
         report('InputTimeLimitSeconds must be a whole number of seconds above 0');
+      }
+      checkInputValidation(parameters, report);
+      if (parameters.DTMFConfiguration !== undefined) {
+        // "InputTerminationSequence": "Up to five digits"; the page says digits, and every export and example writes
+        // "#", so the DTMF keys 0-9, * and # are allowed. "DisableCancelKey": "True" or "False". Second-hand copies of
+        // the current page (its body was not visible) also list InterdigitTimeLimitSeconds: accepted, not checked.
+        const dtmf = fieldsOf('DTMFConfiguration', parameters.DTMFConfiguration, ['InputTerminationSequence', 'DisableCancelKey', 'InterdigitTimeLimitSeconds'], report);
+        const sequence = dtmf?.InputTerminationSequence;
+        if (sequence !== undefined && !(typeof sequence === 'string' && /^[0-9*#]{1,5}$/.test(sequence))) {
+          report(`DTMFConfiguration.InputTerminationSequence must be one to five keys 0-9, * or #, got ${JSON.stringify(sequence)}`);
+        }
+        if (dtmf?.DisableCancelKey !== undefined) checkOneOf('DTMFConfiguration.DisableCancelKey', dtmf.DisableCancelKey, ['True', 'False'], report);
       }
     },
   }),
@@ -234,7 +335,14 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
   // EndFlowExecution instead, as every console export of one does.
   DisconnectParticipant: spec({ flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS], errors: [], terminal: true }),
   // contact-actions-updatecontactattributes: "any type of flow and any channel".
-  UpdateContactAttributes: spec({ flowTypes: ALL_FLOW_TYPES, required: ['Attributes'], optional: ['TargetContact'], forms: { TargetContact: 'static' } }),
+  // TargetContact: "Current" or "Related", "Must be defined statically".
+  UpdateContactAttributes: spec({
+    flowTypes: ALL_FLOW_TYPES,
+    required: ['Attributes'],
+    optional: ['TargetContact'],
+    forms: { TargetContact: 'static' },
+    enums: { TargetContact: ['Current', 'Related'] },
+  }),
   // https://docs.aws.amazon.com/connect/latest/APIReference/contact-actions-updatecontactcallbacknumber.html: "contact
   // flows, transfer flows, and customer queue flows"; its errors are exactly InvalidCallbackNumber and
   // CallbackNumberNotDialable (no NoMatchingError: neither the page, the block, nor any console export has one).
@@ -253,15 +361,20 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
       if (!isObject(parameters.EventHooks)) return;
       if (Object.keys(parameters.EventHooks).length !== 1) report('EventHooks must hold exactly one entry');
       // "Keys must be defined statically"; the value, a flow id or ARN, may be dynamic.
-      for (const key of Object.keys(parameters.EventHooks)) if (holdsPath(key)) report(`EventHooks keys must be defined statically (no JSONPath), got ${JSON.stringify(key)}`);
+      for (const key of Object.keys(parameters.EventHooks)) {
+        if (holdsPath(key)) report(`EventHooks keys must be defined statically (no JSONPath), got ${JSON.stringify(key)}`);
+        else checkOneOf('an EventHooks key', key, EVENT_HOOKS, report);
+      }
     },
   }),
   // contact-actions-updatecontacttargetqueue: "only in contact flows and transfer flows".
   UpdateContactTargetQueue: spec({
     flowTypes: ['CONTACT_FLOW', ...TRANSFERS],
     optional: ['QueueId', 'AgentId'],
-    // Each "must be either defined fully statically or as a single valid JSONPath identifier".
+    // Each "must be either defined fully statically or as a single valid JSONPath identifier"; "If AgentId is
+    // specified, this may not be specified" (the page does not say that one of them is required).
     forms: { QueueId: 'staticOrPath', AgentId: 'staticOrPath' },
+    exclusive: [['QueueId', 'AgentId']],
   }),
   // flow-control-actions-updateflowloggingbehavior (docs.aws.amazon.com/connect/latest/APIReference/
   // flow-control-actions-updateflowloggingbehavior.html): "available in every type of flow"; FlowLoggingBehavior is
@@ -270,12 +383,8 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     flowTypes: ALL_FLOW_TYPES,
     required: ['FlowLoggingBehavior'],
     forms: { FlowLoggingBehavior: 'static' },
+    enums: { FlowLoggingBehavior: ['Enabled', 'Disabled'] },
     errors: [],
-    check: (parameters, report) => {
-      if (parameters.FlowLoggingBehavior !== undefined && parameters.FlowLoggingBehavior !== 'Enabled' && parameters.FlowLoggingBehavior !== 'Disabled') {
-        report(`FlowLoggingBehavior must be "Enabled" or "Disabled", got ${JSON.stringify(parameters.FlowLoggingBehavior)}`);
-      }
-    },
   }),
   // contact-actions-transfercontacttoqueue: "contact flows and transfer flows"; it takes no parameters.
   TransferContactToQueue: spec({ flowTypes: ['CONTACT_FLOW', ...TRANSFERS], errors: ['NoMatchingError', 'QueueAtCapacity'] }),
@@ -493,7 +602,11 @@ function checkAction(
       }
     }
     // A value of the wrong form is reported once, above, not again by the checks of its value.
-    specOf.check?.(Object.fromEntries(Object.entries(parameters).filter(([name]) => !wrongForm.has(name))), (message) => report(message, id));
+    const ofRightForm = Object.fromEntries(Object.entries(parameters).filter(([name]) => !wrongForm.has(name)));
+    for (const [name, values] of Object.entries(specOf.enums)) {
+      if (ofRightForm[name] !== undefined) checkOneOf(name, ofRightForm[name], values, (message) => report(message, id));
+    }
+    specOf.check?.(ofRightForm, (message) => report(message, id));
   }
 
   const transitions = isObject(action.Transitions) ? action.Transitions : {};

@@ -386,6 +386,50 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
       /^PromptId must be static or a single JSONPath/],
     ['text around a menu prompt path', 'CONTACT_FLOW', 'menu', (a) => { delete a.Parameters.Text; a.Parameters.PromptId = 'prompt/$.Attributes.prompt'; },
       /^PromptId must be static or a single JSONPath/],
+    // Enumerations (each action's page).
+    ['an unknown invocation type', 'CONTACT_FLOW', 'lambda', (a) => { a.Parameters.InvocationType = 'EVENT'; },
+      /^InvocationType must be "SYNCHRONOUS" or "ASYNCHRONOUS", got "EVENT"$/],
+    ['an unknown response type', 'CONTACT_FLOW', 'lambda', (a) => { a.Parameters.ResponseValidation.ResponseType = 'XML'; },
+      /^ResponseValidation.ResponseType must be "STRING_MAP" or "JSON", got "XML"$/],
+    ['a response validation without a type', 'CONTACT_FLOW', 'lambda', (a) => { a.Parameters.ResponseValidation = {}; },
+      /^ResponseValidation.ResponseType must be "STRING_MAP" or "JSON", got undefined$/],
+    ['a StoreInput that is not "True" or "False"', 'CONTACT_FLOW', 'menu', (a) => { a.Parameters.StoreInput = 'true'; }, /^StoreInput must be "True" or "False", got "true"$/],
+    ['an unknown TargetContact', 'CONTACT_FLOW', 'attributes', (a) => { a.Parameters.TargetContact = 'Previous'; },
+      /^TargetContact must be "Current" or "Related", got "Previous"$/],
+    ['an unknown event hook', 'CONTACT_FLOW', 'hook', (a) => { a.Parameters.EventHooks = { OutboundWhisper: FLOW_ARN }; },
+      /^an EventHooks key must be one of "AgentHold", "AgentWhisper", .*"ResumeContact", got "OutboundWhisper"$/],
+    // participant-actions-getparticipantinput: InputValidation, InputEncryption, DTMFConfiguration.
+    ['an unknown number format', 'CONTACT_FLOW', 'enter-number', (a) => { a.Parameters.InputValidation.PhoneNumberValidation.NumberFormat = 'National'; },
+      /^PhoneNumberValidation.NumberFormat must be "Local" or "E164", got "National"$/],
+    ['a local number format without a country', 'CONTACT_FLOW', 'enter-number', (a) => { delete a.Parameters.InputValidation.PhoneNumberValidation.CountryCode; },
+      /^PhoneNumberValidation.CountryCode is required when NumberFormat is "Local"$/],
+    ['a three-letter country code', 'CONTACT_FLOW', 'enter-number', (a) => { a.Parameters.InputValidation.PhoneNumberValidation.CountryCode = 'GBR'; },
+      /^PhoneNumberValidation.CountryCode must be a two-letter country code such as "US", got "GBR"$/],
+    ['a dynamic country code', 'CONTACT_FLOW', 'enter-number', (a) => { a.Parameters.InputValidation.PhoneNumberValidation.CountryCode = '$.Attributes.country'; },
+      /^PhoneNumberValidation.CountryCode must be defined statically \(no JSONPath\)/],
+    ['a dynamic number format', 'CONTACT_FLOW', 'enter-number', (a) => { a.Parameters.InputValidation.PhoneNumberValidation.NumberFormat = '$.Attributes.format'; },
+      /^PhoneNumberValidation.NumberFormat must be defined statically/],
+    ['both kinds of input validation', 'CONTACT_FLOW', 'enter-pin', (a) => { a.Parameters.InputValidation.PhoneNumberValidation = { NumberFormat: 'E164' }; },
+      /^InputValidation must hold exactly one of PhoneNumberValidation, CustomValidation$/],
+    ['an unknown input validation', 'CONTACT_FLOW', 'enter-pin', (a) => { a.Parameters.InputValidation.RegexValidation = '^\\d+$'; }, /^InputValidation has no field RegexValidation$/],
+    ['a zero maximum length', 'CONTACT_FLOW', 'enter-pin', (a) => { a.Parameters.InputValidation.CustomValidation.MaximumLength = '0'; },
+      /^CustomValidation.MaximumLength must be a whole number above 0, got "0"$/],
+    ['a dynamic maximum length', 'CONTACT_FLOW', 'enter-pin', (a) => { a.Parameters.InputValidation.CustomValidation.MaximumLength = '$.Attributes.length'; },
+      /^CustomValidation.MaximumLength must be defined statically/],
+    ['input validation without StoreInput', 'CONTACT_FLOW', 'menu', (a) => { a.Parameters.InputValidation = { CustomValidation: { MaximumLength: '1' } }; },
+      /^InputValidation is required exactly when StoreInput is "True"$/],
+    ['encryption of a phone number', 'CONTACT_FLOW', 'enter-number', (a) => { a.Parameters.InputEncryption = { EncryptionKeyId: 'key-1', Key: 'PEM' }; },
+      /^InputEncryption may only be given with InputValidation.CustomValidation$/],
+    ['an unknown encryption field', 'CONTACT_FLOW', 'enter-pin', (a) => { a.Parameters.InputEncryption.Algorithm = 'RSA'; }, /^InputEncryption has no field Algorithm$/],
+    ['a six-key termination sequence', 'CONTACT_FLOW', 'enter-number', (a) => { a.Parameters.DTMFConfiguration.InputTerminationSequence = '123456'; },
+      /^DTMFConfiguration.InputTerminationSequence must be one to five keys 0-9, \* or #, got "123456"$/],
+    ['a cancel key flag that is a boolean', 'CONTACT_FLOW', 'enter-number', (a) => { a.Parameters.DTMFConfiguration.DisableCancelKey = false; },
+      /^DTMFConfiguration.DisableCancelKey must be "True" or "False", got false$/],
+    ['an unknown DTMF field', 'CONTACT_FLOW', 'enter-number', (a) => { a.Parameters.DTMFConfiguration.MaxDigits = '10'; }, /^DTMFConfiguration has no field MaxDigits$/],
+    // Pairs that exclude each other.
+    ['a working queue and an agent', 'CONTACT_FLOW', 'target-queue', (a) => { a.Parameters.AgentId = '$.Attributes.agentArn'; }, /^only one of QueueId, AgentId may be given$/],
+    ['a callback to a queue and an agent', 'CONTACT_FLOW', 'callback', (a) => { a.Parameters.AgentId = '$.Attributes.agentArn'; }, /^only one of QueueId, AgentId may be given$/],
+    ['a prompt given twice', 'CONTACT_FLOW', 'say', (a) => { a.Parameters.SSML = '<speak>Hello</speak>'; }, /^only one of Text, SSML may be given$/],
     // contact-actions-updatecontactcallbacknumber: exactly two errors.
     ['a callback number with an error branch it never takes', 'CONTACT_FLOW', 'set-number', (a) => { a.Transitions.Errors.push(...to('NoMatchingError')); },
       /^UpdateContactCallbackNumber has no error "NoMatchingError"$/],
@@ -411,6 +455,15 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
     const prompt = valid.say();
     prompt.Parameters = { PromptId: '$.External.promptArn' };
     expect(checkFlow(flowOf('CONTACT_FLOW', prompt), 'CONTACT_FLOW')).toEqual([]);
+  });
+
+  test('an E.164 number needs no country, and a country code may come from a token', () => {
+    const e164 = valid['enter-number']();
+    e164.Parameters.InputValidation.PhoneNumberValidation = { NumberFormat: 'E164' };
+    expect(checkFlow(flowOf('CONTACT_FLOW', e164), 'CONTACT_FLOW')).toEqual([]);
+    const token = valid['enter-number']();
+    token.Parameters.InputValidation.PhoneNumberValidation.CountryCode = '${Token[TOKEN.7]}';
+    expect(checkFlow(flowOf('CONTACT_FLOW', token), 'CONTACT_FLOW')).toEqual([]);
   });
 
   test('a callback may name the flow it runs (ContactFlowId)', () => {
