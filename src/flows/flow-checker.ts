@@ -411,6 +411,38 @@ const MAX_CALLBACK_DELAY_SECONDS = 259_200;
  */
 export const ZERO_RETRIES = '0';
 
+/**
+ * Identifier (https://docs.aws.amazon.com/connect/latest/APIReference/flow-language-actions.html): unique, "up to 50
+ * characters", any characters except "(% : ( \ / ) = $ , ; [ ] { })", and not one of the reserved strings.
+ */
+const MAX_IDENTIFIER_CHARACTERS = 50;
+const IDENTIFIER_FORBIDDEN = /[%:()\\/=$,;[\]{}]/;
+const RESERVED_IDENTIFIERS = [
+  '__proto__', 'constructor', '__defineGetter__', '__defineSetter__', 'toString', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString',
+  'valueOf',
+];
+/** "A single Flow may have no more than 250 Actions defined" (https://docs.aws.amazon.com/connect/latest/APIReference/flow-language-example.html). */
+const MAX_ACTIONS = 250;
+/**
+ * CreateContactFlow's Content: "Maximum length of 256000" (https://docs.aws.amazon.com/connect/latest/APIReference/
+ * API_CreateContactFlow.html; AWS::Connect::ContactFlow Content, the same). The construct checks the flow with CDK
+ * tokens in place of ARNs: a token ("${Token[TOKEN.123]}", about 20 characters) may stand for a longer ARN (a Lambda
+ * function or contact flow ARN is at most about 200 characters), so each token counts as TOKEN_CHARACTERS, more
+ * than any ARN it stands for, and the measure is an upper bound of the deployed length. The content is measured as
+ * JSON.stringify writes it (the construct serializes the same object); its length counts UTF-16 code units, which is
+ * never fewer than the characters.
+ */
+const MAX_CONTENT_CHARACTERS = 256_000;
+const TOKEN_CHARACTERS = 256;
+
+/** The length of the flow's content once deployed, at most; see MAX_CONTENT_CHARACTERS. */
+function contentLength(flow: unknown): number {
+  const text = JSON.stringify(flow);
+  let length = text.length;
+  for (const token of text.matchAll(new RegExp(TOKEN.source, 'g'))) length += TOKEN_CHARACTERS - token[0].length;
+  return length;
+}
+
 interface Transition {
   readonly NextAction?: unknown;
   readonly Condition?: unknown;
@@ -453,6 +485,11 @@ export function checkFlow(flow: unknown, flowType: FlowType): FlowFinding[] {
     report('Actions must be a non-empty list');
     return findings;
   }
+  if (flow.Actions.length > MAX_ACTIONS) report(`a flow may have at most ${MAX_ACTIONS} actions, this one has ${flow.Actions.length}`);
+  const length = contentLength(flow);
+  if (length > MAX_CONTENT_CHARACTERS) {
+    report(`the flow content may be at most ${MAX_CONTENT_CHARACTERS} characters, this one has up to ${length} (each token counted as ${TOKEN_CHARACTERS})`);
+  }
 
   const actions = new Map<string, Record<string, unknown>>();
   for (const [index, action] of flow.Actions.entries()) {
@@ -461,6 +498,11 @@ export function checkFlow(flow: unknown, flowType: FlowType): FlowFinding[] {
       continue;
     }
     if (actions.has(action.Identifier)) report('Identifier is used by more than one action', action.Identifier);
+    if (action.Identifier.length > MAX_IDENTIFIER_CHARACTERS) {
+      report(`Identifier may have at most ${MAX_IDENTIFIER_CHARACTERS} characters, this one has ${action.Identifier.length}`, action.Identifier);
+    }
+    if (IDENTIFIER_FORBIDDEN.test(action.Identifier)) report('Identifier may not contain any of % : ( \\ / ) = $ , ; [ ] { }', action.Identifier);
+    if (RESERVED_IDENTIFIERS.includes(action.Identifier)) report('Identifier is a reserved name', action.Identifier);
     actions.set(action.Identifier, action);
   }
 

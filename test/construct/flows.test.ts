@@ -466,6 +466,51 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
     expect(checkFlow(flowOf('CONTACT_FLOW', token), 'CONTACT_FLOW')).toEqual([]);
   });
 
+  // flow-language-actions: Identifier at most 50 characters, none of % : ( \ / ) = $ , ; [ ] { }, no reserved name.
+  test.each([
+    ['a 51-character identifier', 'x'.repeat(51), /^Identifier may have at most 50 characters, this one has 51$/],
+    ...['%', ':', '(', '\\', '/', ')', '=', '$', ',', ';', '[', ']', '{', '}'].map((c): [string, string, RegExp] => [
+      `an identifier with ${c}`, `say${c}hello`, /^Identifier may not contain any of % : \( \\ \/ \) = \$ , ; \[ \] \{ \}$/,
+    ]),
+    ...['__proto__', 'constructor', '__defineGetter__', '__defineSetter__', 'toString', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable',
+      'toLocaleString', 'valueOf'].map((name): [string, string, RegExp] => [`the reserved identifier ${name}`, name, /^Identifier is a reserved name$/]),
+  ])('%s', (_name, identifier, message) => {
+    const action = { ...valid.say(), Identifier: 'x'.repeat(50) };
+    expect(checkFlow(flowOf('CONTACT_FLOW', action), 'CONTACT_FLOW')).toEqual([]);
+    expect(checkFlow(flowOf('CONTACT_FLOW', { ...action, Identifier: identifier }), 'CONTACT_FLOW')).toEqual([{ actionId: identifier, message: expect.stringMatching(message) }]);
+  });
+
+  // flow-language-example: at most 250 actions.
+  test('a flow of 251 actions', () => {
+    const chain = (count: number) => Array.from({ length: count }, (_, i) => ({
+      Identifier: `say-${i}`,
+      Type: 'MessageParticipant',
+      Parameters: { Text: `Part ${i}.` },
+      Transitions: { NextAction: i + 1 < count ? `say-${i + 1}` : 'end' },
+    }));
+    expect(checkFlow(flowOf('CONTACT_FLOW', ...chain(249)), 'CONTACT_FLOW')).toEqual([]);
+    expect(checkFlow(flowOf('CONTACT_FLOW', ...chain(250)), 'CONTACT_FLOW')).toEqual([{ message: 'a flow may have at most 250 actions, this one has 251' }]);
+  });
+
+  // API_CreateContactFlow: Content at most 256,000 characters, with each token counted as 256 (more than any ARN).
+  test('a flow content over 256,000 characters, tokens counted as 256 each', () => {
+    const sized = (length: number, text = '') => {
+      const flow: any = flowOf('CONTACT_FLOW', { ...valid.say(), Parameters: { Text: text } });
+      flow.Actions[0].Parameters.Text = text + 'a'.repeat(length - JSON.stringify(flow).length);
+      expect(JSON.stringify(flow)).toHaveLength(length);
+      return flow;
+    };
+    expect(checkFlow(sized(256_000), 'CONTACT_FLOW')).toEqual([]);
+    expect(checkFlow(sized(256_001), 'CONTACT_FLOW')).toEqual([{ message: expect.stringMatching(/^the flow content may be at most 256000 characters, this one has up to 256001 /) }]);
+    // A 21-character token counts as 256: 235 characters more.
+    const token = '${Token[TOKEN.12345]}';
+    const more = 256 - token.length;
+    expect(checkFlow(sized(256_000 - more, token), 'CONTACT_FLOW')).toEqual([]);
+    expect(checkFlow(sized(256_001 - more, token), 'CONTACT_FLOW')).toEqual([
+      { message: 'the flow content may be at most 256000 characters, this one has up to 256001 (each token counted as 256)' },
+    ]);
+  });
+
   test('a callback may name the flow it runs (ContactFlowId)', () => {
     const action = valid.callback();
     action.Parameters.ContactFlowId = FLOW_ARN;
