@@ -116,6 +116,10 @@ interface ActionSpec {
   readonly conditions: boolean;
   /** Ends the flow: it has no NextAction. */
   readonly terminal: boolean;
+  /** May have no NextAction (a prompt loop that only ends when interrupted). */
+  readonly nextActionOptional?: boolean;
+  /** Operands of which each needs exactly one Equals condition (and so a transition), e.g. "True" and "False". */
+  readonly requiredConditions?: readonly string[];
   /** How a parameter must be given; parameters not named here may be given any way. */
   readonly forms: Readonly<Record<string, Form>>;
   /** The values a parameter may take, checked when the value is known at synth (no JSONPath, no token). */
@@ -157,6 +161,34 @@ function equalsOne(type: string, operand: RegExp, what: string): (operator: stri
     }
     return undefined;
   };
+}
+
+/** The queue fields of GetMetricData, UpdateContactTargetQueue, CreateCallbackContact, DequeueContactAndTransferToQueue. */
+const QUEUE_OR_AGENT = {
+  optional: ['QueueId', 'AgentId'],
+  // "must be either defined fully statically or as a single valid JSONPath identifier"; "If AgentId is specified,
+  // this may not be specified" (no page says that one of them is required).
+  forms: { QueueId: 'staticOrPath', AgentId: 'staticOrPath' } as Record<string, Form>,
+  exclusive: [['QueueId', 'AgentId']],
+};
+
+/** MessageParticipantIteratively's Messages: a list of entries each holding one Text, PromptId, SSML or Media. */
+function checkMessages(parameters: Parameters, report: ActionReport): void {
+  const messages = parameters.Messages;
+  if (messages === undefined) return;
+  if (!Array.isArray(messages) || messages.length === 0) {
+    report('Messages must be a non-empty list');
+    return;
+  }
+  for (const [index, message] of messages.entries()) {
+    const keys = isObject(message) ? Object.keys(message) : [];
+    if (keys.length !== 1 || !PROMPT_PARAMETERS.includes(keys[0])) {
+      report(`Messages[${index}] must hold exactly one of ${PROMPT_PARAMETERS.join(', ')}`);
+      continue;
+    }
+    const problem = keys[0] === 'PromptId' ? formProblem((message as Parameters).PromptId, 'staticOrPath') : undefined;
+    if (problem) report(`Messages[${index}].PromptId ${problem}, got ${JSON.stringify((message as Parameters).PromptId)}`);
+  }
 }
 
 /** The keys of UpdateContactEventHooks (contact-actions-updatecontacteventhooks.html, current page); no OutboundWhisper. */
@@ -257,11 +289,9 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
     required: ['InitialCallDelaySeconds', 'MaximumConnectionAttempts', 'RetryDelaySeconds'],
     optional: ['QueueId', 'AgentId', 'ContactFlowId'],
-    forms: {
-      QueueId: 'staticOrPath', AgentId: 'staticOrPath', InitialCallDelaySeconds: 'static', MaximumConnectionAttempts: 'static', RetryDelaySeconds: 'static',
-    },
-    // AgentId: "If QueueId is specified, this may not be specified".
-    exclusive: [['QueueId', 'AgentId']],
+    // The three numbers "Must be defined statically".
+    forms: { ...QUEUE_OR_AGENT.forms, InitialCallDelaySeconds: 'static', MaximumConnectionAttempts: 'static', RetryDelaySeconds: 'static' },
+    exclusive: QUEUE_OR_AGENT.exclusive,
     check: (parameters, report) => {
       if (parameters.MaximumConnectionAttempts !== undefined && parameters.MaximumConnectionAttempts !== ZERO_RETRIES) {
         report(`a callback must not be retried (retries = 0: MaximumConnectionAttempts "${ZERO_RETRIES}"), got ${JSON.stringify(parameters.MaximumConnectionAttempts)}`);
@@ -368,14 +398,7 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     },
   }),
   // contact-actions-updatecontacttargetqueue: "only in contact flows and transfer flows".
-  UpdateContactTargetQueue: spec({
-    flowTypes: ['CONTACT_FLOW', ...TRANSFERS],
-    optional: ['QueueId', 'AgentId'],
-    // Each "must be either defined fully statically or as a single valid JSONPath identifier"; "If AgentId is
-    // specified, this may not be specified" (the page does not say that one of them is required).
-    forms: { QueueId: 'staticOrPath', AgentId: 'staticOrPath' },
-    exclusive: [['QueueId', 'AgentId']],
-  }),
+  UpdateContactTargetQueue: spec({ flowTypes: ['CONTACT_FLOW', ...TRANSFERS], ...QUEUE_OR_AGENT }),
   // flow-control-actions-updateflowloggingbehavior (docs.aws.amazon.com/connect/latest/APIReference/
   // flow-control-actions-updateflowloggingbehavior.html): "available in every type of flow"; FlowLoggingBehavior is
   // "One of [Enabled,Disabled]", no dynamic values; no conditions; errors: none.
@@ -388,6 +411,66 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
   }),
   // contact-actions-transfercontacttoqueue: "contact flows and transfer flows"; it takes no parameters.
   TransferContactToQueue: spec({ flowTypes: ['CONTACT_FLOW', ...TRANSFERS], errors: ['NoMatchingError', 'QueueAtCapacity'] }),
+  // https://docs.aws.amazon.com/connect/latest/APIReference/contact-actions-dequeuecontactandtransfertoqueue.html ("Transfer
+  // to queue" in a customer queue flow): "only supported in the customer queue flow"; errors QueueAtCapacity and
+  // NoMatchingError; no conditions.
+  DequeueContactAndTransferToQueue: spec({ flowTypes: ['CUSTOMER_QUEUE'], ...QUEUE_OR_AGENT, errors: ['NoMatchingError', 'QueueAtCapacity'] }),
+  // https://docs.aws.amazon.com/connect/latest/APIReference/participant-actions-messageparticipantiteratively.html ("Loop
+  // prompts"): "supported in Customer Queue, Customer Hold, and Agent Hold flows"; Messages entries are Text, PromptId,
+  // SSML or Media; it completes with "MessagesInterrupted" after InterruptFrequencySeconds, and that is the only
+  // condition ("only the Equals operator", "The only supported operand is MessagesInterrupted"); error NoMatchingError.
+  // The docs are silent on what NextAction means for a loop that is never interrupted, and the console's own sample
+  // queue flow exports it with no NextAction (and no Errors): following the export, NextAction is optional. The page
+  // does not say how InterruptFrequencySeconds is written; the exports write whole seconds as a string ("30").
+  MessageParticipantIteratively: spec({
+    flowTypes: ['CUSTOMER_QUEUE', 'CUSTOMER_HOLD', 'AGENT_HOLD'],
+    required: ['Messages'],
+    optional: ['InterruptFrequencySeconds'],
+    conditions: true,
+    condition: equalsOne('MessageParticipantIteratively', /^MessagesInterrupted$/, '"MessagesInterrupted"'),
+    nextActionOptional: true,
+    check: (parameters, report) => {
+      checkMessages(parameters, report);
+      const every = parameters.InterruptFrequencySeconds;
+      if (every !== undefined && !unknownAtSynth(every) && !integerIn(every, 1, Number.MAX_SAFE_INTEGER)) {
+        report(`InterruptFrequencySeconds must be a whole number of seconds above 0, got ${JSON.stringify(every)}`);
+      }
+    },
+  }),
+  // https://docs.aws.amazon.com/connect/latest/APIReference/flow-control-actions-getmetricdata.html ("Get queue metrics"):
+  // "available in every type of flow"; QueueId or AgentId (default: the contact's queue), QueueChannel "Either "Voice"
+  // or "Chat". Can be set dynamically"; no conditions; error NoMatchingError. Results under $.Metrics.
+  GetMetricData: spec({
+    flowTypes: ALL_FLOW_TYPES,
+    ...QUEUE_OR_AGENT,
+    optional: [...QUEUE_OR_AGENT.optional, 'QueueChannel'],
+    enums: { QueueChannel: ['Voice', 'Chat'] },
+  }),
+  // https://docs.aws.amazon.com/connect/latest/APIReference/contact-actions-updatecontacttexttospeechvoice.html ("Set
+  // voice"): "supported in all flow types". The docs conflict: the current page lets all three parameters be dynamic
+  // and says NoMatchingError "Must always be defined"; the older page has them static and "Errors: None"; console
+  // exports of the block carry no Errors at all. Following the exports, an error branch is allowed, not required; values
+  // are checked when static. The page does not list the engines: Standard, Neural and Generative are what exports write
+  // (the Set voice block offers neural, standard and generative voices). Styles: "None, Coversational [sic], or
+  // Newscaster"; exports write "Conversational". The voice itself (a Polly voice name) is not checked.
+  UpdateContactTextToSpeechVoice: spec({
+    flowTypes: ALL_FLOW_TYPES,
+    required: ['TextToSpeechVoice'],
+    optional: ['TextToSpeechEngine', 'TextToSpeechStyle'],
+    enums: { TextToSpeechEngine: ['Standard', 'Neural', 'Generative'], TextToSpeechStyle: ['None', 'Conversational', 'Newscaster'] },
+  }),
+  // https://docs.aws.amazon.com/connect/latest/APIReference/flow-control-actions-checkhoursofoperation.html: "available in
+  // inbound flows, transfer flows, and customer queue flows"; HoursOfOperationId (default: the queue's hours) "Must be
+  // either fully static or fully dynamic"; "There must be a Condition provided for Equals True and a Condition for
+  // Equals False, and no other conditions"; error NoMatchingError.
+  CheckHoursOfOperation: spec({
+    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
+    optional: ['HoursOfOperationId'],
+    forms: { HoursOfOperationId: 'staticOrPath' },
+    conditions: true,
+    condition: equalsOne('CheckHoursOfOperation', /^(True|False)$/, '"True" or "False"'),
+    requiredConditions: ['True', 'False'],
+  }),
 };
 
 /** The spec of an action type; an own property only, so that "constructor" or "toString" is no action type. */
@@ -656,7 +739,7 @@ function checkAction(
     if (successorsOf(action).length > 0) report(`${type} ends the flow and cannot have transitions`, id);
     return;
   }
-  if (typeof transitions.NextAction !== 'string') report('needs a NextAction', id);
+  if (transitions.NextAction === undefined ? !specOf.nextActionOptional : typeof transitions.NextAction !== 'string') report('needs a NextAction', id);
 
   const conditions = list(transitions.Conditions) as Transition[];
   // Transitions (flow-language-actions.html): a condition is {NextAction, Condition: {Operator, Operands}}, an
@@ -670,6 +753,11 @@ function checkAction(
       const problem = specOf.condition?.(condition.Operator, condition.Operands);
       if (problem) report(problem, id);
     }
+  }
+  for (const operand of specOf.requiredConditions ?? []) {
+    const operandOf = (branch: Transition) => (isObject(branch) && isObject(branch.Condition) ? list(branch.Condition.Operands)[0] : undefined);
+    const count = conditions.filter((branch) => operandOf(branch) === operand).length;
+    if (count !== 1) report(`${type} needs exactly one condition for Equals ${JSON.stringify(operand)}, it has ${count}`, id);
   }
   const variant = specOf.variant?.(isObject(action.Parameters) ? action.Parameters : {});
   const when = variant ? ` ${variant.when}` : '';

@@ -300,6 +300,36 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
         Errors: to('NoMatchingCondition'),
       },
     }),
+    'loop': () => ({
+      Identifier: 'loop',
+      Type: 'MessageParticipantIteratively',
+      Parameters: { Messages: [{ Text: 'Please hold.' }, { PromptId: '$.Attributes.musicPromptArn' }], InterruptFrequencySeconds: '30' },
+      Transitions: { NextAction: 'end', Conditions: when('MessagesInterrupted'), Errors: to('NoMatchingError') },
+    }),
+    'metrics': () => ({
+      Identifier: 'metrics',
+      Type: 'GetMetricData',
+      Parameters: { QueueId: QUEUE_ARN, QueueChannel: 'Voice' },
+      Transitions: { NextAction: 'end', Errors: to('NoMatchingError') },
+    }),
+    'voice': () => ({
+      Identifier: 'voice',
+      Type: 'UpdateContactTextToSpeechVoice',
+      Parameters: { TextToSpeechVoice: 'Amy', TextToSpeechEngine: 'Neural', TextToSpeechStyle: 'None' },
+      Transitions: { NextAction: 'end', Errors: to('NoMatchingError') },
+    }),
+    'hours': () => ({
+      Identifier: 'hours',
+      Type: 'CheckHoursOfOperation',
+      Parameters: {},
+      Transitions: { NextAction: 'end', Conditions: when('True', 'False'), Errors: to('NoMatchingError') },
+    }),
+    'dequeue': () => ({
+      Identifier: 'dequeue',
+      Type: 'DequeueContactAndTransferToQueue',
+      Parameters: { QueueId: QUEUE_ARN },
+      Transitions: { NextAction: 'end', Errors: to('QueueAtCapacity', 'NoMatchingError') },
+    }),
     'set-number': () => ({
       Identifier: 'set-number',
       Type: 'UpdateContactCallbackNumber',
@@ -430,6 +460,41 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
     ['a working queue and an agent', 'CONTACT_FLOW', 'target-queue', (a) => { a.Parameters.AgentId = '$.Attributes.agentArn'; }, /^only one of QueueId, AgentId may be given$/],
     ['a callback to a queue and an agent', 'CONTACT_FLOW', 'callback', (a) => { a.Parameters.AgentId = '$.Attributes.agentArn'; }, /^only one of QueueId, AgentId may be given$/],
     ['a prompt given twice', 'CONTACT_FLOW', 'say', (a) => { a.Parameters.SSML = '<speak>Hello</speak>'; }, /^only one of Text, SSML may be given$/],
+    // participant-actions-messageparticipantiteratively (Loop prompts).
+    ['a prompt loop interrupted by something else', 'CUSTOMER_QUEUE', 'loop', (a) => { a.Transitions.Conditions[0].Condition.Operands = ['Timeout']; },
+      /^a MessageParticipantIteratively condition takes one operand, "MessagesInterrupted", got \["Timeout"\]$/],
+    ['a prompt loop condition that is not Equals', 'CUSTOMER_QUEUE', 'loop', (a) => { a.Transitions.Conditions[0].Condition.Operator = 'TextContains'; },
+      /^MessageParticipantIteratively conditions use only the Equals operator/],
+    ['a prompt loop without messages', 'CUSTOMER_QUEUE', 'loop', (a) => { a.Parameters.Messages = []; }, /^Messages must be a non-empty list$/],
+    ['a prompt loop message with two prompts', 'CUSTOMER_QUEUE', 'loop', (a) => { a.Parameters.Messages[0].SSML = '<speak>Hold.</speak>'; },
+      /^Messages\[0\] must hold exactly one of PromptId, Text, SSML, Media$/],
+    ['a prompt loop message with text around a prompt path', 'CUSTOMER_QUEUE', 'loop', (a) => { a.Parameters.Messages[1].PromptId = 'prompt/$.Attributes.p'; },
+      /^Messages\[1\].PromptId must be static or a single JSONPath reference/],
+    ['a prompt loop that is never interrupted', 'CUSTOMER_QUEUE', 'loop', (a) => { a.Parameters.InterruptFrequencySeconds = '0'; },
+      /^InterruptFrequencySeconds must be a whole number of seconds above 0, got "0"$/],
+    ['a prompt loop with a no-match branch', 'CUSTOMER_QUEUE', 'loop', (a) => { a.Transitions.Errors.push(...to('NoMatchingCondition')); },
+      /^MessageParticipantIteratively has no error "NoMatchingCondition"$/],
+    // flow-control-actions-getmetricdata.
+    ['queue metrics for an unknown channel', 'CONTACT_FLOW', 'metrics', (a) => { a.Parameters.QueueChannel = 'Email'; }, /^QueueChannel must be "Voice" or "Chat", got "Email"$/],
+    ['queue metrics for a queue and an agent', 'AGENT_WHISPER', 'metrics', (a) => { a.Parameters.AgentId = '$.Attributes.agentArn'; }, /^only one of QueueId, AgentId may be given$/],
+    ['queue metrics with conditions', 'CUSTOMER_QUEUE', 'metrics', (a) => { a.Transitions.Conditions = when('1'); }, /^GetMetricData does not support conditions$/],
+    // contact-actions-updatecontacttexttospeechvoice.
+    ['an unknown speech engine', 'CONTACT_FLOW', 'voice', (a) => { a.Parameters.TextToSpeechEngine = 'neural'; },
+      /^TextToSpeechEngine must be one of "Standard", "Neural", "Generative", got "neural"$/],
+    ['an unknown speaking style', 'OUTBOUND_WHISPER', 'voice', (a) => { a.Parameters.TextToSpeechStyle = 'Coversational'; },
+      /^TextToSpeechStyle must be one of "None", "Conversational", "Newscaster", got "Coversational"$/],
+    ['a voice setting without a voice', 'CUSTOMER_QUEUE', 'voice', (a) => { delete a.Parameters.TextToSpeechVoice; },
+      /^UpdateContactTextToSpeechVoice needs the parameter TextToSpeechVoice$/],
+    // flow-control-actions-checkhoursofoperation.
+    ['an hours check without an out-of-hours branch', 'CONTACT_FLOW', 'hours', (a) => { a.Transitions.Conditions.pop(); },
+      /^CheckHoursOfOperation needs exactly one condition for Equals "False", it has 0$/],
+    ['an hours check with another condition', 'CUSTOMER_QUEUE', 'hours', (a) => { a.Transitions.Conditions.push(...when('Holiday')); },
+      /^a CheckHoursOfOperation condition takes one operand, "True" or "False", got \["Holiday"\]$/],
+    ['an hours check with text around its path', 'QUEUE_TRANSFER', 'hours', (a) => { a.Parameters.HoursOfOperationId = 'hours/$.Attributes.hours'; },
+      /^HoursOfOperationId must be static or a single JSONPath reference/],
+    // contact-actions-dequeuecontactandtransfertoqueue.
+    ['a queue-to-queue transfer to a queue and an agent', 'CUSTOMER_QUEUE', 'dequeue', (a) => { a.Parameters.AgentId = '$.Attributes.agentArn'; },
+      /^only one of QueueId, AgentId may be given$/],
     // contact-actions-updatecontactcallbacknumber: exactly two errors.
     ['a callback number with an error branch it never takes', 'CONTACT_FLOW', 'set-number', (a) => { a.Transitions.Errors.push(...to('NoMatchingError')); },
       /^UpdateContactCallbackNumber has no error "NoMatchingError"$/],
@@ -509,6 +574,29 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
     expect(checkFlow(sized(256_001 - more, token), 'CONTACT_FLOW')).toEqual([
       { message: 'the flow content may be at most 256000 characters, this one has up to 256001 (each token counted as 256)' },
     ]);
+  });
+
+  // Each action in a flow type its page does not allow.
+  test.each([
+    ['loop', 'CONTACT_FLOW', 'MessageParticipantIteratively'],
+    ['loop', 'AGENT_WHISPER', 'MessageParticipantIteratively'],
+    ['hours', 'AGENT_WHISPER', 'CheckHoursOfOperation'],
+    ['dequeue', 'CONTACT_FLOW', 'DequeueContactAndTransferToQueue'],
+    ['dequeue', 'QUEUE_TRANSFER', 'DequeueContactAndTransferToQueue'],
+  ] as Array<[string, FlowType, string]>)('%s in a %s flow', (kind, flowType, type) => {
+    expect(checkFlow(flowOf(flowType, valid[kind]()), flowType)).toEqual([{ actionId: kind, message: `${type} is not allowed in a ${flowType} flow` }]);
+  });
+
+  test('a hold flow may be one prompt loop with no transitions, as the console exports its default hold flows', () => {
+    const loop = { ...valid.loop(), Parameters: { Messages: [{ Text: 'Please hold.' }] }, Transitions: {} };
+    const hold = { Version: '2019-10-30', StartAction: 'loop', Actions: [loop] };
+    expect(checkFlow(hold, 'CUSTOMER_HOLD')).toEqual([]);
+    expect(checkFlow(hold, 'AGENT_HOLD')).toEqual([]);
+  });
+
+  test('a voice may be set without an error branch, as the console exports it, and dynamically', () => {
+    const voice = { ...valid.voice(), Parameters: { TextToSpeechVoice: '$.Attributes.voice', TextToSpeechEngine: '$.Attributes.engine' }, Transitions: { NextAction: 'end' } };
+    expect(checkFlow(flowOf('CUSTOMER_QUEUE', voice), 'CUSTOMER_QUEUE')).toEqual([]);
   });
 
   test('a callback may name the flow it runs (ContactFlowId)', () => {
