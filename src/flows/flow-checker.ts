@@ -133,6 +133,8 @@ interface ActionSpec {
   readonly variant?: (parameters: Parameters) => { readonly errors: readonly string[]; readonly conditions: boolean; readonly when: string };
   /** Why a condition (its Operator and Operands) is not one the action supports, if it is not. */
   readonly condition?: (operator: string, operands: readonly unknown[]) => string | undefined;
+  /** The prompt texts (Text, SSML) of the parameters, by name, for the rule on the references they embed. */
+  readonly prompts?: (parameters: Parameters) => Array<[string, unknown]>;
   /** Checks of the parameter values that the generic rules do not cover; they see only values of the right form. */
   readonly check?: (parameters: Parameters, report: ActionReport) => void;
 }
@@ -162,6 +164,31 @@ function equalsOne(type: string, operand: RegExp, what: string): (operator: stri
     return undefined;
   };
 }
+
+/** A JSONPath reference embedded in text: `$` and its segments, as long as they go. */
+const EMBEDDED_PATH = new RegExp(`\\$${PATH_SEGMENT}+`, 'g');
+
+/**
+ * A JSONPath reference in prompt text must be followed by white space, a tag or the end of the text. Text and SSML
+ * "may be defined statically or dynamically" (flow-language-actions-parameter-restrictions.html), so references such
+ * as "Hello $.Attributes.name" are read out as their values; but the docs are silent on where a reference ends:
+ * nothing says whether the "." that ends a sentence, or a ",", is read as part of the path (the admin guide's own
+ * example, create-dynamic-text-strings.html, puts a "," right after one, and some console exports a "."), and no
+ * escape is documented. Any character that might continue a path is a finding, so that the placeholder is read
+ * as meant: follow a reference with a space or a closing tag instead.
+ */
+function checkPromptReferences(name: string, text: unknown, report: ActionReport): void {
+  if (typeof text !== 'string') return;
+  for (const reference of text.matchAll(EMBEDDED_PATH)) {
+    const next = text.charAt(reference.index! + reference[0].length);
+    if (next !== '' && next !== '<' && !/\s/.test(next)) {
+      report(`${name}: the reference ${reference[0]} is directly followed by ${JSON.stringify(next)}, which may be read as part of it; follow it with a space or a tag`);
+    }
+  }
+}
+
+/** The prompt texts of MessageParticipant and GetParticipantInput. */
+const PROMPT_TEXTS = (parameters: Parameters): Array<[string, unknown]> => [['Text', parameters.Text], ['SSML', parameters.SSML]];
 
 /** The queue fields of GetMetricData, UpdateContactTargetQueue, CreateCallbackContact, DequeueContactAndTransferToQueue. */
 const QUEUE_OR_AGENT = {
@@ -310,6 +337,7 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     // PromptId "either statically or as a single valid JSONPath identifier"; Text and SSML statically or dynamically.
     forms: { PromptId: 'staticOrPath' },
     exclusive: [ONE_PROMPT],
+    prompts: PROMPT_TEXTS,
   }),
   // https://docs.aws.amazon.com/connect/latest/APIReference/participant-actions-getparticipantinput.html: "contact
   // flows, transfer flows, and customer queue flows but not in whisper flows or hold flows". No Lex parameters: a
@@ -330,6 +358,7 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     requiredErrors: ['NoMatchingError'],
     conditions: true,
     exclusive: [ONE_PROMPT],
+    prompts: PROMPT_TEXTS,
     // Conditions: "only the Equals operator"; operands "must be static and be a single character - 0-9 numeric, *, or #".
     condition: equalsOne('GetParticipantInput', /^[0-9*#]$/, 'a single key 0-9, * or #'),
     variant: (parameters) => {
@@ -429,6 +458,9 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     conditions: true,
     condition: equalsOne('MessageParticipantIteratively', /^MessagesInterrupted$/, '"MessagesInterrupted"'),
     nextActionOptional: true,
+    prompts: (parameters) => list(parameters.Messages).flatMap((message, index): Array<[string, unknown]> => (isObject(message)
+      ? [[`Messages[${index}].Text`, message.Text], [`Messages[${index}].SSML`, message.SSML]]
+      : [])),
     check: (parameters, report) => {
       checkMessages(parameters, report);
       const every = parameters.InterruptFrequencySeconds;
@@ -732,6 +764,7 @@ function checkAction(
       if (ofRightForm[name] !== undefined) checkOneOf(name, ofRightForm[name], values, (message) => report(message, id));
     }
     specOf.check?.(ofRightForm, (message) => report(message, id));
+    for (const [name, text] of specOf.prompts?.(parameters) ?? []) checkPromptReferences(name, text, (message) => report(message, id));
   }
 
   const transitions = isObject(action.Transitions) ? action.Transitions : {};

@@ -195,7 +195,9 @@ describe('the flow checker finds each defect, naming the action', () => {
     const before = checkFlow(flow, 'CONTACT_FLOW');
     // "1" is the console's default of one retry: the customer would be dialled twice.
     flow.Actions.find((a: any) => a.Type === 'CreateCallbackContact').Parameters.MaximumConnectionAttempts = '1';
-    expect(checkFlow(flow, 'CONTACT_FLOW')).toEqual([...before, { actionId: 'create-callback', message: expect.stringMatching(/must not be retried.*"0".*got "1"/) }]);
+    const after = checkFlow(flow, 'CONTACT_FLOW');
+    expect(after).toHaveLength(before.length + 1);
+    expect(after).toEqual(expect.arrayContaining([...before, { actionId: 'create-callback', message: expect.stringMatching(/must not be retried.*"0".*got "1"/) }]));
     forceZeroRetries(flow);
     expect(checkFlow(flow, 'CONTACT_FLOW')).toEqual(before);
   });
@@ -495,6 +497,18 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
     // contact-actions-dequeuecontactandtransfertoqueue.
     ['a queue-to-queue transfer to a queue and an agent', 'CUSTOMER_QUEUE', 'dequeue', (a) => { a.Parameters.AgentId = '$.Attributes.agentArn'; },
       /^only one of QueueId, AgentId may be given$/],
+    // Prompt text: a reference directly followed by a character that may continue it (the docs are silent on where a path ends).
+    ['a reference followed by a full stop', 'CONTACT_FLOW', 'say', (a) => { a.Parameters.Text = 'We will call $.External.phoneNational. Goodbye.'; },
+      /^Text: the reference \$\.External\.phoneNational is directly followed by "\.", which may be read as part of it; follow it with a space or a tag$/],
+    ['a reference followed by a comma', 'CONTACT_FLOW', 'menu', (a) => { a.Parameters.Text = 'You asked $.External.requestedAtSpoken, press 1.'; },
+      /^Text: the reference \$\.External\.requestedAtSpoken is directly followed by ","/],
+    ['a reference followed by a question mark', 'AGENT_WHISPER', 'say', (a) => { a.Parameters.Text = 'Is it $.Attributes.name?'; }, /followed by "\?"/],
+    ['a bracketed reference followed by a full stop', 'CONTACT_FLOW', 'say', (a) => { a.Parameters.Text = "It is $.Attributes.['first name']."; },
+      /^Text: the reference \$\.Attributes\.\['first name'\] is directly followed by "\."/],
+    ['an SSML reference followed by a full stop', 'CONTACT_FLOW', 'enter-pin', (a) => { a.Parameters.SSML = '<speak>Hello $.Attributes.name. Enter your PIN.</speak>'; },
+      /^SSML: the reference \$\.Attributes\.name is directly followed by "\."/],
+    ['a prompt loop reference followed by a full stop', 'CUSTOMER_QUEUE', 'loop', (a) => { a.Parameters.Messages[0].Text = 'You are number $.Metrics.Contact.PositionInQueue.'; },
+      /^Messages\[0\]\.Text: the reference \$\.Metrics\.Contact\.PositionInQueue is directly followed by "\."/],
     // contact-actions-updatecontactcallbacknumber: exactly two errors.
     ['a callback number with an error branch it never takes', 'CONTACT_FLOW', 'set-number', (a) => { a.Transitions.Errors.push(...to('NoMatchingError')); },
       /^UpdateContactCallbackNumber has no error "NoMatchingError"$/],
@@ -597,6 +611,14 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
   test('a voice may be set without an error branch, as the console exports it, and dynamically', () => {
     const voice = { ...valid.voice(), Parameters: { TextToSpeechVoice: '$.Attributes.voice', TextToSpeechEngine: '$.Attributes.engine' }, Transitions: { NextAction: 'end' } };
     expect(checkFlow(flowOf('CUSTOMER_QUEUE', voice), 'CUSTOMER_QUEUE')).toEqual([]);
+  });
+
+  test('a reference in prompt text may end the text or be followed by a space or a tag; a token or a price is no reference', () => {
+    for (const Text of ['Your code is $.External.code', 'Call $.External.phoneNational now.', 'Call $.External.phoneNational\nnow.', 'It costs $5.', 'ARN ${Token[TOKEN.1]}.']) {
+      expect(checkFlow(flowOf('CONTACT_FLOW', { ...valid.say(), Parameters: { Text } }), 'CONTACT_FLOW')).toEqual([]);
+    }
+    const SSML = '<speak>You entered <say-as interpret-as="telephone">$.StoredCustomerInput</say-as>. Press 1.</speak>';
+    expect(checkFlow(flowOf('CONTACT_FLOW', { ...valid.say(), Parameters: { SSML } }), 'CONTACT_FLOW')).toEqual([]);
   });
 
   test('a callback may name the flow it runs (ContactFlowId)', () => {
