@@ -132,7 +132,8 @@ const EVENT_HOOKS = [
  * is "required if and only if StoreInput is True" and holds PhoneNumberValidation {NumberFormat "Local" | "E164",
  * CountryCode, which "must be defined if NumberFormat is Local"} or CustomValidation {MaximumLength}, all "Must be
  * defined statically"; InputEncryption {EncryptionKeyId, Key} "May only be specified if CustomValidation is provided".
- * The page is silent on CountryCode with E164: it is allowed. A CountryCode is two letters (ISO 3166-1 alpha-2).
+ * The page is silent on CountryCode with E164: it is allowed. A CountryCode is "a two-letter country code": upper
+ * case is required (ISO 3166-1 alpha-2, as every export writes it, and as the construct's defaultCountry must be).
  */
 function checkInputValidation(parameters: Parameters, report: ActionReport): void {
   if ((parameters.StoreInput === 'True') !== (parameters.InputValidation !== undefined)) report('InputValidation is required exactly when StoreInput is "True"');
