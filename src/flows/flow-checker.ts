@@ -4,23 +4,16 @@
  * and Connect only rejects a bad flow at deploy time, with a terse message; this finds the defect at synth
  * and names the action.
  *
- * The action table below is written from the Flow language reference of the Amazon Connect API Reference
- * (docs.aws.amazon.com/connect/latest/APIReference/flow-language-actions.html), one entry per action page:
- * its parameter object, its errors, whether it supports conditions, and its "Restrictions" section for the
- * flow types. Only actions this library's flows may use are listed; any other type is reported.
+ * What each action may hold is in the action table (action-specs.ts, one entry per page of the Flow language
+ * reference); this module applies it to every action, and checks the flow as a whole: its limits, its graph
+ * (reachability, no loops) and this library's own rules. An action type the table does not list is reported.
  */
 
-/** The flow types of `AWS::Connect::ContactFlow` (CreateContactFlow's Type). */
-export type FlowType =
-  | 'CONTACT_FLOW'
-  | 'CUSTOMER_QUEUE'
-  | 'CUSTOMER_HOLD'
-  | 'CUSTOMER_WHISPER'
-  | 'AGENT_HOLD'
-  | 'AGENT_WHISPER'
-  | 'OUTBOUND_WHISPER'
-  | 'AGENT_TRANSFER'
-  | 'QUEUE_TRANSFER';
+import { ACTION_SPECS, FlowType, MAX_LAMBDA_SECONDS, ZERO_RETRIES, specOfType } from './action-specs';
+import { TOKEN, checkOneOf, checkPromptReferences, formProblem, isObject, list } from './flow-values';
+
+export { ACTION_SPECS, MAX_LAMBDA_SECONDS, ZERO_RETRIES };
+export type { FlowType };
 
 /** One defect; `actionId` is absent for defects of the flow as a whole. */
 export interface FlowFinding {
@@ -28,118 +21,42 @@ export interface FlowFinding {
   readonly message: string;
 }
 
-const ALL_FLOW_TYPES: readonly FlowType[] = [
-  'CONTACT_FLOW', 'CUSTOMER_QUEUE', 'CUSTOMER_HOLD', 'CUSTOMER_WHISPER', 'AGENT_HOLD', 'AGENT_WHISPER',
-  'OUTBOUND_WHISPER', 'AGENT_TRANSFER', 'QUEUE_TRANSFER',
-];
-const WHISPERS: readonly FlowType[] = ['CUSTOMER_WHISPER', 'AGENT_WHISPER', 'OUTBOUND_WHISPER'];
-const TRANSFERS: readonly FlowType[] = ['AGENT_TRANSFER', 'QUEUE_TRANSFER'];
-
-interface ActionSpec {
-  /** Flow types the action's "Restrictions" section allows. */
-  readonly flowTypes: readonly FlowType[];
-  readonly required: readonly string[];
-  readonly optional: readonly string[];
-  /** Error types the action may raise; a transition on any other is a typo that never fires. */
-  readonly errors: readonly string[];
-  /** Error types that must have a transition. */
-  readonly requiredErrors: readonly string[];
-  readonly conditions: boolean;
-  /** Ends the flow: it has no NextAction. */
-  readonly terminal: boolean;
-}
-
-function spec(partial: Partial<ActionSpec> & Pick<ActionSpec, 'flowTypes'>): ActionSpec {
-  return { required: [], optional: [], errors: ['NoMatchingError'], requiredErrors: [], conditions: false, terminal: false, ...partial };
-}
-
-const PROMPT_PARAMETERS = ['PromptId', 'Text', 'SSML', 'Media'];
-
-export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
-  // flow-control-actions-compare: "available in every type of flow".
-  Compare: spec({ flowTypes: ALL_FLOW_TYPES, required: ['ComparisonValue'], errors: ['NoMatchingCondition'], conditions: true }),
-  // flow-control-actions-endflowexecution: "only in whisper flows and customer queue flows".
-  EndFlowExecution: spec({ flowTypes: [...WHISPERS, 'CUSTOMER_QUEUE'], errors: [], terminal: true }),
-  // interactions-invokelambdafunction: "supported by all channels and in all types of flows".
-  InvokeLambdaFunction: spec({
-    flowTypes: ALL_FLOW_TYPES,
-    required: ['LambdaFunctionARN', 'InvocationTimeLimitSeconds'],
-    optional: ['InvocationType', 'LambdaInvocationAttributes', 'ResponseValidation'],
-    requiredErrors: ['NoMatchingError'],
-  }),
-  // interactions-createcallbackcontact: "contact flows, transfer flows, and customer queue flows".
-  CreateCallbackContact: spec({
-    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
-    required: ['InitialCallDelaySeconds', 'MaximumConnectionAttempts', 'RetryDelaySeconds'],
-    optional: ['QueueId', 'AgentId', 'ContactFlowId', 'CallerId'],
-  }),
-  // participant-actions-messageparticipant: "contact flows, transfer flows, whisper flows, and customer queue flows".
-  MessageParticipant: spec({ flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...WHISPERS, ...TRANSFERS], optional: PROMPT_PARAMETERS }),
-  // participant-actions-getparticipantinput: "contact flows, transfer flows, and customer queue flows but not in
-  // whisper flows or hold flows". The console also exports InputTimeLimitExceeded for the timeout branch.
-  GetParticipantInput: spec({
-    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
-    required: ['InputTimeLimitSeconds'],
-    optional: [...PROMPT_PARAMETERS, 'StoreInput', 'InputValidation', 'InputEncryption', 'DTMFConfiguration', 'LexV2Bot', 'LexBot'],
-    errors: ['NoMatchingError', 'NoMatchingCondition', 'InputTimeLimitExceeded', 'InvalidPhoneNumber'],
-    requiredErrors: ['NoMatchingError'],
-    conditions: true,
-  }),
-  // participant-actions-disconnectparticipant. Whisper flows end with EndFlowExecution instead: they run on one
-  // leg of a call that they cannot hang up.
-  DisconnectParticipant: spec({ flowTypes: ALL_FLOW_TYPES.filter((type) => !WHISPERS.includes(type)), errors: [], terminal: true }),
-  // contact-actions-updatecontactattributes: "any type of flow and any channel".
-  UpdateContactAttributes: spec({ flowTypes: ALL_FLOW_TYPES, required: ['Attributes'], optional: ['TargetContact'] }),
-  // contact-actions-updatecontactcallbacknumber: "contact flows, transfer flows, and customer queue flows".
-  UpdateContactCallbackNumber: spec({
-    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', ...TRANSFERS],
-    required: ['CallbackNumber'],
-    errors: ['NoMatchingError', 'InvalidCallbackNumber', 'CallbackNumberNotDialable'],
-  }),
-  // contact-actions-updatecontacteventhooks: "supported in all types of flows".
-  UpdateContactEventHooks: spec({ flowTypes: ALL_FLOW_TYPES, required: ['EventHooks'] }),
-  // contact-actions-updatecontacttargetqueue: "only in contact flows and transfer flows".
-  UpdateContactTargetQueue: spec({ flowTypes: ['CONTACT_FLOW', ...TRANSFERS], optional: ['QueueId', 'AgentId'] }),
-  // flow-control-actions-updateflowloggingbehavior (docs.aws.amazon.com/connect/latest/APIReference/
-  // flow-control-actions-updateflowloggingbehavior.html): "available in every type of flow"; FlowLoggingBehavior is
-  // "One of [Enabled,Disabled]", no dynamic values; no conditions; errors: none.
-  UpdateFlowLoggingBehavior: spec({ flowTypes: ALL_FLOW_TYPES, required: ['FlowLoggingBehavior'], errors: [] }),
-  // contact-actions-transfercontacttoqueue: "contact flows and transfer flows"; it takes no parameters.
-  TransferContactToQueue: spec({ flowTypes: ['CONTACT_FLOW', ...TRANSFERS], errors: ['NoMatchingError', 'QueueAtCapacity'] }),
-};
-
-/** Connect waits at most 8 seconds for a Lambda function (InvocationTimeLimitSeconds: "no larger than 8"). */
-export const MAX_LAMBDA_SECONDS = 8;
-/** CreateCallbackContact's InitialCallDelaySeconds and RetryDelaySeconds: "no greater than 259,200 (three days)". */
-const MAX_CALLBACK_DELAY_SECONDS = 259_200;
 /**
- * "Maximum number of retries = 0", as the console itself writes it: the published sample's set-callback flow
- * (aws-samples/amazon-connect-callbackmgmt, flows/cfSetCallBackflow, metadata status "published") is a console
- * export made with the block's "Maximum number of retries" at 0, and holds MaximumConnectionAttempts "0"; console
- * exports with the default of 1 retry hold "1" (with RetryDelaySeconds "600"), e.g. AWS's "Sample interruptible
- * queue flow with callback". So the console stores the retry count in this parameter as it is, and "1" would dial
- * an unanswered callback twice. The flow-language reference (interactions-createcallbackcontact.html) words it as a
- * number of attempts that "must be larger than zero": what the console demonstrably produced wins over that
- * sentence, and the live integration test (test/integ) is where CreateContactFlow's acceptance of "0" is settled.
+ * Identifier (https://docs.aws.amazon.com/connect/latest/APIReference/flow-language-actions.html): unique, "up to 50
+ * characters", any characters except "(% : ( \ / ) = $ , ; [ ] { })", and not one of the reserved strings.
  */
-export const ZERO_RETRIES = '0';
+const MAX_IDENTIFIER_CHARACTERS = 50;
+const IDENTIFIER_FORBIDDEN = /[%:()\\/=$,;[\]{}]/;
+const RESERVED_IDENTIFIERS = [
+  '__proto__', 'constructor', '__defineGetter__', '__defineSetter__', 'toString', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString',
+  'valueOf',
+];
+/** "A single Flow may have no more than 250 Actions defined" (https://docs.aws.amazon.com/connect/latest/APIReference/flow-language-example.html). */
+const MAX_ACTIONS = 250;
+/**
+ * CreateContactFlow's Content: "Maximum length of 256000" (https://docs.aws.amazon.com/connect/latest/APIReference/
+ * API_CreateContactFlow.html; AWS::Connect::ContactFlow Content, the same). The construct checks the flow with CDK
+ * tokens in place of ARNs: a token ("${Token[TOKEN.123]}", about 20 characters) may stand for a longer ARN (a Lambda
+ * function or contact flow ARN is at most about 200 characters), so each token counts as TOKEN_CHARACTERS, more
+ * than any ARN it stands for, and the measure is an upper bound of the deployed length. The content is measured as
+ * JSON.stringify writes it (the construct serializes the same object); its length counts UTF-16 code units, which is
+ * never fewer than the characters.
+ */
+const MAX_CONTENT_CHARACTERS = 256_000;
+const TOKEN_CHARACTERS = 256;
+
+/** The length of the flow's content once deployed, at most; see MAX_CONTENT_CHARACTERS. */
+function contentLength(flow: unknown): number {
+  const text = JSON.stringify(flow);
+  let length = text.length;
+  for (const token of text.matchAll(new RegExp(TOKEN.source, 'g'))) length += TOKEN_CHARACTERS - token[0].length;
+  return length;
+}
 
 interface Transition {
   readonly NextAction?: unknown;
   readonly Condition?: unknown;
   readonly ErrorType?: unknown;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function integerIn(value: unknown, min: number, max: number): boolean {
-  return typeof value === 'string' && /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max;
 }
 
 /** Every action id a transition of `action` points to. */
@@ -166,6 +83,11 @@ export function checkFlow(flow: unknown, flowType: FlowType): FlowFinding[] {
     report('Actions must be a non-empty list');
     return findings;
   }
+  if (flow.Actions.length > MAX_ACTIONS) report(`a flow may have at most ${MAX_ACTIONS} actions, this one has ${flow.Actions.length}`);
+  const length = contentLength(flow);
+  if (length > MAX_CONTENT_CHARACTERS) {
+    report(`the flow content may be at most ${MAX_CONTENT_CHARACTERS} characters, this one has up to ${length} (each token counted as ${TOKEN_CHARACTERS})`);
+  }
 
   const actions = new Map<string, Record<string, unknown>>();
   for (const [index, action] of flow.Actions.entries()) {
@@ -174,6 +96,11 @@ export function checkFlow(flow: unknown, flowType: FlowType): FlowFinding[] {
       continue;
     }
     if (actions.has(action.Identifier)) report('Identifier is used by more than one action', action.Identifier);
+    if (action.Identifier.length > MAX_IDENTIFIER_CHARACTERS) {
+      report(`Identifier may have at most ${MAX_IDENTIFIER_CHARACTERS} characters, this one has ${action.Identifier.length}`, action.Identifier);
+    }
+    if (IDENTIFIER_FORBIDDEN.test(action.Identifier)) report('Identifier may not contain any of % : ( \\ / ) = $ , ; [ ] { }', action.Identifier);
+    if (RESERVED_IDENTIFIERS.includes(action.Identifier)) report('Identifier is a reserved name', action.Identifier);
     actions.set(action.Identifier, action);
   }
 
@@ -287,7 +214,7 @@ function checkAction(
   report: Report,
 ): void {
   const type = action.Type;
-  const specOf = typeof type === 'string' ? ACTION_SPECS[type] : undefined;
+  const specOf = specOfType(type);
   if (!specOf) {
     report(`action type ${JSON.stringify(type)} is unknown or not supported by this checker`, id);
     return;
@@ -302,7 +229,25 @@ function checkAction(
     for (const name of Object.keys(parameters)) {
       if (!specOf.required.includes(name) && !specOf.optional.includes(name)) report(`${type} has no parameter ${name}`, id);
     }
-    checkParameterValues(id, type as string, parameters, report);
+    for (const group of specOf.exclusive) {
+      const given = group.filter((name) => parameters[name] !== undefined);
+      if (given.length > 1) report(`only one of ${given.join(', ')} may be given`, id);
+    }
+    const wrongForm = new Set<string>();
+    for (const [name, form] of Object.entries(specOf.forms)) {
+      const problem = parameters[name] === undefined ? undefined : formProblem(parameters[name], form);
+      if (problem) {
+        wrongForm.add(name);
+        report(`${name} ${problem}, got ${JSON.stringify(parameters[name])}`, id);
+      }
+    }
+    // A value of the wrong form is reported once, above, not again by the checks of its value.
+    const ofRightForm = Object.fromEntries(Object.entries(parameters).filter(([name]) => !wrongForm.has(name)));
+    for (const [name, values] of Object.entries(specOf.enums)) {
+      if (ofRightForm[name] !== undefined) checkOneOf(name, ofRightForm[name], values, (message) => report(message, id));
+    }
+    specOf.check?.(ofRightForm, (message) => report(message, id));
+    for (const [name, text] of specOf.prompts?.(parameters) ?? []) checkPromptReferences(name, text, (message) => report(message, id));
   }
 
   const transitions = isObject(action.Transitions) ? action.Transitions : {};
@@ -310,17 +255,37 @@ function checkAction(
     if (successorsOf(action).length > 0) report(`${type} ends the flow and cannot have transitions`, id);
     return;
   }
-  if (typeof transitions.NextAction !== 'string') report('needs a NextAction', id);
+  if (transitions.NextAction === undefined ? !specOf.nextActionOptional : typeof transitions.NextAction !== 'string') report('needs a NextAction', id);
 
   const conditions = list(transitions.Conditions) as Transition[];
-  // GetParticipantInput that stores its input has no result to compare (its Results section).
-  const storesInput = isObject(action.Parameters) && action.Parameters.StoreInput === 'True';
-  if (conditions.length > 0 && (!specOf.conditions || storesInput)) report(`${type} does not support conditions here`, id);
+  // Transitions (flow-language-actions.html): a condition is {NextAction, Condition: {Operator, Operands}}, an
+  // error is {ErrorType, NextAction}.
+  for (const branch of conditions) {
+    const condition = isObject(branch) && isObject(branch.Condition) ? branch.Condition : undefined;
+    if (!isObject(branch) || typeof branch.NextAction !== 'string') report('a condition needs a NextAction', id);
+    if (!condition || typeof condition.Operator !== 'string' || !Array.isArray(condition.Operands) || condition.Operands.length === 0) {
+      report('a condition needs a Condition with an Operator and a list of Operands', id);
+    } else if (specOf.conditions) {
+      const problem = specOf.condition?.(condition.Operator, condition.Operands);
+      if (problem) report(problem, id);
+    }
+  }
+  for (const operand of specOf.requiredConditions ?? []) {
+    const operandOf = (branch: Transition) => (isObject(branch) && isObject(branch.Condition) ? list(branch.Condition.Operands)[0] : undefined);
+    const count = conditions.filter((branch) => operandOf(branch) === operand).length;
+    if (count !== 1) report(`${type} needs exactly one condition for Equals ${JSON.stringify(operand)}, it has ${count}`, id);
+  }
+  const variant = specOf.variant?.(isObject(action.Parameters) ? action.Parameters : {});
+  const when = variant ? ` ${variant.when}` : '';
+  if (conditions.length > 0 && !(variant?.conditions ?? specOf.conditions)) report(`${type} does not support conditions${when}`, id);
   const errors = list(transitions.Errors) as Transition[];
-  const errorTypes = errors.map((error) => error.ErrorType);
+  const errorTypes = errors.map((error) => (isObject(error) ? error.ErrorType : undefined));
+  for (const [index, error] of errors.entries()) {
+    if (!isObject(error) || typeof error.NextAction !== 'string') report(`the error transition for ${JSON.stringify(errorTypes[index])} needs a NextAction`, id);
+  }
   for (const errorType of errorTypes) {
-    if (typeof errorType !== 'string' || !specOf.errors.includes(errorType)) {
-      report(`${type} has no error ${JSON.stringify(errorType)}`, id);
+    if (typeof errorType !== 'string' || !(variant?.errors ?? specOf.errors).includes(errorType)) {
+      report(`${type} has no error ${JSON.stringify(errorType)}${when}`, id);
     }
   }
   for (const required of specOf.requiredErrors) {
@@ -332,37 +297,6 @@ function checkAction(
 }
 
 type Report = (message: string, actionId?: string) => void;
-
-function checkParameterValues(id: string, type: string, parameters: Record<string, unknown>, report: Report): void {
-  if (type === 'InvokeLambdaFunction' && parameters.InvocationTimeLimitSeconds !== undefined
-    && !integerIn(parameters.InvocationTimeLimitSeconds, 1, MAX_LAMBDA_SECONDS)) {
-    report(`InvocationTimeLimitSeconds must be a whole number of seconds from 1 to ${MAX_LAMBDA_SECONDS}, got ${JSON.stringify(parameters.InvocationTimeLimitSeconds)}`, id);
-  }
-  if (type === 'CreateCallbackContact') {
-    if (parameters.MaximumConnectionAttempts !== ZERO_RETRIES) {
-      report(`a callback must not be retried (retries = 0: MaximumConnectionAttempts "${ZERO_RETRIES}"), got ${JSON.stringify(parameters.MaximumConnectionAttempts)}`, id);
-    }
-    for (const name of ['InitialCallDelaySeconds', 'RetryDelaySeconds']) {
-      if (parameters[name] !== undefined && !integerIn(parameters[name], 1, MAX_CALLBACK_DELAY_SECONDS)) {
-        report(`${name} must be a whole number of seconds from 1 to ${MAX_CALLBACK_DELAY_SECONDS}, got ${JSON.stringify(parameters[name])}`, id);
-      }
-    }
-  }
-  const prompts = PROMPT_PARAMETERS.filter((name) => parameters[name] !== undefined && name !== 'Media');
-  if (prompts.length > 1) report(`only one of ${prompts.join(', ')} may be given`, id);
-  if (type === 'GetParticipantInput') {
-    const stores = parameters.StoreInput === 'True';
-    if (stores !== (parameters.InputValidation !== undefined)) report('InputValidation is required exactly when StoreInput is "True"', id);
-    if (!integerIn(parameters.InputTimeLimitSeconds, 1, Number.MAX_SAFE_INTEGER)) report('InputTimeLimitSeconds must be a whole number of seconds above 0', id);
-  }
-  if (type === 'UpdateFlowLoggingBehavior' && parameters.FlowLoggingBehavior !== undefined
-    && parameters.FlowLoggingBehavior !== 'Enabled' && parameters.FlowLoggingBehavior !== 'Disabled') {
-    report(`FlowLoggingBehavior must be "Enabled" or "Disabled", got ${JSON.stringify(parameters.FlowLoggingBehavior)}`, id);
-  }
-  if (type === 'UpdateContactEventHooks' && isObject(parameters.EventHooks) && Object.keys(parameters.EventHooks).length !== 1) {
-    report('EventHooks must hold exactly one entry', id);
-  }
-}
 
 /** The id of the action that {@link startWithFlowLogging} puts first. */
 export const FLOW_LOGGING_ACTION_ID = 'set-flow-logging';
