@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { getCountries } from 'libphonenumber-js/min';
 import { synth } from './fixtures';
-import { CALLBACK_CONTACT_EVENT, ENV } from '../../lambda-src/shared/contract';
+import { BOOKED_ATTRIBUTE, BOOKED_VALUE, CALLBACK_CONTACT_EVENT, ENV, RECORD_ID_ATTRIBUTE } from '../../lambda-src/shared/contract';
+import { loadFlowTemplate } from '../../src/flow-templates';
 import { SUPPORTED_PHONE_REGIONS } from '../../src/phone-regions';
 
 // src/ cannot import handler code, so the names the construct and the handlers share are written twice;
@@ -29,6 +30,26 @@ test('the construct\'s contact event rule matches exactly the event the contact 
       eventType: [CALLBACK_CONTACT_EVENT.EVENT_TYPE],
     },
   });
+});
+
+test('the CTR filter and the flows use the attributes the handlers read: the record id and the booked marker', () => {
+  const { template } = synth();
+  const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')) as any[];
+  expect(mapping.Properties.FilterCriteria.Filters.map((f: any) => JSON.parse(f.Pattern)))
+    .toEqual([{ data: { Attributes: { [BOOKED_ATTRIBUTE]: [BOOKED_VALUE] } } }]);
+  const setCallback = loadFlowTemplate('set-callback');
+  const written = setCallback.Actions.filter((a: any) => a.Type === 'UpdateContactAttributes').map((a: any) => a.Parameters.Attributes);
+  expect(written).toEqual([
+    { [RECORD_ID_ATTRIBUTE]: '$.External.recordId', [BOOKED_ATTRIBUTE]: BOOKED_VALUE },
+    { [RECORD_ID_ATTRIBUTE]: '', [BOOKED_ATTRIBUTE]: '' },
+  ]);
+  for (const name of ['agent-whisper', 'outbound-whisper'] as const) {
+    const flow = loadFlowTemplate(name);
+    const booked = flow.Actions.find((a: any) => a.Type === 'Compare' && a.Parameters.ComparisonValue === `$.Attributes.${BOOKED_ATTRIBUTE}`);
+    expect(booked?.Transitions.Conditions[0].Condition.Operands).toEqual([BOOKED_VALUE]);
+    const invoke = flow.Actions.find((a: any) => a.Type === 'InvokeLambdaFunction');
+    expect(invoke.Parameters.LambdaInvocationAttributes.recordId).toBe(`$.Attributes.${RECORD_ID_ATTRIBUTE}`);
+  }
 });
 
 test('every handler the construct deploys has a source in lambda-src/handlers', () => {

@@ -9,7 +9,12 @@ from cdk_connect_callback_management import CallbackManagement
 
 import app as example_app
 
-FLOW_TYPES = {'set_callback_flow': 'CONTACT_FLOW', 'agent_whisper_flow': 'AGENT_WHISPER', 'outbound_whisper_flow': 'OUTBOUND_WHISPER'}
+FLOW_TYPES = {
+    'set_callback_flow': 'CONTACT_FLOW',
+    'agent_whisper_flow': 'AGENT_WHISPER',
+    'outbound_whisper_flow': 'OUTBOUND_WHISPER',
+    'transferred_caller_whisper_flow': 'AGENT_WHISPER',
+}
 HANDLER_PROPERTIES = [
     'write_callback_function',
     'update_callback_function',
@@ -88,10 +93,10 @@ def test_each_handler_property_is_a_node24_function_of_the_bundled_handler(examp
         assert stack.resolve(getattr(callbacks, f'{name}_name')) == {'Ref': function_id}
 
 
-def test_three_contact_flows_of_the_three_types(example):
+def test_four_contact_flows_of_their_types(example):
     stack, callbacks, template = example
     flows = template.find_resources('AWS::Connect::ContactFlow')
-    assert sorted(flow['Properties']['Type'] for flow in flows.values()) == ['AGENT_WHISPER', 'CONTACT_FLOW', 'OUTBOUND_WHISPER']
+    assert sorted(flow['Properties']['Type'] for flow in flows.values()) == sorted(FLOW_TYPES.values())
     for name, flow_type in FLOW_TYPES.items():
         flow_id = logical_id(stack, getattr(callbacks, name))
         assert flows[flow_id]['Properties']['Type'] == flow_type

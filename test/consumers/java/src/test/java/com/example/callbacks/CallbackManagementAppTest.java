@@ -79,11 +79,11 @@ class CallbackManagementAppTest {
     }
 
     @Test
-    void threeContactFlowsOfTheThreeTypes() {
+    void fourContactFlowsOfTheirTypes() {
         Map<String, Map<String, Object>> flows = template.findResources("AWS::Connect::ContactFlow");
         List<Object> types = flows.values().stream()
             .map(flow -> asMap(flow.get("Properties")).get("Type")).sorted().collect(Collectors.toList());
-        assertEquals(List.of("AGENT_WHISPER", "CONTACT_FLOW", "OUTBOUND_WHISPER"), types);
+        assertEquals(List.of("AGENT_WHISPER", "AGENT_WHISPER", "CONTACT_FLOW", "OUTBOUND_WHISPER"), types);
 
         Consumer<Object[]> check = flow -> {
             String id = logicalId((IConstruct) flow[0]);
@@ -95,6 +95,8 @@ class CallbackManagementAppTest {
         check.accept(new Object[] {callbacks.getSetCallbackFlow(), "CONTACT_FLOW", callbacks.getSetCallbackFlowArn()});
         check.accept(new Object[] {callbacks.getAgentWhisperFlow(), "AGENT_WHISPER", callbacks.getAgentWhisperFlowArn()});
         check.accept(new Object[] {callbacks.getOutboundWhisperFlow(), "OUTBOUND_WHISPER", callbacks.getOutboundWhisperFlowArn()});
+        check.accept(new Object[] {
+            callbacks.getTransferredCallerWhisperFlow(), "AGENT_WHISPER", callbacks.getTransferredCallerWhisperFlowArn()});
         assertEquals("example-callbacks", callbacks.getNamePrefix());
     }
 
