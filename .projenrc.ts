@@ -44,6 +44,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Test-only: the AwsSolutions policy pack run over the synthesized stacks, and property-based fuzzing.
     'cdk-nag@^3',
     'fast-check@^4',
+    // The live integration test (test/integ/) and its snapshot check. Pinned: the snapshot is what they synthesize.
+    // integ-tests-alpha has no 2.257.0-alpha.0 on the registry; 2.245.0-alpha.0 is the newest, peer aws-cdk-lib ^2.245.0.
+    '@aws-cdk/integ-runner@2.197.10',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
   ],
 
   tsconfigDevFile: 'tsconfig.dev.json',
@@ -63,7 +67,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: {
     dirs: ['src'],
     // lambda-src imports build-time (dev) dependencies on purpose: esbuild bundles them into the assets.
-    devdirs: ['lambda-src', 'test', 'bench', 'projenrc'],
+    devdirs: ['lambda-src', 'test', 'bench', 'projenrc', 'scripts'],
     // Type-aware lint of everything, not only src/ (which is all that jsii's tsconfig.json includes).
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
@@ -155,6 +159,34 @@ project.addTask('test:all', {
     { exec: 'bash scripts/synth-example.sh' },
     { exec: 'bash scripts/test-consumers.sh' },
   ],
+});
+
+// The live integration test (test/integ/, README "Verify on your own AWS account"): integ-runner synthesizes each
+// integ.*.ts and compares it with its committed snapshot (test/integ/<file>.snapshot/). The comparison is offline and
+// needs no AWS account, so `test` (and so `build` and CI) runs it: a change to the synthesized output fails until
+// someone accepts it with `integ:update`. The handlers are bundled first, since their bundles' hashes are compared too.
+// transpile-only: tsc --noEmit (above) type-checks the test files already, and it halves the synthesis time.
+const INTEG_RUNNER = 'integ-runner --directory test/integ --language typescript --app "node -r ts-node/register/transpile-only {filePath}"';
+// integ-runner's working copies of a test's cloud assembly, left behind if a run is interrupted (the snapshots themselves
+// are committed). Added after construction: projen's own "!/test/" would drop a /test/ pattern given in the options.
+project.gitignore.exclude('/test/integ/cdk-integ.out.*');
+// The snapshots are written by `integ:update`, never by hand: collapsed in reviews, like other generated files.
+project.gitattributes.addAttributes('/test/integ/*.snapshot/**', 'linguist-generated');
+const integSnapshotTask = project.addTask('integ:snapshot', {
+  description: 'Compare the synthesized integ test stacks (test/integ/) with their committed snapshots (offline, no AWS account)',
+  steps: [{ spawn: 'bundle' }, { exec: INTEG_RUNNER }],
+});
+project.testTask.spawn(integSnapshotTask);
+project.addTask('integ:update', {
+  description: 'Accept the current synthesized output as the integ tests\' snapshots, without deploying (rewrites test/integ/*.snapshot/)',
+  steps: [{ spawn: 'bundle' }, { exec: `${INTEG_RUNNER} --update-on-failed --dry-run --force` }],
+});
+// Deploys, asserts and destroys on the caller's AWS account. The script itself exits 2 when it cannot start (no
+// credentials, a region without Amazon Connect); through projen any failure is exit code 1.
+project.addTask('integ:deploy', {
+  description: 'Run the live integration test on your AWS account: deploy test/integ/ with integ-runner, assert, destroy (bash scripts/integ-deploy.sh)',
+  exec: 'bash scripts/integ-deploy.sh',
+  receiveArgs: true,
 });
 
 // Benchmarks, not tests (no timing assertions): handler latency and cold start against raw SDK calls, bundle sizes,
