@@ -37,8 +37,9 @@
  * that very sample. CTRs do go through the real stream and event source mapping. What needs a phone call or an agent
  * is listed in the README ("Verify on your own AWS account"), each with a manual check.
  *
- * Nothing claims a phone number. Run it with `npx projen integ:deploy`; CI runs `npx projen integ:snapshot`, which only
- * compares the synthesized templates with the committed snapshots (`npx projen integ:update` accepts a change).
+ * Nothing claims a phone number. Run it with `bash scripts/integ-deploy.sh` (or `npx projen integ:deploy`); CI runs
+ * `npx projen integ:snapshot`, which only compares the synthesized templates with the committed snapshots
+ * (`npx projen integ:update` accepts a change).
  */
 import { ExpectedResult, IntegTest, InvocationType, Match, type AwsApiCall, type IApiCall } from '@aws-cdk/integ-tests-alpha';
 import {

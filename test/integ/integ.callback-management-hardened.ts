@@ -2,7 +2,7 @@
  * Live integration test, case 2: the options most likely to be refused. A customer-managed KMS key for the table, both
  * dead-letter queues and every log group (with the key policy statements the construct adds for CloudWatch Logs and
  * EventBridge), and contact flow logging on (every flow starts with UpdateFlowLoggingBehavior Enabled).
- * What it creates and asserts: test/integ/callback-integ-test.ts. Run: `npx projen integ:deploy`.
+ * What it creates and asserts: test/integ/callback-integ-test.ts. Run: `bash scripts/integ-deploy.sh`.
  */
 import { defineCallbackIntegTest } from './callback-integ-test';
 
