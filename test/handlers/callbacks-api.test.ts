@@ -130,13 +130,17 @@ describe.each(VARIANTS)('callbacks API (%s)', (variant) => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = body(await list(apiEvent('GET', '/callbacks', { query: { limit: '2', ...(token ? { nextToken: token } : {}) } })));
+      const query: Record<string, string> = token ? { limit: '2', nextToken: token } : { limit: '2' };
+      const page = body(await list(apiEvent('GET', '/callbacks', { query })));
       seen.push(...page.callbacks.map((callback: { recordId: string }) => callback.recordId));
       token = page.nextToken;
       pages += 1;
     } while (token && pages < 5);
     expect(seen).toEqual(booked.map((b) => b.recordId));
-    for (const query of [{ limit: '0' }, { limit: '101' }, { limit: 'ten' }, { nextToken: 'bm90IGEga2V5' }, { nextToken: Buffer.from('{"pk":{"S":"x"}}').toString('base64url') }]) {
+    const refused: Array<Record<string, string>> = [
+      { limit: '0' }, { limit: '101' }, { limit: 'ten' }, { nextToken: 'bm90IGEga2V5' }, { nextToken: Buffer.from('{"pk":{"S":"x"}}').toString('base64url') },
+    ];
+    for (const query of refused) {
       expect({ query, status: (await list(apiEvent('GET', '/callbacks', { query }))).statusCode }).toEqual({ query, status: 400 });
     }
   });
