@@ -44,7 +44,12 @@ export interface HandlerFunctionsProps {
 export class HandlerFunctions {
   constructor(private readonly props: HandlerFunctionsProps) {}
 
-  public create(scope: Construct, id: string, handler: HandlerName, options: { description: string; timeout: Duration }): lambda.Function {
+  public create(
+    scope: Construct,
+    id: string,
+    handler: HandlerName,
+    options: { description: string; timeout: Duration; memorySize?: number },
+  ): lambda.Function {
     // An explicit log group: the function's logRetention property is deprecated and creates an extra custom resource.
     const logGroup = this.logGroup(scope, `${id}Logs`);
     const role = this.logWritingRole(scope, `${id}ServiceRole`, logGroup, `the ${handler} function`);

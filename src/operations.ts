@@ -88,6 +88,8 @@ export class Reconciler extends Construct {
       description: 'Repairs callback records that Amazon Connect has finished with (lost contact events or CTRs)',
       // A run stops starting new work well before its time or the next run (lambda-src/handlers/reconciler.ts).
       timeout: Duration.minutes(5),
+      // Its time is mostly the pause before each Connect call, billed by memory: the least Lambda offers.
+      memorySize: 128,
     });
     this.fn.addEnvironment(RECONCILER_ENV.INTERVAL_SECONDS, String(props.interval.toSeconds()));
     this.fn.addEnvironment(RECONCILER_ENV.CALL_SPACING_MS, String(RECONCILER_CALL_SPACING_MS));

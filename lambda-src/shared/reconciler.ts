@@ -22,9 +22,10 @@
  * the CTRs and the caller's own StopContact normally settle it in that time. DescribeContact shares the account's
  * Amazon Connect API rate with everything else there (the best-practices page says "The throttling limits are defined
  * for each API separately at the AWS account level"), so the calls of a run are spaced and capped, and a PENDING
- * record whose callback may legitimately still wait is looked up on a schedule that thins out as it ages
- * (lookupDue): after 5, 10, 20, 40 ... minutes, then every 12 hours, about 40 times in 17 days, each once whatever the
- * interval. A CANCELLED record is looked up on every run until it is settled.
+ * record, whose callback may legitimately still wait, is looked up on a schedule that thins out as it ages
+ * (lookupDue): after 30 minutes, 1, 2, 4, 8, 16 hours, then every 12 hours, 38 times in 17 days, each once whatever the
+ * interval; a callback answered within half an hour is never looked up. A CANCELLED record is looked up on every run
+ * until it is settled: a cancelled callback still queued may yet reach an agent.
  */
 import { type RemovalOutcome, removeCancelledCallback } from './callback-lifecycle';
 import { countOutcome, countRemoval } from './callback-metrics';
@@ -37,20 +38,28 @@ import type { OpenRecordsPage, OpenRecordsReader } from './open-records';
 
 /** A record's first minutes belong to the contact event, the CTRs and the caller's own StopContact. */
 export const GRACE_SECONDS = 5 * 60;
+/**
+ * A PENDING record's first lookup: its callback's own CTR comes about a minute after the callback ends, so a record
+ * still PENDING half an hour after booking is the first worth asking about.
+ */
+export const FIRST_LOOKUP_SECONDS = 30 * 60;
 /** The longest gap between two lookups of a PENDING record. */
 export const MAX_LOOKUP_SPACING_SECONDS = 12 * 60 * 60;
-/** Amazon Connect calls (DescribeContact, StopContact) one run may make at most. */
-export const MAX_CONNECT_CALLS_PER_RUN = 100;
+/**
+ * Amazon Connect calls (DescribeContact, StopContact) one run may make at most: with the construct's spacing of a
+ * second, about four minutes of the function's five.
+ */
+export const MAX_CONNECT_CALLS_PER_RUN = 250;
 /** Open records read per Query page. */
 const PAGE_SIZE = 250;
 
 /**
  * Whether a PENDING record of age `ageSeconds` is due for a lookup in a run that comes `intervalSeconds` after the
- * previous one: whether one of its lookup times (GRACE_SECONDS, then each twice the previous, at most
+ * previous one: whether one of its lookup times (FIRST_LOOKUP_SECONDS, then each twice the previous, at most
  * MAX_LOOKUP_SPACING_SECONDS apart) fell since the previous run. Stateless: nothing is written to remember a lookup.
  */
 export function lookupDue(ageSeconds: number, intervalSeconds: number): boolean {
-  for (let slot = GRACE_SECONDS; slot <= ageSeconds; slot = Math.min(slot * 2, slot + MAX_LOOKUP_SPACING_SECONDS)) {
+  for (let slot = FIRST_LOOKUP_SECONDS; slot <= ageSeconds; slot = Math.min(slot * 2, slot + MAX_LOOKUP_SPACING_SECONDS)) {
     if (slot > ageSeconds - intervalSeconds) return true;
   }
   return false;

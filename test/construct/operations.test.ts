@@ -126,6 +126,7 @@ describe('reconciler (on by default)', () => {
     const fn = template.toJSON().Resources[fnId].Properties;
     expect(fn.Environment.Variables).toMatchObject({ RECONCILE_INTERVAL_SECONDS: '600', RECONCILE_CALL_SPACING_MS: '1000' });
     expect(fn.Timeout).toBe(300);
+    expect(fn.MemorySize).toBe(128);
     expect(stack.resolve(construct.reconcilerFunction?.functionArn)).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
     expect(stack.resolve(construct.reconcilerRule?.ruleArn)).toEqual({ 'Fn::GetAtt': [ruleId, 'Arn'] });
   });

@@ -128,7 +128,7 @@ describe.each(VARIANTS)('grants match the calls (%s)', (variant) => {
     env.connect.contacts.set(stillQueuedId, { Id: stillQueuedId, InitiationMethod: 'CALLBACK' });
     const unknownId = await booking();
     const abandoned = await booking();
-    for (const { recordId } of [ended, stillQueued, unknownId]) await backdateRecord(env.db.endpoint, TABLE_NAME, recordId, 20 * 60);
+    for (const { recordId } of [ended, stillQueued, unknownId]) await backdateRecord(env.db.endpoint, TABLE_NAME, recordId, 35 * 60);
     await backdateRecord(env.db.endpoint, TABLE_NAME, abandoned.recordId, 17 * 24 * 3600 + 60);
     const summary = await as('reconciler', (reconcile) => reconcile({}), { RECONCILE_CALL_SPACING_MS: '0' });
     expect(summary.actions).toMatchObject({

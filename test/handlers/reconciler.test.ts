@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LONGEST_CALLBACK_WAIT_SECONDS, METRICS } from '../../lambda-src/shared/contract';
-import { GRACE_SECONDS, MAX_LOOKUP_SPACING_SECONDS, type ReconcileSummary, lookupDue } from '../../lambda-src/shared/reconciler';
+import { FIRST_LOOKUP_SECONDS, MAX_LOOKUP_SPACING_SECONDS, type ReconcileSummary, lookupDue } from '../../lambda-src/shared/reconciler';
 import { backdateRecord, getItem } from '../support/dynamodb-server';
 import { type FlowHandler, TABLE_NAME, useTestEnvironment } from '../support/environment';
 import { INSTANCE_ARN, callbackContactEvent, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
@@ -20,24 +20,24 @@ const recordPk = (recordId: string) => `CALLBACK#${recordId}`;
 const pointerPk = (queueArn: string, phone: string) => `ACTIVE#${queueArn}#${phone}`;
 const record = (recordId: string) => getItem(env.db.endpoint, TABLE_NAME, recordPk(recordId));
 
-describe('lookupDue: a PENDING record is looked up after 5, 10, 20... minutes, then every 12 hours, once per slot', () => {
+describe('lookupDue: a PENDING record is looked up after 30 minutes, 1, 2, 4... hours, then every 12 hours, once per slot', () => {
   test.each([
-    [GRACE_SECONDS - 1, 600, false],
-    [GRACE_SECONDS, 600, true],
-    [20 * MINUTE, 600, true],
-    [33 * MINUTE, 600, false],
-    [40 * MINUTE, 600, true],
+    [FIRST_LOOKUP_SECONDS - 1, 600, false],
+    [FIRST_LOOKUP_SECONDS, 600, true],
+    [35 * MINUTE, 600, true],
+    [48 * MINUTE, 600, false],
+    [60 * MINUTE, 600, true],
   ])('age %ss, interval %ss: %s', (age, interval, due) => {
     expect(lookupDue(age, interval)).toBe(due);
   });
 
-  test('each slot falls in exactly one run, whatever the interval; about 40 lookups in 17 days', () => {
+  test('each slot falls in exactly one run, whatever the interval; 38 lookups at most in 17 days', () => {
     for (const interval of [60, 600, 3600]) {
       let lookups = 0;
       for (let age = interval; age <= LONGEST_CALLBACK_WAIT_SECONDS; age += interval) if (lookupDue(age, interval)) lookups += 1;
       // With a long interval several early slots share one run.
       expect(lookups).toBeGreaterThan(LONGEST_CALLBACK_WAIT_SECONDS / MAX_LOOKUP_SPACING_SECONDS - 1);
-      expect(lookups).toBeLessThanOrEqual(45);
+      expect(lookups).toBeLessThanOrEqual(38);
     }
   });
 });
@@ -94,7 +94,7 @@ describe.each(VARIANTS)('reconciler (%s)', (variant) => {
     const { recordId, phone } = await book();
     const callbackContactId = await learn(recordId);
     queued(recordId, callbackContactId, { DisconnectTimestamp: new Date(), DisconnectReason: 'CUSTOMER_DISCONNECT' });
-    await backdate(recordId, 20 * MINUTE);
+    await backdate(recordId, 35 * MINUTE);
 
     const summary = await run();
     expect(summary).toMatchObject({ open: 1, lookups: 1, stops: 0, repaired: { ENDED: 1 }, backlog: 0, actions: { [recordId]: 'ENDED' } });
@@ -131,22 +131,27 @@ describe.each(VARIANTS)('reconciler (%s)', (variant) => {
     const { recordId } = await book();
     const callbackContactId = await learn(recordId);
     queued(recordId, callbackContactId);
-    await backdate(recordId, 20 * MINUTE);
+    await backdate(recordId, 35 * MINUTE);
     expect(await run()).toMatchObject({ lookups: 1, repaired: {}, actions: { [recordId]: 'STILL_WAITING' } });
     expect(await record(recordId)).toMatchObject({ status: 'PENDING' });
 
-    // 33 minutes old: its 20-minute slot belonged to an earlier run, its 40-minute one is to come.
+    // 48 minutes old: its 30-minute slot belonged to an earlier run, its hour one is to come.
     await backdate(recordId, 13 * MINUTE);
     env.connect.describeCalls.length = 0;
     expect(await run()).toMatchObject({ lookups: 0, actions: { [recordId]: 'NOT_DUE' } });
     expect(env.connect.describeCalls).toEqual([]);
   });
 
-  test('a record in its first minutes is not touched: the contact event, the CTRs and the caller settle it', async () => {
+  test('a record in its first minutes is not touched, nor a PENDING one before its first lookup at 30 minutes', async () => {
     const { recordId } = await book();
     env.db.iamActions.length = 0;
     expect(await run()).toMatchObject({ open: 1, lookups: 0, actions: { [recordId]: 'NOT_DUE' } });
     expect(env.db.iamActions).toEqual(['dynamodb:Query']);
+    const callbackContactId = await learn(recordId);
+    queued(recordId, callbackContactId, { DisconnectTimestamp: new Date() });
+    await backdate(recordId, 20 * MINUTE);
+    expect(await run()).toMatchObject({ lookups: 0, actions: { [recordId]: 'NOT_DUE' } });
+    expect(env.connect.describeCalls).toEqual([]);
   });
 
   test('a record whose callback id was never learned is flagged once, and expired past the longest wait (17 days)', async () => {
@@ -171,7 +176,7 @@ describe.each(VARIANTS)('reconciler (%s)', (variant) => {
   test('a callback contact DescribeContact does not know (404) is flagged CONTACT_NOT_FOUND, not completed', async () => {
     const { recordId } = await book();
     await learn(recordId);
-    await backdate(recordId, 20 * MINUTE);
+    await backdate(recordId, 35 * MINUTE);
     expect(await run()).toMatchObject({ lookups: 1, flagged: 1, actions: { [recordId]: 'FLAGGED' } });
     expect(await record(recordId)).toMatchObject({ status: 'PENDING', flag: 'CONTACT_NOT_FOUND' });
   });
@@ -180,7 +185,7 @@ describe.each(VARIANTS)('reconciler (%s)', (variant) => {
     const { recordId } = await book();
     const callbackContactId = await learn(recordId);
     queued(recordId, callbackContactId, { DisconnectTimestamp: new Date() });
-    await backdate(recordId, 20 * MINUTE);
+    await backdate(recordId, 35 * MINUTE);
     // The outbound whisper completes the record after the reconciler read it, before DescribeContact answers.
     env.connect.beforeDescribe = async () => {
       env.connect.beforeDescribe = undefined;
@@ -201,11 +206,11 @@ describe.each(VARIANTS)('reconciler (%s)', (variant) => {
     const ended = await book();
     const endedId = await learn(ended.recordId);
     queued(ended.recordId, endedId, { DisconnectTimestamp: new Date() });
-    await backdate(ended.recordId, 20 * MINUTE);
+    await backdate(ended.recordId, 65 * MINUTE);
     const other = await book();
     const otherId = await learn(other.recordId);
     queued(other.recordId, otherId, { DisconnectTimestamp: new Date() });
-    await backdate(other.recordId, 10 * MINUTE);
+    await backdate(other.recordId, 35 * MINUTE);
     // The oldest record is looked up first; the second lookup is throttled.
     env.connect.beforeDescribe = async (contactId) => {
       if (contactId === otherId) env.connect.failWith('throttle');

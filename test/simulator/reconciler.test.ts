@@ -22,5 +22,7 @@ test('14 a contact event and a CTR are both lost: the reconciler completes the r
   expect(recordOf(run, 'call#3')).toMatchObject({ phoneE164: CALLER_A });
   expect(run.transcript).toMatch(/record\s+call#3: created PENDING/);
   expect(heard(run, 2)).toMatch(/We will call you back/);
-  expect(run.lambdaCounts.schedule).toBe(1);
+  // Four runs, 10 minutes apart: the first three leave the record alone (not yet 30 minutes old).
+  expect(run.lambdaCounts.schedule).toBe(4);
+  expect(run.transcript).toMatch(/reconciler \(schedule\) -> open=1 lookups=0 repaired: none/);
 });
