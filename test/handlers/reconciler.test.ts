@@ -96,8 +96,12 @@ describe.each(VARIANTS)('reconciler (%s)', (variant) => {
     queued(recordId, callbackContactId, { DisconnectTimestamp: new Date(), DisconnectReason: 'CUSTOMER_DISCONNECT' });
     await backdate(recordId, 35 * MINUTE);
 
+    env.db.operations.length = 0;
     const summary = await run();
     expect(summary).toMatchObject({ open: 1, lookups: 1, stops: 0, repaired: { ENDED: 1 }, backlog: 0, actions: { [recordId]: 'ENDED' } });
+    // One Query page; the CTR processor's completeEnded: the CANCELLED -> ENDED try (refused: PENDING), then PENDING -> ENDED
+    // with the pointer's delete.
+    expect(env.db.operations).toEqual(['Query', 'UpdateItem', 'TransactWriteItems']);
     expect(env.connect.describeCalls).toEqual([{ instanceId: '11111111-2222-3333-4444-555555555555', contactId: callbackContactId }]);
     expect(await record(recordId)).toMatchObject({ status: 'COMPLETED', resolution: 'ENDED' });
     expect((await record(recordId))?.openQueueArn).toBeUndefined();
@@ -120,8 +124,11 @@ describe.each(VARIANTS)('reconciler (%s)', (variant) => {
     await backdate(recordId, 10 * MINUTE);
     env.connect.calls.length = 0;
 
+    env.db.operations.length = 0;
     const summary = await run();
     expect(summary).toMatchObject({ lookups: 1, stops: 1, repaired: { REMOVED_BY_API: 1 }, actions: { [recordId]: 'REMOVED' } });
+    // One Query page, DescribeContact, StopContact, and the removal's one conditional UpdateItem.
+    expect(env.db.operations).toEqual(['Query', 'UpdateItem']);
     expect(env.connect.calls.map((call) => call.contactId)).toEqual([callbackContactId]);
     expect(await record(recordId)).toMatchObject({ status: 'COMPLETED', resolution: 'REMOVED_BY_API' });
     expect(env.metrics).toContainEqual(expect.objectContaining({ Removals: 1, Path: 'reconciler' }));
