@@ -326,7 +326,9 @@ function operationsTable(): { caption: string; table: { headers: string[]; right
       + `${((o.maxConnectCallsPerRun * runsPerMonth) / 1e6).toFixed(2)} M (${o.maxConnectCallsPerRun} Connect calls a run)`
       + (lookupsPerMonth > o.maxConnectCallsPerRun * runsPerMonth ? ': over it, the backlog grows (ReconcilerBacklog)' : ''), 'no charge'],
     ['reconciler compute', `${Math.round(gbSeconds).toLocaleString('en-US')} GB-s a month (arm64, ${o.reconcilerMemoryMb} MB; mostly the ${o.callSpacingSeconds} s pause before each Connect call)`, usd(gbSeconds * PRICES.lambdaArmPerGbSecond)],
-    ['repairs (records it completes or stops)', 'one conditional write each (2 WRU with the pointer\'s delete), plus the index write: only for drifted records, which contact events and CTRs normally leave none of', '≈ 0'],
+    ['repairs (records it completes or stops)', 'the handlers\' own writes: ENDED or EXPIRED from PENDING, a refused UpdateItem (1 WRU) and the record\'s update with '
+      + 'the pointer\'s delete in a transaction (4 WRU); REMOVED, one UpdateItem (1 WRU); a flag, one UpdateItem, once; each + 1 index write. Only '
+      + 'for drifted records, which contact events and CTRs normally leave none of', '≈ 0'],
     ['metrics lines', `${invocationsPerCallback} invocations per callback × ${o.metricsLineBytes} B: ${logsGb.toFixed(2)} GB of logs a month`, usd(logsGb * o.cloudWatch.logsPerGb)],
     ['custom metrics', `up to ${o.customMetrics} (names × dimension values) × $${o.cloudWatch.metricPerMonth.toFixed(2)}`, usd(o.customMetrics * o.cloudWatch.metricPerMonth)],
     ['alarms', `${o.defaultAlarms} by default × $${o.cloudWatch.alarmPerMonth.toFixed(2)}`, usd(o.defaultAlarms * o.cloudWatch.alarmPerMonth)],
