@@ -41,6 +41,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-connect@^3',
     'libphonenumber-js@^1',
     '@types/aws-lambda@^8',
+    // The CLI's `callbacks` command (cli-src/): SigV4 signing, the SDK's credential chain and region lookup, bundled
+    // into assets/cli/callbacks.js at build time like the handlers, so that they are not runtime dependencies either.
+    '@smithy/signature-v4@^5',
+    '@aws-sdk/credential-provider-node@^3',
+    '@smithy/core@^3',
     // Test-only: the AwsSolutions policy pack run over the synthesized stacks, and property-based fuzzing.
     'cdk-nag@^3',
     'fast-check@^4',
@@ -55,6 +60,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     include: [
       'src/**/*.ts',
       'lambda-src/**/*.ts',
+      'cli-src/**/*.ts',
       'test/**/*.ts',
       'bench/**/*.ts',
       'projenrc/**/*.ts',
@@ -67,7 +73,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: {
     dirs: ['src'],
     // lambda-src imports build-time (dev) dependencies on purpose: esbuild bundles them into the assets.
-    devdirs: ['lambda-src', 'test', 'bench', 'projenrc', 'scripts'],
+    devdirs: ['lambda-src', 'cli-src', 'test', 'bench', 'projenrc', 'scripts'],
     // Type-aware lint of everything, not only src/ (which is all that jsii's tsconfig.json includes).
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
@@ -106,11 +112,12 @@ const bundleTask = project.addTask('bundle', {
 });
 project.preCompileTask.spawn(bundleTask);
 
-// The offline contact-center simulator (src/simulator, not part of the jsii API): `npx cdk-connect-callback-management simulate`.
+// The offline contact-center simulator (src/simulator, not part of the jsii API): `npx cdk-connect-callback-management simulate`;
+// and `... callbacks list|show|cancel`, which the same entry point hands to the bundled assets/cli/callbacks.js.
 project.addBins({ 'cdk-connect-callback-management': 'lib/simulator/cli.js' });
 
 // Assets and flow templates are read at synth time by the construct: they must be in the tarball.
-project.npmignore?.addPatterns('!/assets/', '!/flows/', '/lambda-src/', '/bench/', '/example/', '/scripts/', '/.cache/', '/.ci/');
+project.npmignore?.addPatterns('!/assets/', '!/flows/', '/lambda-src/', '/cli-src/', '/bench/', '/example/', '/scripts/', '/.cache/', '/.ci/');
 
 // Test-only tools: DynamoDB Local from Maven Central (the handler tests' database) and cfn-lint from PyPI.
 project.addTask('test:deps', {

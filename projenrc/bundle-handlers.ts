@@ -1,5 +1,6 @@
 /**
- * Bundles each handler in lambda-src/handlers/<name>.ts into assets/lambda/<name>/index.js.
+ * Bundles each handler in lambda-src/handlers/<name>.ts into assets/lambda/<name>/index.js, and the CLI's callbacks
+ * command (cli-src/callbacks-cli.ts) into assets/cli/callbacks.js.
  *
  * Runs in the pre-compile step, so the published package carries ready-made assets and a
  * consumer's `cdk synth` needs neither esbuild nor Docker. Handler dependencies (AWS SDK v3,
@@ -15,6 +16,8 @@ const root = path.resolve(__dirname, '..');
 const handlersDir = path.join(root, 'lambda-src', 'handlers');
 const assetsDir = path.join(root, 'assets', 'lambda');
 const metaDir = path.join(root, '.cache', 'bundle-meta');
+const cliSource = path.join(root, 'cli-src', 'callbacks-cli.ts');
+const cliOutfile = path.join(root, 'assets', 'cli', 'callbacks.js');
 
 const entries = fs.readdirSync(handlersDir)
   .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
@@ -39,3 +42,15 @@ for (const name of entries) {
   const size = fs.statSync(outfile).size;
   console.log(`bundled ${name}: ${(size / 1024).toFixed(1)} KB`);
 }
+
+// The CLI's `callbacks` command, with the SigV4 signer and the credential chain it needs bundled in: the package has no
+// runtime dependencies. It runs on the user's Node.js (the package's minimum, 20), not on Lambda's.
+fs.rmSync(path.dirname(cliOutfile), { recursive: true, force: true });
+const cli = buildSync({
+  ...HANDLER_BUNDLE_OPTIONS,
+  target: 'node20',
+  entryPoints: [cliSource],
+  outfile: cliOutfile,
+});
+fs.writeFileSync(path.join(metaDir, 'cli-callbacks.json'), JSON.stringify(cli.metafile));
+console.log(`bundled the callbacks CLI: ${(fs.statSync(cliOutfile).size / 1024).toFixed(1)} KB`);

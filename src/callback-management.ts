@@ -1,19 +1,28 @@
 import {
   CfnOutput, Duration, Fn, Names, RemovalPolicy,
+  aws_apigatewayv2 as apigwv2,
+  aws_cloudwatch as cloudwatch,
   aws_connect as connect,
   aws_dynamodb as dynamodb,
   aws_events as events,
+  aws_iam as iam,
   aws_kinesis as kinesis,
   aws_kms as kms,
   aws_lambda as lambda,
   aws_logs as logs,
+  aws_sns as sns,
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { assertQueueBelongsToInstance, parseInstanceArn, parsePhoneNumberArn, parseQueueArn } from './arns';
+import { CallbacksApi } from './callbacks-api';
 import { ContactFlows, flowIdOf } from './contact-flows';
 import { EventProcessing } from './event-processing';
 import { HandlerFunctions, allowLogsToUseKey } from './handler-functions';
+import {
+  Alarms, DEFAULT_METRICS_NAMESPACE, METRICS_ENV, type MonitoredFunction, OPEN_RECORDS_INDEX, Reconciler, createDashboard,
+} from './operations';
+import { CallbackAlarmThresholds } from './operations-options';
 import { PhoneNumberAssociation } from './phone-number-association';
 import { QueueOutboundWhisper } from './queue-outbound-whisper';
 import {
@@ -182,6 +191,73 @@ export interface CallbackManagementProps {
    * @default false
    */
   readonly contactFlowLogging?: boolean;
+
+  /**
+   * CloudWatch namespace of the metrics the handlers write (bookings, cancels, removals by path, outcomes,
+   * StopContact failures, ...), in embedded metric format. Every metric has the dimension `CallbackManagement` set to
+   * the construct's `namePrefix`, so several constructs can share a namespace.
+   *
+   * @default 'CallbackManagement'
+   */
+  readonly metricsNamespace?: string;
+
+  /**
+   * Whether to create the construct's alarms (dead-letter queues, CTR iterator age, function errors and throttles,
+   * DynamoDB throttles and system errors, StopContact failures, reconciler repairs). The README's "Alarms" section
+   * says what each one means and what to do when it fires.
+   *
+   * @default true
+   */
+  readonly createAlarms?: boolean;
+
+  /**
+   * When the alarms fire.
+   *
+   * @default - the defaults of each CallbackAlarmThresholds property
+   */
+  readonly alarmThresholds?: CallbackAlarmThresholds;
+
+  /**
+   * An SNS topic every alarm notifies when it goes into ALARM.
+   *
+   * @default - the alarms notify nobody
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * Whether to create a CloudWatch dashboard of the callback funnel, the latencies and the health.
+   *
+   * @default false
+   */
+  readonly createDashboard?: boolean;
+
+  /**
+   * Whether to run the reconciler: a scheduled function that reads the open (PENDING or CANCELLED) records from a
+   * sparse index of the table, asks Amazon Connect (DescribeContact) what became of each callback, and repairs what
+   * lost contact events or CTRs left behind: it completes a record whose callback ended (freeing the number), stops a
+   * cancelled callback that is still queued, and frees the number of a record whose callback no documented API can
+   * find once it is past the longest time a callback can wait (17 days).
+   *
+   * @default true
+   */
+  readonly enableReconciler?: boolean;
+
+  /**
+   * How often the reconciler runs: a whole number of minutes, between 1 minute and 1 day.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly reconcileInterval?: Duration;
+
+  /**
+   * Whether to create the callbacks API: an HTTPS API (API Gateway HTTP API, IAM authorization) to list the queue's
+   * waiting callbacks (masked number, age, state, whether the callback contact id is known), read one, and cancel one.
+   * Grant access with `grantList` and `grantCancel`; the `cdk-connect-callback-management callbacks` command calls it
+   * with your AWS credentials. Its URL is a stack output.
+   *
+   * @default false
+   */
+  readonly enableCallbacksApi?: boolean;
 }
 
 /** Names of the environment variables the handlers read (lambda-src/shared/contract.ts; checked by a test). */
@@ -193,6 +269,8 @@ const ENV = {
   COMPLETED_RECORD_TTL_SECONDS: 'COMPLETED_RECORD_TTL_SECONDS',
   ALLOW_CANCEL_FOR_OTHER_NUMBER: 'ALLOW_CANCEL_FOR_OTHER_NUMBER',
   TIME_ZONE: 'TIME_ZONE',
+  METRICS_NAMESPACE: METRICS_ENV.NAMESPACE,
+  METRICS_SERVICE: METRICS_ENV.SERVICE,
 } as const;
 
 const TABLE_PARTITION_KEY = 'pk';
@@ -203,8 +281,9 @@ const TABLE_TTL_ATTRIBUTE = 'expiresAt';
  * the processors that learn what became of each callback from contact events and the CTR stream.
  *
  * Each concern is a construct of its own (src/contact-flows.ts, src/event-processing.ts,
- * src/queue-outbound-whisper.ts, src/phone-number-association.ts); this one validates the props, creates the
- * table, wires the parts together and exposes what users need.
+ * src/queue-outbound-whisper.ts, src/phone-number-association.ts, src/operations.ts for the reconciler, alarms and
+ * dashboard, src/callbacks-api.ts); this one validates the props, creates the table, wires the parts together and
+ * exposes what users need.
  */
 export class CallbackManagement extends Construct {
   /** The callback table. */
@@ -282,6 +361,27 @@ export class CallbackManagement extends Construct {
   /** The prefix of the flows' names. */
   public readonly namePrefix: string;
 
+  /** CloudWatch namespace of the handlers' metrics (their `CallbackManagement` dimension is `namePrefix`). */
+  public readonly metricsNamespace: string;
+  /** The construct's alarms; empty when `createAlarms` is false. */
+  public readonly alarms: cloudwatch.IAlarm[];
+  /** The CloudWatch dashboard. Undefined unless `createDashboard` is true. */
+  public readonly dashboard?: cloudwatch.Dashboard;
+  /** The reconciler. Undefined when `enableReconciler` is false. */
+  public readonly reconcilerFunction?: lambda.IFunction;
+  /** The EventBridge rule that runs the reconciler. Undefined when `enableReconciler` is false. */
+  public readonly reconcilerRule?: events.IRule;
+  /** The callbacks API. Undefined unless `enableCallbacksApi` is true. */
+  public readonly callbacksApi?: apigwv2.IHttpApi;
+  /** URL of the callbacks API (also a stack output). Undefined unless `enableCallbacksApi` is true. */
+  public readonly callbacksApiUrl?: string;
+  /** Serves the callbacks API's list and read. Undefined unless `enableCallbacksApi` is true. */
+  public readonly listCallbacksFunction?: lambda.IFunction;
+  /** Serves the callbacks API's cancel. Undefined unless `enableCallbacksApi` is true. */
+  public readonly cancelCallbackFunction?: lambda.IFunction;
+
+  private readonly api?: CallbacksApi;
+
   constructor(scope: Construct, id: string, props: CallbackManagementProps) {
     super(scope, id);
 
@@ -302,6 +402,17 @@ export class CallbackManagement extends Construct {
       ? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' })
       : validateNamePrefix(props.namePrefix);
     if (props.encryptionKey) allowLogsToUseKey(this, props.encryptionKey);
+    const createAlarms = props.createAlarms ?? true;
+    if (!createAlarms && props.alarmThresholds !== undefined) throw new Error('alarmThresholds is given but createAlarms is false');
+    if (!createAlarms && props.alarmTopic !== undefined) throw new Error('alarmTopic is given but createAlarms is false');
+    const enableReconciler = props.enableReconciler ?? true;
+    if (!enableReconciler && props.reconcileInterval !== undefined) throw new Error('reconcileInterval is given but enableReconciler is false');
+    const enableCallbacksApi = props.enableCallbacksApi ?? false;
+    this.metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
+    // CloudWatch namespaces: 1 to 255 characters, not starting with "AWS/" (reserved for AWS services).
+    if (!/^[A-Za-z0-9._\-/#:]{1,255}$/.test(this.metricsNamespace) || this.metricsNamespace.startsWith('AWS/')) {
+      throw new Error(`metricsNamespace must be 1 to 255 letters, digits and . - _ / # : and not start with "AWS/", got '${this.metricsNamespace}'`);
+    }
     const instanceId = instance?.instanceId ?? Fn.select(1, Fn.split('instance/', props.instanceArn));
 
     const table = new dynamodb.Table(this, 'Table', {
@@ -315,6 +426,16 @@ export class CallbackManagement extends Construct {
     });
     this.table = table;
     this.tableName = table.tableName;
+    if (enableReconciler || enableCallbacksApi) {
+      // Sparse: only a record carries openQueueArn, from its booking until it is COMPLETED (callback-store.ts), so the
+      // reconciler and the API read the open records without scanning the table.
+      table.addGlobalSecondaryIndex({
+        indexName: OPEN_RECORDS_INDEX.NAME,
+        partitionKey: { name: OPEN_RECORDS_INDEX.PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: OPEN_RECORDS_INDEX.SORT_KEY, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
 
     const functions = new HandlerFunctions({
       table,
@@ -322,6 +443,7 @@ export class CallbackManagement extends Construct {
       encryptionKey: props.encryptionKey,
       contactArns: `arn:${instance?.partition ?? '${AWS::Partition}'}:connect:${instance?.region ?? '${AWS::Region}'}:`
         + `${instance?.account ?? '${AWS::AccountId}'}:instance/${instanceId}/contact/*`,
+      openRecordsIndex: OPEN_RECORDS_INDEX.NAME,
       environment: {
         [ENV.TABLE_NAME]: table.tableName,
         [ENV.QUEUE_ARN]: props.queueArn,
@@ -330,6 +452,8 @@ export class CallbackManagement extends Construct {
         [ENV.COMPLETED_RECORD_TTL_SECONDS]: String(callbackTtl.toSeconds()),
         [ENV.ALLOW_CANCEL_FOR_OTHER_NUMBER]: String(props.allowCancelForOtherNumber ?? false),
         [ENV.TIME_ZONE]: timeZone,
+        [ENV.METRICS_NAMESPACE]: this.metricsNamespace,
+        [ENV.METRICS_SERVICE]: this.namePrefix,
       },
     });
 
@@ -395,7 +519,77 @@ export class CallbackManagement extends Construct {
         contactFlowId: this.setCallbackFlowId,
       });
     }
+
+    const reconciler = enableReconciler
+      ? new Reconciler(this, 'Reconciler', { functions, interval: props.reconcileInterval ?? Duration.minutes(10) })
+      : undefined;
+    this.reconcilerFunction = reconciler?.fn;
+    this.reconcilerRule = reconciler?.rule;
+
+    if (enableCallbacksApi) {
+      this.api = new CallbacksApi(this, 'CallbacksApi', { functions });
+      this.callbacksApi = this.api.api;
+      this.callbacksApiUrl = this.api.url;
+      this.listCallbacksFunction = this.api.listFunction;
+      this.cancelCallbackFunction = this.api.cancelFunction;
+    }
+
+    const monitored: MonitoredFunction[] = [
+      { name: 'write-callback', fn: this.writeCallbackFunction },
+      { name: 'update-callback', fn: this.updateCallbackFunction },
+      { name: 'ctr-processor', fn: this.ctrProcessorFunction },
+      ...(this.contactEventProcessorFunction ? [{ name: 'contact-event-processor', fn: this.contactEventProcessorFunction }] : []),
+      ...(reconciler ? [{ name: 'reconciler', fn: reconciler.fn }] : []),
+      ...(this.api ? [{ name: 'list-callbacks', fn: this.api.listFunction }, { name: 'cancel-callback', fn: this.api.cancelFunction }] : []),
+    ];
+    const deadLetterQueues = [
+      { name: 'CTR', queue: this.deadLetterQueue },
+      ...(this.contactEventDeadLetterQueue ? [{ name: 'contact event', queue: this.contactEventDeadLetterQueue }] : []),
+    ];
+    this.alarms = createAlarms ? new Alarms(this, 'Alarms', {
+      thresholds: props.alarmThresholds ?? {},
+      namespace: this.metricsNamespace,
+      service: this.namePrefix,
+      functions: monitored,
+      ctrProcessor: this.ctrProcessorFunction,
+      deadLetterQueues,
+      table,
+      reconciler: reconciler !== undefined,
+      alarmTopic: props.alarmTopic,
+    }).alarms : [];
+    if (props.createDashboard) {
+      this.dashboard = createDashboard(this, 'Dashboard', {
+        namespace: this.metricsNamespace,
+        service: this.namePrefix,
+        functions: monitored,
+        ctrProcessor: this.ctrProcessorFunction,
+        deadLetterQueues,
+        alarms: this.alarms,
+        reconciler: reconciler !== undefined,
+      });
+    }
     if (props.createOutputs) this.addOutputs();
+  }
+
+  /**
+   * Lets `grantee` list the queue's waiting callbacks and read one by record id through the callbacks API
+   * (execute-api:Invoke on `GET /callbacks`). Throws unless `enableCallbacksApi` is true.
+   */
+  public grantList(grantee: iam.IGrantable): iam.Grant {
+    return this.requireApi('grantList').grantList(grantee);
+  }
+
+  /**
+   * Lets `grantee` cancel a callback by record id through the callbacks API (execute-api:Invoke on
+   * `POST /callbacks/cancel`). Throws unless `enableCallbacksApi` is true.
+   */
+  public grantCancel(grantee: iam.IGrantable): iam.Grant {
+    return this.requireApi('grantCancel').grantCancel(grantee);
+  }
+
+  private requireApi(method: string): CallbacksApi {
+    if (!this.api) throw new Error(`${method}() needs the callbacks API: set enableCallbacksApi to true`);
+    return this.api;
   }
 
   private addOutputs(): void {
@@ -410,6 +604,7 @@ export class CallbackManagement extends Construct {
       DeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
       ContactEventProcessorFunctionName: this.contactEventProcessorFunctionName,
       ContactEventDeadLetterQueueUrl: this.contactEventDeadLetterQueue?.queueUrl,
+      ReconcilerFunctionName: this.reconcilerFunction?.functionName,
     };
     for (const [id, value] of Object.entries(outputs)) {
       if (value !== undefined) new CfnOutput(this, id, { value });

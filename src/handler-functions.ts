@@ -16,7 +16,10 @@ export type HandlerName =
   | 'update-callback'
   | 'ctr-processor'
   | 'contact-event-processor'
-  | 'queue-outbound-whisper';
+  | 'queue-outbound-whisper'
+  | 'reconciler'
+  | 'list-callbacks'
+  | 'cancel-callback';
 
 /** The newest Node.js runtime in the lowest aws-cdk-lib we support; the bundles target it too. */
 const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -29,6 +32,8 @@ export interface HandlerFunctionsProps {
   readonly encryptionKey?: kms.IKey;
   /** `instance/<id>/contact/*` of the construct's instance: what StopContact is authorized against. */
   readonly contactArns: string;
+  /** Name of the table's index of open records. */
+  readonly openRecordsIndex: string;
 }
 
 /**
@@ -39,7 +44,12 @@ export interface HandlerFunctionsProps {
 export class HandlerFunctions {
   constructor(private readonly props: HandlerFunctionsProps) {}
 
-  public create(scope: Construct, id: string, handler: HandlerName, options: { description: string; timeout: Duration }): lambda.Function {
+  public create(
+    scope: Construct,
+    id: string,
+    handler: HandlerName,
+    options: { description: string; timeout: Duration; memorySize?: number },
+  ): lambda.Function {
     // An explicit log group: the function's logRetention property is deprecated and creates an extra custom resource.
     const logGroup = this.logGroup(scope, `${id}Logs`);
     const role = this.logWritingRole(scope, `${id}ServiceRole`, logGroup, `the ${handler} function`);
@@ -74,15 +84,40 @@ export class HandlerFunctions {
     return role;
   }
 
-  /** Exactly the table actions a handler issues (TransactWriteItems is authorized per contained action). */
+  /**
+   * Exactly the table actions a handler issues (TransactWriteItems is authorized per contained action), on the table
+   * alone: Table.grant() would add `<table>/index/*` as soon as the table has an index, which only the readers of the
+   * open-records index need (grantOpenRecordsQuery).
+   */
   public grantTable(fn: lambda.Function, ...actions: string[]): void {
-    this.props.table.grant(fn, ...actions);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [this.props.table.tableArn] }));
     const key = this.props.encryptionKey;
     if (key) {
       key.grantEncryptDecrypt(fn);
       acknowledge(fn.role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', KMS_WILDCARD_REASON);
       acknowledge(fn.role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', KMS_WILDCARD_REASON);
     }
+  }
+
+  /** dynamodb:Query on the sparse index of open records, and nothing else of the table's. */
+  public grantOpenRecordsQuery(fn: lambda.Function): void {
+    // Its readers read the table too (grantTable), which grants the table's key where there is one.
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.props.table.tableArn}/index/${this.props.openRecordsIndex}`] }));
+  }
+
+  /**
+   * connect:DescribeContact on this instance's contacts, scoped like StopContact: to the `contact` resource type
+   * (`instance/<id>/contact/<contact id>`) of the Service Authorization Reference
+   * (docs.aws.amazon.com/service-authorization/latest/reference/list_amazonconnect.html). The stored copy of that page
+   * cut off before DescribeContact's row, so its resource type is taken to be StopContact's; if IAM wanted `*` instead,
+   * the call would be refused (AccessDeniedException) and the reconciler's errors alarm would say so.
+   */
+  public allowDescribeContact(fn: lambda.Function): void {
+    const contactArns = this.props.contactArns;
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['connect:DescribeContact'], resources: [contactArns] }));
+    acknowledge(fn.role, `AwsSolutions-IAM5[Resource::${contactArns}]`, 'DescribeContact and StopContact are authorized against the '
+      + 'contact\'s ARN, and a callback\'s contact id is only known at run time (stored on its record). The wildcard is bounded to '
+      + 'the contacts of this one Amazon Connect instance, and to these actions.');
   }
 
   /** connect:StopContact on this instance's contacts: a callback's contact id is only known at run time. */

@@ -1,1 +1,2 @@
 export * from './callback-management';
+export * from './operations-options';

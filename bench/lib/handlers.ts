@@ -37,6 +37,9 @@ export const CONSTRUCT_ENV: Record<string, string> = {
   COMPLETED_RECORD_TTL_SECONDS: String(COMPLETED_TTL_SECONDS),
   ALLOW_CANCEL_FOR_OTHER_NUMBER: 'false',
   TIME_ZONE: 'America/New_York',
+  // The construct always sets these: every invocation pays for its metrics line, as it does in Lambda.
+  METRICS_NAMESPACE: 'CallbackManagement',
+  METRICS_SERVICE: 'bench',
 };
 
 /** Region, dummy credentials and endpoint overrides, as a Lambda environment would give them (without the role). */
@@ -119,10 +122,21 @@ export function silenceHandlerLogs(): () => void {
       fs.writeSync(devNull, `${args.map(String).join(' ')}\n`);
     };
   }
+  // The handlers' metrics lines (lambda-src/shared/metrics.ts) go to stdout itself; the bench's tables too, so only
+  // a metrics line is sent to /dev/null.
+  const savedWrite = process.stdout.write;
+  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (typeof chunk === 'string' && chunk.startsWith('{"_aws":')) {
+      fs.writeSync(devNull, chunk);
+      return true;
+    }
+    return (savedWrite as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
+  }) as typeof process.stdout.write;
   return () => {
     methods.forEach((method, index) => {
       console[method] = saved[index];
     });
+    process.stdout.write = savedWrite;
     fs.closeSync(devNull);
   };
 }

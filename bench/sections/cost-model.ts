@@ -1,6 +1,8 @@
 /**
  * 6. Cost per million callbacks for Lambda, DynamoDB and EventBridge, from the counts measured in sections 1, 3
- * and 4 and the unit prices below, for this design against the published sample's design.
+ * and 4 and the unit prices below, for this design against the published sample's design; and what operating it adds
+ * (the reconciler, the index of open records it and the callbacks API read, metrics, alarms), modelled from what each
+ * writes and reads, since no request of theirs goes through section 3.
  */
 import type { CtrResult } from './ctr-processor';
 import { capacityUnits, type Stage, type StoryStep } from './flow-paths';
@@ -38,6 +40,60 @@ export const ASSUMPTIONS = {
   sampleSetUnits: { reads: 1, writes: 1 },
   sampleCancelUnits: { reads: 1, writes: 1 },
 } as const;
+
+/**
+ * The index of open records (OPEN_RECORDS_INDEX, projection ALL) and the reconciler, as the code has them, and what is
+ * assumed about their use. Index writes follow the DynamoDB Developer Guide's rules for global secondary indexes
+ * (docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.Writes): a table write that puts an item into
+ * the index, changes a projected attribute of an item in it, or removes it from it costs one write to the index; an
+ * item in the index neither before nor after costs nothing. On demand, that is one write request unit per write of
+ * an item under 1 KB. An index read is eventually consistent: half a read unit per 4 KB.
+ */
+export const OPERATIONS = {
+  /** Index writes per callback, by what writes the record while it is open (or closes it). */
+  indexWrites: {
+    /** The record's Put carries openQueueArn. */
+    booking: 1,
+    /** The callback contact id stored (contact event or CTR, whichever comes first). */
+    idLearned: 1,
+    /** The other source storing the same id again while the record is open: an upper bound (it changes nothing). */
+    idLearnedAgain: 1,
+    /** A cancel (PENDING -> CANCELLED), for the cancelled share. */
+    cancel: 1,
+    /** The completion removes openQueueArn: the item leaves the index. */
+    completion: 1,
+  },
+  /** The construct's default reconcileInterval. */
+  reconcileIntervalMinutes: 10,
+  /** The reconciler's memory and its pause between two Connect calls (src/operations.ts). */
+  reconcilerMemoryMb: 128,
+  callSpacingSeconds: 1,
+  maxConnectCallsPerRun: 250,
+  /** A record item as section 3 writes them, rounded up (its largestItemBytes is the measured one). */
+  recordBytes: 600,
+  /**
+   * Assumed, for the monthly figures: callbacks a month, and how long a callback's record stays open on average (booked
+   * to completed); the open records at any time follow (Little's law).
+   */
+  callbacksPerMonth: 1_000_000,
+  meanOpenMinutes: 60,
+  /** Assumed: a run without lookups (one Query page, no Connect call) takes this long, warm. */
+  runWithoutLookupsMs: 150,
+  /** CloudWatch, us-east-1, as I take them to stand (not fetched): per alarm, custom metric, dashboard a month; per GB of logs ingested. */
+  cloudWatch: { alarmPerMonth: 0.10, metricPerMonth: 0.30, dashboardPerMonth: 3.00, logsPerGb: 0.50 },
+  /** The default construct's alarms, and the custom metrics its handlers can write (names times dimension values). */
+  defaultAlarms: 17,
+  customMetrics: 26,
+  /** An embedded-format metrics line, as the handlers write one per invocation (bytes). */
+  metricsLineBytes: 350,
+} as const;
+
+/** Lookups a PENDING record gets if it stays open `minutes` (lambda-src/shared/reconciler.ts lookupDue: 30 min, then doubling, at most 12 h apart). */
+function lookupsWithin(minutes: number): number {
+  let count = 0;
+  for (let slot = 30 * 60; slot <= minutes * 60; slot = Math.min(slot * 2, slot + 12 * 3600)) count += 1;
+  return count;
+}
 
 interface Bill {
   readonly invocations: number;
@@ -132,8 +188,18 @@ export function runCostModel(input: { steps: StoryStep[]; design: DeployedDesign
     }
     return bill({ invocations, gbSeconds: armGbSeconds, x86GbSeconds, reads, writes, serviceEvents, customEvents: 0 });
   };
-  const callerPaths = ours((step) => step.kind === 'flow' && step.stage !== 'completion');
-  const fullLife = ours(() => true);
+  const withoutIndex = ours((step) => step.kind === 'flow' && step.stage !== 'completion');
+  const fullLifeWithoutIndex = ours(() => true);
+  // The index of open records exists whenever the reconciler (on by default) or the callbacks API is on.
+  const iw = OPERATIONS.indexWrites;
+  const callerPathIndexWrites = weights.booking * iw.booking + weights.cancel * (iw.cancel + iw.completion);
+  const fullLifeIndexWrites = ASSUMPTIONS.callbacks * (iw.booking + iw.idLearned + iw.idLearnedAgain + iw.completion) + weights.cancel * iw.cancel;
+  const withIndexWrites = (b: Bill, writes: number): Bill => {
+    const cost = (writes / 1e6) * PRICES.dynamoDbPerMillionWriteUnits;
+    return { ...b, writeUnits: b.writeUnits + writes, dynamodb: b.dynamodb + cost, total: b.total + cost };
+  };
+  const callerPaths = withIndexWrites(withoutIndex, callerPathIndexWrites);
+  const fullLife = withIndexWrites(fullLifeWithoutIndex, fullLifeIndexWrites);
 
   // The sample: 4 invocations per booking and 5 per cancel, 1 GB, billed for as long as our median flow-facing invocation.
   const flowDurations = input.steps.filter((s) => s.kind === 'flow' && s.stage !== 'other')
@@ -210,12 +276,15 @@ export function runCostModel(input: { steps: StoryStep[]; design: DeployedDesign
           headers: ['design', 'invocations', 'compute', 'Lambda requests', 'Lambda duration', 'DynamoDB RRU / WRU', 'DynamoDB', 'EventBridge events', 'EventBridge', 'total'],
           right: [1, 2, 3, 4, 5, 6, 8, 9],
           rows: [
-            ['this design, caller paths (booking + cancel calls)', ...column(callerPaths)],
+            ['this design, caller paths (booking + cancel calls), with the open-records index (the default)', ...column(callerPaths)],
+            ['this design, caller paths, without the index (enableReconciler: false, no callbacks API)', ...column(withoutIndex)],
             ['published sample, caller paths (4 + 5 invocations, 1 GB)', ...column(sample)],
-            ['this design, whole life (+ whispers, contact events, CTR processor)', ...column(fullLife)],
+            ['this design, whole life (+ whispers, contact events, CTR processor), with the index', ...column(fullLife)],
+            ['this design, whole life, without the index', ...column(fullLifeWithoutIndex)],
           ],
         },
       },
+      operationsTable(),
     ],
     notes: [
       'Not included, being the same for both designs or not billed per callback: Amazon Connect itself, the Kinesis stream of CTRs (the instance streams '
@@ -223,8 +292,51 @@ export function runCostModel(input: { steps: StoryStep[]; design: DeployedDesign
       `Durations come from DynamoDB Local on this machine (a raw conditional UpdateItem took ${fixed(input.warm.find((row) => row.id === 'update')?.rawP50 ?? Number.NaN, 2)} ms `
         + 'at p50); DynamoDB from Lambda usually takes longer, which adds the same time per request to both designs\' billed duration.',
       'Cold starts (billed init duration) are left out for both designs; section 2 has this design\'s.',
+      `Index writes per callback (${iw.booking} booking + ${iw.idLearned} id learned + up to ${iw.idLearnedAgain} id stored again + ${iw.completion} completion, `
+        + `+ ${iw.cancel} for a cancel) follow DynamoDB's rules for a global secondary index with projection ALL; the second storing of the same id `
+        + 'changes nothing and may cost nothing, so the whole-life figure is an upper bound. A KEYS_ONLY index would save the id and cancel writes '
+        + 'but make the reconciler and the API read each open record by key.',
     ],
     goals,
     seconds: (Date.now() - started) / 1000,
+  };
+}
+
+/** The reconciler's reads, writes, calls and compute, and what metrics and alarms cost, under OPERATIONS' assumptions. */
+function operationsTable(): { caption: string; table: { headers: string[]; right?: number[]; rows: string[][] } } {
+  const o = OPERATIONS;
+  const runsPerMonth = (30 * 24 * 60) / o.reconcileIntervalMinutes;
+  const openRecords = (o.callbacksPerMonth / (30 * 24 * 60)) * o.meanOpenMinutes;
+  // One Query page per run (and one more per 1 MB): half a read unit per 4 KB of open records.
+  const readUnitsPerRun = Math.max(0.5, Math.ceil((openRecords * o.recordBytes) / 4096) * 0.5);
+  const lookupsPerCallback = lookupsWithin(o.meanOpenMinutes);
+  const lookupsPerMonth = o.callbacksPerMonth * lookupsPerCallback;
+  // A lookup is billed for its pause too: the function waits callSpacingSeconds before each Connect call.
+  const gbSeconds = (runsPerMonth * (o.runWithoutLookupsMs / 1000) + lookupsPerMonth * o.callSpacingSeconds) * (o.reconcilerMemoryMb / 1024);
+  const lambda = (runsPerMonth / 1e6) * PRICES.lambdaPerMillionRequests + gbSeconds * PRICES.lambdaArmPerGbSecond;
+  const reads = runsPerMonth * readUnitsPerRun;
+  const dynamodb = (reads / 1e6) * PRICES.dynamoDbPerMillionReadUnits;
+  const invocationsPerCallback = 5;
+  const logsGb = (o.callbacksPerMonth * invocationsPerCallback * o.metricsLineBytes) / 1e9;
+  const rows: string[][] = [
+    ['reconciler runs', `${runsPerMonth.toLocaleString('en-US')} a month (every ${o.reconcileIntervalMinutes} min)`, usd((runsPerMonth / 1e6) * PRICES.lambdaPerMillionRequests)],
+    ['open records read per run (index Query)', `${Math.round(openRecords).toLocaleString('en-US')} records × ${o.recordBytes} B: ${readUnitsPerRun} RRU a run, ${(reads / 1e6).toFixed(2)} M RRU a month`, usd(dynamodb)],
+    ['DescribeContact lookups', `${lookupsPerCallback} per callback open ${o.meanOpenMinutes} min (${lookupsWithin(29)} if settled within 30 min; `
+      + `${lookupsWithin(240)} at 4 h; ${lookupsWithin(17 * 24 * 60)} at 17 days): ${(lookupsPerMonth / 1e6).toFixed(2)} M a month, against room for `
+      + `${((o.maxConnectCallsPerRun * runsPerMonth) / 1e6).toFixed(2)} M (${o.maxConnectCallsPerRun} Connect calls a run)`
+      + (lookupsPerMonth > o.maxConnectCallsPerRun * runsPerMonth ? ': over it, the backlog grows (ReconcilerBacklog)' : ''), 'no charge'],
+    ['reconciler compute', `${Math.round(gbSeconds).toLocaleString('en-US')} GB-s a month (arm64, ${o.reconcilerMemoryMb} MB; mostly the ${o.callSpacingSeconds} s pause before each Connect call)`, usd(gbSeconds * PRICES.lambdaArmPerGbSecond)],
+    ['repairs (records it completes or stops)', 'the handlers\' own writes: ENDED or EXPIRED from PENDING, a refused UpdateItem (1 WRU) and the record\'s update with '
+      + 'the pointer\'s delete in a transaction (4 WRU); REMOVED, one UpdateItem (1 WRU); a flag, one UpdateItem, once; each + 1 index write. Only '
+      + 'for drifted records, which contact events and CTRs normally leave none of', '≈ 0'],
+    ['metrics lines', `${invocationsPerCallback} invocations per callback × ${o.metricsLineBytes} B: ${logsGb.toFixed(2)} GB of logs a month`, usd(logsGb * o.cloudWatch.logsPerGb)],
+    ['custom metrics', `up to ${o.customMetrics} (names × dimension values) × $${o.cloudWatch.metricPerMonth.toFixed(2)}`, usd(o.customMetrics * o.cloudWatch.metricPerMonth)],
+    ['alarms', `${o.defaultAlarms} by default × $${o.cloudWatch.alarmPerMonth.toFixed(2)}`, usd(o.defaultAlarms * o.cloudWatch.alarmPerMonth)],
+    ['dashboard (createDashboard)', `1 × $${o.cloudWatch.dashboardPerMonth.toFixed(2)}`, usd(o.cloudWatch.dashboardPerMonth)],
+    ['total a month, reconciler (Lambda + DynamoDB)', '', usd(lambda + dynamodb)],
+  ];
+  return {
+    caption: `Operating it, a month at ${o.callbacksPerMonth.toLocaleString('en-US')} callbacks (modelled: assumptions in bench/sections/cost-model.ts OPERATIONS; CloudWatch prices assumed, not fetched)`,
+    table: { headers: ['item', 'what', 'cost'], right: [2], rows },
   };
 }

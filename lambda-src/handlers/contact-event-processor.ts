@@ -15,13 +15,15 @@
  */
 import { eventIdOf, readCallbackContactEvent } from '../shared/callback-contact-event';
 import { describeLearnOutcome, learnCallbackContactId } from '../shared/callback-lifecycle';
+import { countLearned } from '../shared/callback-metrics';
 import { missingSettings } from '../shared/config';
+import { METRIC_PATHS } from '../shared/contract';
 import { describeError } from '../shared/log';
-import { createRuntime, createStopper, createStore } from '../shared/runtime';
+import { createRuntime, createStopper, createStore, runInvocation } from '../shared/runtime';
 import type { RemainingTime } from '../shared/time-budget';
 
 const runtime = createRuntime('contact-event-processor');
-const { config, log, budget } = runtime;
+const { config, log, metrics } = runtime;
 const store = createStore(runtime);
 const stopContact = createStopper(runtime);
 
@@ -32,7 +34,7 @@ export interface ContactEventResult {
 }
 
 export function handler(event: unknown, context?: RemainingTime): Promise<ContactEventResult> {
-  return budget.run(context, () => apply(event));
+  return runInvocation(runtime, context, () => apply(event));
 }
 
 async function apply(event: unknown): Promise<ContactEventResult> {
@@ -51,7 +53,9 @@ async function apply(event: unknown): Promise<ContactEventResult> {
 
   const { recordId, callbackContactId } = reading;
   try {
+    const requestedAt = Date.now();
     const learned = await learnCallbackContactId(store, stopContact, recordId, callbackContactId);
+    countLearned(metrics, learned, METRIC_PATHS.CONTACT_EVENT, requestedAt);
     const fields = { eventId, recordId, callbackContactId, outcome: describeLearnOutcome(learned) };
     switch (learned.kind) {
       case 'NO_RECORD':

@@ -19,17 +19,18 @@
  */
 import type { KinesisStreamBatchResponse } from 'aws-lambda';
 import { describeLearnOutcome, learnCallbackContactId } from '../shared/callback-lifecycle';
+import { countLearned, countOutcome } from '../shared/callback-metrics';
 import type { CallbackStore } from '../shared/callback-store';
 import { missingSettings } from '../shared/config';
 import type { ContactStopper } from '../shared/connect-client';
 import { isPlausibleContactId } from '../shared/connect-event';
-import { RECORD_ID_ATTRIBUTE } from '../shared/contract';
+import { METRIC_PATHS, RECORD_ID_ATTRIBUTE } from '../shared/contract';
 import { describeError } from '../shared/log';
-import { createRuntime, createStopper, createStore } from '../shared/runtime';
+import { createRuntime, createStopper, createStore, runInvocation } from '../shared/runtime';
 import type { RemainingTime } from '../shared/time-budget';
 
 const runtime = createRuntime('ctr-processor');
-const { config, log, budget } = runtime;
+const { config, log, metrics } = runtime;
 const store = createStore(runtime);
 const stopContact = createStopper(runtime);
 
@@ -88,17 +89,24 @@ async function apply(action: CtrAction, callbacks: CallbackStore, stop: ContactS
   if (action.kind === 'UNRELATED') return 'unrelated';
   if (action.kind === 'CALLBACK_QUEUED') {
     // The same step as the contact event processor's: whichever of the two comes first stores the id.
+    const requestedAt = Date.now();
     const outcome = await learnCallbackContactId(callbacks, stop, action.recordId, action.callbackContactId);
+    countLearned(metrics, outcome, METRIC_PATHS.CTR, requestedAt);
     if (outcome.kind === 'CONFLICT') warnConflict(action);
     return describeLearnOutcome(outcome);
   }
+  const requestedAt = Date.now();
   const learned = await callbacks.learnCallbackId(action.recordId, action.callbackContactId);
   if (learned.kind === 'NOT_FOUND') return 'no record';
   if (learned.kind === 'CONFLICT') {
     warnConflict(action);
     return 'conflict';
   }
+  if (learned.kind === 'LEARNED') {
+    countLearned(metrics, { kind: 'LEARNED', removal: { kind: 'NOT_CANCELLED', record: learned.record } }, METRIC_PATHS.CTR, requestedAt);
+  }
   const ended = await callbacks.completeEnded(action.recordId);
+  if (ended.kind === 'APPLIED') countOutcome(metrics, 'ENDED');
   return ended.kind === 'APPLIED' ? 'completed ENDED' : `already ${learned.record.status}`;
 }
 
@@ -121,7 +129,7 @@ function streamRecordOf(record: unknown): StreamRecord | undefined {
 }
 
 export function handler(event: unknown, context?: RemainingTime): Promise<KinesisStreamBatchResponse> {
-  return budget.run(context, () => processBatch(event));
+  return runInvocation(runtime, context, () => processBatch(event));
 }
 
 async function processBatch(event: unknown): Promise<KinesisStreamBatchResponse> {

@@ -10,17 +10,19 @@
  * transition asked for by any contact but the record's callback contact is NOT_A_CALLBACK, and writes nothing.
  */
 import { removeCancelledCallback } from '../shared/callback-lifecycle';
+import { countOutcome, countRemoval } from '../shared/callback-metrics';
 import type { CallbackRecord, TransitionOutcome } from '../shared/callback-store';
 import { missingSettings } from '../shared/config';
 import { type ConnectContactData, contactData, type ConnectFlowEvent, type FlowReply, isPlausibleContactId, parameter, recordIdOf, reply } from '../shared/connect-event';
-import type { CallbackTransition } from '../shared/contract';
+import { type CallbackTransition, METRICS, METRIC_PATHS } from '../shared/contract';
 import { describeError } from '../shared/log';
+import { byPath } from '../shared/metrics';
 import { callerE164 } from '../shared/phone';
-import { createRuntime, createStopper, createStore } from '../shared/runtime';
+import { createRuntime, createStopper, createStore, runInvocation } from '../shared/runtime';
 import type { RemainingTime } from '../shared/time-budget';
 
 const runtime = createRuntime('update-callback');
-const { config, log, budget } = runtime;
+const { config, log, metrics } = runtime;
 const store = createStore(runtime);
 const stopContact = createStopper(runtime);
 const KEYS = ['result', 'status', 'resolution', 'phoneE164', 'phoneNational', 'removedFromQueue'] as const;
@@ -68,7 +70,7 @@ function callbackContactOf(contact: ConnectContactData, recordId: string): strin
 }
 
 export function handler(event: ConnectFlowEvent, context?: RemainingTime): Promise<FlowReply> {
-  return budget.run(context, () => decide(event));
+  return runInvocation(runtime, context, () => decide(event));
 }
 
 async function decide(event: ConnectFlowEvent): Promise<FlowReply> {
@@ -129,9 +131,17 @@ async function decide(event: ConnectFlowEvent): Promise<FlowReply> {
       }
       return recordReply('REFUSED', outcome.record);
     case 'APPLIED':
+      countApplied(transition);
       if (transition === 'CANCEL') return cancelled(contactId, outcome.record);
       if (transition === 'AGENT_HANG_UP') await stopFromWhisper(callbackContactId!, recordId);
       return recordReply('APPLIED', outcome.record);
+  }
+}
+
+function countApplied(transition: CallbackTransition): void {
+  if (transition === 'CANCEL') {metrics.count(METRICS.CANCELS, 1, byPath(METRIC_PATHS.CALLER));} else if (transition === 'RELEASE') {countOutcome(metrics, 'RELEASED');} else if (transition === 'CONNECT') {countOutcome(metrics, 'CONNECTED');} else {
+    metrics.count(METRICS.AGENT_HANG_UPS);
+    countOutcome(metrics, 'HUNG_UP_BY_AGENT');
   }
 }
 
@@ -142,6 +152,7 @@ async function decide(event: ConnectFlowEvent): Promise<FlowReply> {
 async function cancelled(contactId: string | undefined, record: CallbackRecord): Promise<FlowReply> {
   try {
     const removal = await removeCancelledCallback(store!, stopContact!, record);
+    countRemoval(metrics, removal, METRIC_PATHS.CALLER);
     log.info('cancelled callback removal', { contactId, recordId: record.recordId, removal: removal.kind });
     return recordReply('APPLIED', removal.record, removal.kind === 'REMOVED');
   } catch (error) {

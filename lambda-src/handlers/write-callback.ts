@@ -5,19 +5,20 @@
 import type { CallbackRecord } from '../shared/callback-store';
 import { missingSettings } from '../shared/config';
 import { contactData, type ConnectFlowEvent, type FlowReply, isPlausibleContactId, parameter, reply } from '../shared/connect-event';
+import { METRICS } from '../shared/contract';
 import { spokenRequestTime } from '../shared/local-time';
 import { describeError, maskPhone } from '../shared/log';
 import { callerE164, normalizePhone } from '../shared/phone';
-import { createRuntime, createStore } from '../shared/runtime';
+import { createRuntime, createStore, runInvocation } from '../shared/runtime';
 import type { RemainingTime } from '../shared/time-budget';
 
 const runtime = createRuntime('write-callback');
-const { config, log, budget } = runtime;
+const { config, log, metrics } = runtime;
 const store = createStore(runtime);
 const KEYS = ['result', 'recordId', 'status', 'phoneE164', 'phoneNational', 'requestedAtSpoken', 'canCancel'] as const;
 
 export function handler(event: ConnectFlowEvent, context?: RemainingTime): Promise<FlowReply> {
-  return budget.run(context, () => book(event));
+  return runInvocation(runtime, context, () => book(event));
 }
 
 async function book(event: ConnectFlowEvent): Promise<FlowReply> {
@@ -54,6 +55,7 @@ async function book(event: ConnectFlowEvent): Promise<FlowReply> {
     });
     if (outcome.kind === 'CREATED') {
       const record: CallbackRecord = outcome.record;
+      metrics.count(METRICS.BOOKINGS);
       log.info('callback booked', { contactId, recordId: record.recordId, phone: maskPhone(record.phoneE164) });
       return reply(KEYS, {
         result: 'CREATED',
@@ -66,6 +68,7 @@ async function book(event: ConnectFlowEvent): Promise<FlowReply> {
       });
     }
     const existing = outcome.existing;
+    metrics.count(METRICS.DUPLICATE_BOOKINGS);
     log.info('callback already booked', { contactId, recordId: existing.recordId, phone: maskPhone(existing.phoneE164) });
     return reply(KEYS, {
       result: 'EXISTS',

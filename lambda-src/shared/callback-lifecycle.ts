@@ -11,7 +11,8 @@ import type { CallbackRecord, CallbackStore } from './callback-store';
 import { type ContactStopper, StopContactRefused, type StopOutcome } from './connect-client';
 
 export type RemovalOutcome =
-  | { readonly kind: 'REMOVED'; readonly stop: StopOutcome; readonly record: CallbackRecord }
+  /** `completedHere`: this call's write completed it (false when another path completed it meanwhile). */
+  | { readonly kind: 'REMOVED'; readonly stop: StopOutcome; readonly record: CallbackRecord; readonly completedHere: boolean }
   /** StopContact refused the callback contact for good: the record is COMPLETED(STOP_REFUSED). */
   | { readonly kind: 'STOP_REFUSED'; readonly error: string; readonly record: CallbackRecord }
   /** Not CANCELLED (still PENDING, or COMPLETED already): nothing to remove. */
@@ -38,7 +39,7 @@ export async function removeCancelledCallback(
   const completion = await store.completeRemovedByApi(record.recordId);
   // REFUSED here means another path completed it meanwhile (e.g. the agent hung up): report that state.
   const after = completion.kind === 'NOT_FOUND' ? record : completion.record;
-  return { kind: 'REMOVED', stop, record: after };
+  return { kind: 'REMOVED', stop, record: after, completedHere: completion.kind === 'APPLIED' };
 }
 
 export type LearnIdOutcome =

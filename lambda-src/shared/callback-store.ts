@@ -7,6 +7,11 @@
  * - record  `CALLBACK#<recordId>`: the callback booked by the inbound contact <recordId>.
  * - pointer `ACTIVE#<queueArn>#<phoneE164>`: exists only while that number has a PENDING callback in
  *   that queue; creating it conditionally is what stops a second booking.
+ *
+ * A record carries `openQueueArn` (its queue) from its booking until it is COMPLETED, and nothing else does: that is
+ * the partition key of the sparse index of open records (OPEN_RECORDS_INDEX), which the reconciler walks and the
+ * callbacks API lists without scanning the table. It is set where a record is created and removed in `completion()`,
+ * through which every transition to COMPLETED goes.
  */
 import {
   type AttributeValue,
@@ -17,7 +22,7 @@ import {
   type TransactWriteItem,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type CallbackResolution, type CallbackStatus, OPEN_RECORD_TTL_SECONDS, TABLE_KEY } from './contract';
+import { type CallbackResolution, type CallbackStatus, OPEN_RECORD_TTL_SECONDS, OPEN_RECORDS_INDEX, TABLE_KEY } from './contract';
 
 export interface CallbackRecord {
   readonly recordId: string;
@@ -35,9 +40,22 @@ export interface CallbackRecord {
   readonly callbackIdLearnedAt?: string;
   /** The error name StopContact refused the callback contact with (resolution STOP_REFUSED). */
   readonly stopError?: string;
+  /** Who cancelled through the callbacks API (the caller's IAM ARN); absent for a caller's cancel. */
+  readonly cancelledBy?: string;
+  /** Why the reconciler could not settle the record (RECONCILER_FLAGS), and when it first found so. */
+  readonly flag?: ReconcilerFlag;
+  readonly flaggedAt?: string;
   /** Epoch seconds; the table's TTL attribute. */
   readonly expiresAt: number;
 }
+
+/**
+ * Why the reconciler cannot tell what became of an open record's callback:
+ * - CALLBACK_ID_UNKNOWN: its callback contact id was never learned (the contact event and the inbound CTR were both
+ *   lost), and no documented API lists a callback from its inbound contact;
+ * - CONTACT_NOT_FOUND: DescribeContact does not know the callback contact id the record holds.
+ */
+export type ReconcilerFlag = 'CALLBACK_ID_UNKNOWN' | 'CONTACT_NOT_FOUND';
 
 export interface NewCallback {
   readonly recordId: string;
@@ -113,6 +131,11 @@ const NAMES = {
   '#callbackContactId': 'callbackContactId',
   '#callbackIdLearnedAt': 'callbackIdLearnedAt',
   '#stopError': 'stopError',
+  '#openQueueArn': OPEN_RECORDS_INDEX.PARTITION_KEY,
+  '#cancelledBy': 'cancelledBy',
+  '#flag': 'flag',
+  '#flaggedAt': 'flaggedAt',
+  '#createdAt': 'createdAt',
 } as const;
 
 /** Only the aliases an expression uses may be sent: DynamoDB rejects unused ones. */
@@ -141,7 +164,8 @@ function stringAttribute(item: Record<string, AttributeValue>, name: string): st
   return item[name]?.S;
 }
 
-function recordFromItem(item: Record<string, AttributeValue>): CallbackRecord {
+/** A record item as the store reads it (also for the index of open records, open-records.ts). */
+export function recordFromItem(item: Record<string, AttributeValue>): CallbackRecord {
   const recordId = stringAttribute(item, 'recordId');
   const status = stringAttribute(item, 'status') as CallbackStatus | undefined;
   const phoneE164 = stringAttribute(item, 'phoneE164');
@@ -164,6 +188,9 @@ function recordFromItem(item: Record<string, AttributeValue>): CallbackRecord {
     completedAt: stringAttribute(item, 'completedAt'),
     callbackIdLearnedAt: stringAttribute(item, 'callbackIdLearnedAt'),
     stopError: stringAttribute(item, 'stopError'),
+    cancelledBy: stringAttribute(item, 'cancelledBy'),
+    flag: stringAttribute(item, 'flag') as ReconcilerFlag | undefined,
+    flaggedAt: stringAttribute(item, 'flaggedAt'),
     expiresAt,
   };
 }
@@ -266,6 +293,8 @@ export class CallbackStore {
             [TABLE_KEY.PARTITION_KEY]: recordKey(request.recordId),
             recordType: 'CALLBACK',
             ...record,
+            // In the index of open records until completion() removes it.
+            [OPEN_RECORDS_INDEX.PARTITION_KEY]: request.queueArn,
           }),
           ConditionExpression: recordCondition,
           ExpressionAttributeNames: namesFor(recordCondition),
@@ -417,6 +446,71 @@ export class CallbackStore {
   }
 
   /**
+   * PENDING -> CANCELLED by an operator through the callbacks API. IAM authorised the request, so there is no number
+   * to check: who asked is kept in `cancelledBy`. Like a caller's cancel it frees the number at once; the callback is
+   * then removed from the queue the same way (callback-lifecycle.ts).
+   */
+  async cancelByOperator(recordId: string, operator: string): Promise<TransitionOutcome> {
+    const current = await this.get(recordId);
+    if (!current) return { kind: 'NOT_FOUND' };
+    if (current.status !== 'PENDING') return { kind: 'REFUSED', record: current };
+    const cancelledAt = this.now().toISOString();
+    const cancelledBy = operator.slice(0, 2048);
+    const outcome = await this.closePending(current, {
+      update: 'SET #status = :cancelled, #cancelledAt = :at, #cancelledBy = :by',
+      values: { ':cancelled': 'CANCELLED', ':at': cancelledAt, ':by': cancelledBy },
+      condition: '',
+      conditionValues: {},
+      after: (record) => ({ ...record, status: 'CANCELLED', cancelledAt, cancelledBy }),
+      isOwnWrite: (record) => record.status === 'CANCELLED' && record.cancelledAt === cancelledAt,
+    });
+    if (outcome.kind !== 'APPLIED') return outcome;
+    // Read again: the callback contact id may have been learned between the first read and the write.
+    const after = await this.get(recordId);
+    return { kind: 'APPLIED', record: after ?? { ...current, status: 'CANCELLED', cancelledAt, cancelledBy } };
+  }
+
+  /**
+   * PENDING|CANCELLED -> COMPLETED(EXPIRED), by the reconciler: a record booked no later than `createdNoLaterThan`
+   * (the longest time a callback can wait ago) whose callback no documented API can find. The cut-off is part of the
+   * condition, so a record booked since can never be expired by it.
+   */
+  async completeExpired(recordId: string, createdNoLaterThan: string): Promise<TransitionOutcome> {
+    const bookedBefore = (change: RecordChange): RecordChange => ({
+      ...change,
+      condition: `${change.condition} AND #createdAt <= :cutoff`,
+      conditionValues: { ...change.conditionValues, ':cutoff': createdNoLaterThan },
+    });
+    const fromCancelled = await this.completeCancelled(recordId, 'EXPIRED', undefined, bookedBefore);
+    if (fromCancelled.kind !== 'REFUSED' || fromCancelled.record.status !== 'PENDING') return fromCancelled;
+    return this.closePending(fromCancelled.record, bookedBefore(this.completion('EXPIRED')));
+  }
+
+  /**
+   * Marks an open record the reconciler cannot settle, once: the first flag and its time are kept. Undefined when the
+   * record is no longer open (it was completed meanwhile) or gone.
+   */
+  async flagOpenRecord(recordId: string, flag: ReconcilerFlag): Promise<CallbackRecord | undefined> {
+    const update = 'SET #flag = if_not_exists(#flag, :flag), #flaggedAt = if_not_exists(#flaggedAt, :at)';
+    const condition = 'attribute_exists(#pk) AND attribute_exists(#openQueueArn)';
+    try {
+      const { Attributes } = await this.send<{ Attributes?: Record<string, AttributeValue> }>(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: namesFor(update, condition),
+        ExpressionAttributeValues: valuesFor({ ':flag': flag, ':at': this.now().toISOString() }),
+        ReturnValues: 'ALL_NEW',
+      }));
+      return recordFromItem(Attributes ?? {});
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return undefined;
+    }
+  }
+
+  /**
    * COMPLETED starts the short retention of a finished record (the construct's callbackTtl). `notBefore`: the
    * completion is never stamped earlier than that (the cancel it follows, when that was stamped later).
    */
@@ -426,7 +520,8 @@ export class CallbackStore {
     const completedAt = now.toISOString();
     const expiresAt = epochSeconds(now) + this.completedRecordTtlSeconds;
     return {
-      update: 'SET #status = :completed, #resolution = :resolution, #completedAt = :at, #expiresAt = :expiresAt',
+      // REMOVE first: callers append SET actions (`, #x = :y`) to this expression. A COMPLETED record leaves the index.
+      update: 'REMOVE #openQueueArn SET #status = :completed, #resolution = :resolution, #completedAt = :at, #expiresAt = :expiresAt',
       values: { ':completed': 'COMPLETED', ':resolution': resolution, ':at': completedAt, ':expiresAt': expiresAt },
       condition: '',
       conditionValues: {},

@@ -18,6 +18,18 @@ export const ENV = {
   ALLOW_CANCEL_FOR_OTHER_NUMBER: 'ALLOW_CANCEL_FOR_OTHER_NUMBER',
   /** IANA time zone for times spoken to callers. */
   TIME_ZONE: 'TIME_ZONE',
+  /** CloudWatch namespace of the embedded-format metrics the handlers write (metrics.ts). */
+  METRICS_NAMESPACE: 'METRICS_NAMESPACE',
+  /** Value of the METRICS.DIMENSION dimension on every metric: the construct's namePrefix, one per construct. */
+  METRICS_SERVICE: 'METRICS_SERVICE',
+} as const;
+
+/** Environment variables the construct sets on the reconciler only, on top of ENV. */
+export const RECONCILER_ENV = {
+  /** Seconds between two scheduled runs (the construct's reconcileInterval). */
+  INTERVAL_SECONDS: 'RECONCILE_INTERVAL_SECONDS',
+  /** Milliseconds kept between two Amazon Connect calls of one run (the account-wide API rate is shared). */
+  CALL_SPACING_MS: 'RECONCILE_CALL_SPACING_MS',
 } as const;
 
 export type CallbackStatus = 'PENDING' | 'CANCELLED' | 'COMPLETED';
@@ -35,8 +47,77 @@ export type CallbackStatus = 'PENDING' | 'CANCELLED' | 'COMPLETED';
  *   set-callback flow's undo path); no callback contact exists for it, and none may be learned.
  * - STOP_REFUSED: the caller cancelled, and StopContact refused the callback contact with an error that
  *   retrying cannot fix (kept in `stopError`); nothing more is tried for it.
+ * - EXPIRED (the reconciler only): the record outlived the longest time Amazon Connect keeps a callback
+ *   (LONGEST_CALLBACK_WAIT_SECONDS) and no documented API could say what became of it (its callback contact id was
+ *   never learned, or DescribeContact does not know it): the callback cannot be queued any more, so the number is freed.
  */
-export type CallbackResolution = 'CONNECTED' | 'REMOVED_BY_API' | 'HUNG_UP_BY_AGENT' | 'ENDED' | 'RELEASED' | 'STOP_REFUSED';
+export type CallbackResolution = 'CONNECTED' | 'REMOVED_BY_API' | 'HUNG_UP_BY_AGENT' | 'ENDED' | 'RELEASED' | 'STOP_REFUSED' | 'EXPIRED';
+
+/**
+ * The longest a queued callback can wait: an initial delay of at most 3 days (InitialCallDelaySeconds "no greater
+ * than 259,200 (three days)", interactions-createcallbackcontact.html) and then "at least 7 days and up to 14 days
+ * after they are created before Amazon Connect automatically removes them" (setup-queued-cb.html).
+ */
+export const LONGEST_CALLBACK_WAIT_SECONDS = (3 + 14) * 24 * 60 * 60;
+
+/**
+ * The sparse global secondary index of open records (PENDING or CANCELLED), which the reconciler walks and the
+ * callbacks API lists: only a record item carries its partition key attribute, from its booking until it is
+ * COMPLETED, so the index never holds a finished record or an active pointer. Its key is the record's queue and
+ * creation time: one partition per queue, oldest first. The construct repeats these names (checked by a test).
+ */
+export const OPEN_RECORDS_INDEX = {
+  NAME: 'open-records',
+  PARTITION_KEY: 'openQueueArn',
+  SORT_KEY: 'createdAt',
+} as const;
+
+/**
+ * The metrics the handlers write (CloudWatch embedded metric format, metrics.ts), in the namespace METRICS_NAMESPACE,
+ * each with the dimension DIMENSION (the construct's namePrefix) and, for some, one more: PATH or RESOLUTION. The
+ * construct repeats these names for its alarms and dashboard (checked by a test).
+ */
+export const METRICS = {
+  DIMENSION: 'CallbackManagement',
+  PATH_DIMENSION: 'Path',
+  RESOLUTION_DIMENSION: 'Resolution',
+  /** A new callback booked (write-callback CREATED). */
+  BOOKINGS: 'Bookings',
+  /** A booking attempt that found the number's pending callback (write-callback EXISTS). */
+  DUPLICATE_BOOKINGS: 'DuplicateBookings',
+  /** A cancel stored, by PATH (caller, operator). */
+  CANCELS: 'Cancels',
+  /** A cancelled callback removed from the queue with StopContact and completed, by PATH. */
+  REMOVALS: 'Removals',
+  /** A cancelled callback that reached an agent, who was told to hang up. */
+  AGENT_HANG_UPS: 'AgentHangUps',
+  /** A record completed, by RESOLUTION. */
+  OUTCOMES: 'Outcomes',
+  /** A StopContact call that failed (thrown or refused; "already gone" is not a failure). */
+  STOP_CONTACT_FAILURES: 'StopContactFailures',
+  /** Milliseconds from a booking to its callback contact id being stored, by PATH (contact-event, ctr). */
+  CALLBACK_ID_LAG: 'CallbackIdLag',
+  /** Records the reconciler found open: one value per run. */
+  OPEN_CALLBACKS: 'OpenCallbacks',
+  /** Records the reconciler repaired (completed, or stopped and completed) in a run. */
+  RECONCILER_REPAIRS: 'ReconcilerRepairs',
+  /** Records the reconciler flagged: no documented API can say what became of their callback. */
+  RECONCILER_FLAGS: 'ReconcilerFlags',
+  /** DescribeContact calls the reconciler made. */
+  RECONCILER_LOOKUPS: 'ReconcilerLookups',
+  /** Records due for a lookup that the run had no time or budget left for. */
+  RECONCILER_BACKLOG: 'ReconcilerBacklog',
+} as const;
+
+/** Values of METRICS.PATH_DIMENSION. */
+export const METRIC_PATHS = {
+  CALLER: 'caller',
+  OPERATOR: 'operator',
+  CONTACT_EVENT: 'contact-event',
+  CTR: 'ctr',
+  RECONCILER: 'reconciler',
+  WHISPER: 'whisper',
+} as const;
 
 /** Contact attribute the set-callback flow sets (value: the inbound ContactId = record id) before creating the callback. */
 export const RECORD_ID_ATTRIBUTE = 'callbackRecordId';

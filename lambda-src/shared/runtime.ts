@@ -1,20 +1,33 @@
 /** What every handler builds once per cold start: its settings, logger, invocation budget and (if configured) the store. */
 import { CallbackStore } from './callback-store';
 import { type HandlerConfig, loadConfig } from './config';
-import { type ContactStopper, createConnectClient, createContactStopper } from './connect-client';
+import { type ContactDescriber, type ContactStopper, createConnectClient, createContactDescriber, createContactStopper } from './connect-client';
+import { METRICS } from './contract';
 import { createDynamoDbClient } from './dynamodb-client';
 import { createLogger, type Logger } from './log';
-import { InvocationBudget } from './time-budget';
+import { createMetrics, type Metrics } from './metrics';
+import { InvocationBudget, type RemainingTime } from './time-budget';
 
 export interface HandlerRuntime {
   readonly config: HandlerConfig;
   readonly log: Logger;
   /** The deadline every AWS call of the current invocation shares. */
   readonly budget: InvocationBudget;
+  /** Embedded-format metrics, written once at the end of each invocation (runInvocation). */
+  readonly metrics: Metrics;
 }
 
 export function createRuntime(component: string): HandlerRuntime {
-  return { config: loadConfig(process.env), log: createLogger(component), budget: new InvocationBudget() };
+  return { config: loadConfig(process.env), log: createLogger(component), budget: new InvocationBudget(), metrics: createMetrics(process.env) };
+}
+
+/** One invocation: `work` under the invocation's deadline, then the one metrics flush of the invocation. */
+export async function runInvocation<T>(runtime: HandlerRuntime, context: Partial<RemainingTime> | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await runtime.budget.run(context, work);
+  } finally {
+    runtime.metrics.flush();
+  }
 }
 
 /** Undefined without TABLE_NAME; the handler then replies ERROR on every call and logs why. */
@@ -33,5 +46,21 @@ export function createStore(runtime: HandlerRuntime): CallbackStore | undefined 
 export function createStopper(runtime: HandlerRuntime): ContactStopper | undefined {
   const { config, budget } = runtime;
   if (config.instanceId === undefined) return undefined;
-  return createContactStopper(createConnectClient(), config.instanceId, () => budget.signal);
+  const stop = createContactStopper(createConnectClient(), config.instanceId, () => budget.signal);
+  // Every StopContact failure of every path is counted here, whichever handler made the call.
+  return async (contactId) => {
+    try {
+      return await stop(contactId);
+    } catch (error) {
+      runtime.metrics.count(METRICS.STOP_CONTACT_FAILURES);
+      throw error;
+    }
+  };
+}
+
+/** DescribeContact with the runtime's instance and deadline; undefined without a usable INSTANCE_ARN. */
+export function createDescriber(runtime: HandlerRuntime, client = createConnectClient()): ContactDescriber | undefined {
+  const { config, budget } = runtime;
+  if (config.instanceId === undefined) return undefined;
+  return createContactDescriber(client, config.instanceId, () => budget.signal);
 }

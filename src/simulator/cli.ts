@@ -2,13 +2,18 @@
 /**
  * `cdk-connect-callback-management simulate`: runs every simulator scenario (the construct's synthesized flows
  * with the shipped handler bundles, offline) and prints each transcript and a summary.
+ * `cdk-connect-callback-management callbacks ...`: lists and cancels waiting callbacks through a deployed construct's
+ * callbacks API (cli-src/callbacks-cli.ts, bundled with its signer and credential chain into assets/cli/callbacks.js).
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { defaultDynamoDbLocalDir, hasDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb';
 import { type ScenarioRun, runAllScenarios, summarize } from './scenarios';
 
 const USAGE = `usage: cdk-connect-callback-management simulate [--dynamodb-endpoint URL | --dynamodb-local-dir DIR]
          [--ctr-delay SECONDS] [--contact-event-delay SECONDS] [--quiet]
+       cdk-connect-callback-management callbacks list|show|cancel ... (see: callbacks --help)
 
 Runs the offline contact-center scenarios against the construct's synthesized flows and bundled handlers.
 By default the handlers' table lives in a DynamoDB-compatible store inside this process (Node.js only).
@@ -73,7 +78,26 @@ function option(args: string[], name: string): string | undefined {
   return index >= 0 ? args[index + 1] : undefined;
 }
 
+/** What assets/cli/callbacks.js exports (cli-src/callbacks-cli.ts). */
+interface CallbacksCli {
+  runCallbacksCommand(args: readonly string[], io: { env: NodeJS.ProcessEnv; out(line: string): void; err(line: string): void }): Promise<number>;
+}
+
+/** assets/ sits beside lib/ (published) and src/ (tests), as the handler bundles do. */
+export function callbacksCliPath(): string {
+  return path.join(__dirname, '..', '..', 'assets', 'cli', 'callbacks.js');
+}
+
+function callbacks(args: string[]): Promise<number> {
+  const file = callbacksCliPath();
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npx projen bundle\` first`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cli = require(file) as CallbacksCli;
+  return cli.runCallbacksCommand(args, { out: (line) => console.log(line), err: (line) => console.error(line), env: process.env });
+}
+
 export async function main(args: string[]): Promise<number> {
+  if (args[0] === 'callbacks') return callbacks(args.slice(1));
   if (args.includes('--help') || args.includes('-h')) {
     console.log(USAGE);
     return 0;

@@ -27,12 +27,19 @@
  *   batch reports as failed (the construct's retryAttempts, 5) and then sends them to its dead-letter queue. Contact
  *   events are delivered within seconds; a failed invocation is retried twice (the construct's async retry config)
  *   before its event goes to that path's dead-letter queue.
+ * - Contact events are "emitted on a best effort basis" (contact-events.html), and a CTR can end up in the dead-letter
+ *   queue: a scenario can lose either (lostContactEvents, lostCtrs) for a contact.
+ * - DescribeContact (API_DescribeContact.html) describes a contact of the instance: how and when it was initiated, its
+ *   previous contact, when it was queued, when an agent took it and when it ended (DisconnectTimestamp) and why; a
+ *   contact it does not know is ResourceNotFoundException (404). The reconciler, on the construct's schedule when a
+ *   scenario starts it (reconcileEvery), judges ages by the simulated clock.
  */
 import { randomUUID } from 'crypto';
 import { type FlowContact, type FlowHost, type FlowRun, type LambdaOutcome, runFlow, saidBy } from './flow-interpreter';
 import { type LoadedHandler, loadBundledHandler } from './handler-runtime';
 import {
-  type ConnectApiError, type DynamoDbGate, type LocalServer, type PlainItem, createTable, scanTable, startConnectApi, startDynamoDbGate,
+  type ConnectApiError, type DescribedContact, type DynamoDbGate, type LocalServer, type PlainItem, createTable, scanTable, startConnectApi,
+  startDynamoDbGate,
 } from './local-services';
 import { SIM_INSTANCE_ID, SIM_REGION, type SimFlow, type SynthesizedCallbackStack, synthesizeCallbackStack } from './stack-flows';
 
@@ -180,6 +187,10 @@ export class Simulation {
   public readonly stopContactCalls: Array<{ readonly time: number; readonly contact: string; readonly answer: string }> = [];
   /** Events their sources gave up on. */
   public readonly deadLetters: DeadLetter[] = [];
+  /** Contacts (by label) whose INITIATED contact event never reaches EventBridge (best effort delivery). */
+  public readonly lostContactEvents = new Set<string>();
+  /** Contacts (by label) whose CTR never reaches the processor (e.g. past the event source's maximum age). */
+  public readonly lostCtrs = new Set<string>();
   /** Agents told to hang up who did so on a live caller, not a callback. */
   public readonly hungUpOnCallers: string[] = [];
   public readonly handlerLogs: string[] = [];
@@ -193,6 +204,8 @@ export class Simulation {
   private readonly handlers = new Map<string, LoadedHandler>();
   private readonly records = new Map<string, PlainItem>();
   private seq = 0;
+  /** When the simulation started, on the host's clock: simulated time 0 (epochMsAt). */
+  private readonly startedAtMs = Date.now();
   private readonly counters: Record<string, number> = {};
   private gate?: DynamoDbGate;
   private connectApi?: LocalServer;
@@ -385,7 +398,9 @@ export class Simulation {
 
   private async startServices(): Promise<void> {
     this.gate = await startDynamoDbGate(this.options.dynamoDbEndpoint);
-    this.connectApi = await startConnectApi((request) => this.stopContact(request.contactId, request.instanceId));
+    this.connectApi = await startConnectApi((request) => this.stopContact(request.contactId, request.instanceId), {
+      describeContact: (request) => this.describeContact(request.contactId, request.instanceId),
+    });
     const baseEnv: Record<string, string> = {
       AWS_REGION: SIM_REGION,
       AWS_ACCESS_KEY_ID: 'simulator',
@@ -397,7 +412,12 @@ export class Simulation {
     };
     for (const fn of Object.values(this.stack.functions)) {
       if (fn.handler === 'queue-outbound-whisper') continue;
-      this.handlers.set(fn.handler, loadBundledHandler(fn.handler, { ...baseEnv, ...fn.environment }, (line) => this.handlerLogs.push(line)));
+      // The reconciler runs on the simulated clock, and without the construct's pause between its Connect calls,
+      // which would only make the simulator wait in real time.
+      const reconciler = fn.handler === 'reconciler';
+      const env = { ...baseEnv, ...fn.environment, ...(reconciler ? { RECONCILE_CALL_SPACING_MS: '0' } : {}) };
+      const clock = reconciler ? () => this.epochMsAt(this.now) : undefined;
+      this.handlers.set(fn.handler, loadBundledHandler(fn.handler, env, (line) => this.handlerLogs.push(line), clock));
     }
     this.log('system', `flows synthesized from a CallbackManagement stack; contact events ${this.contactEvents ? 'on' : 'off'}; `
       + `CTR delay ${this.ctrDelay}s${this.contactEvents ? `, contact event delay ${this.eventDelay}s` : ''}`);
@@ -493,7 +513,9 @@ export class Simulation {
     this.log('queue', `${callback.label} created for ${inbound.label} (${callback.customerAddress}), routable in ${delay}s, `
       + `${retries} retr${retries === 1 ? 'y' : 'ies'} if unanswered`);
     this.schedule(this.now + delay, () => this.dispatch());
-    if (this.contactEvents) {
+    if (this.contactEvents && this.lostContactEvents.has(callback.label)) {
+      this.log('eventbridge', `the contact event INITIATED/CALLBACK for ${callback.label} is lost`);
+    } else if (this.contactEvents) {
       const event = contactEvent(callback, this.stack.instanceArn, this.now);
       this.schedule(this.now + this.eventDelay, () => this.deliverContactEvent(callback, event, 0));
     }
@@ -535,7 +557,65 @@ export class Simulation {
       InstanceARN: this.stack.instanceArn,
     };
     if (!this.passesCtrFilter(ctr)) return;
+    if (this.lostCtrs.has(contact.label)) {
+      this.log('kinesis', `the CTR of ${contact.label} is lost`);
+      return;
+    }
     this.schedule(this.now + this.ctrDelay, () => this.deliverCtr(contact, ctr, 0));
+  }
+
+  /** Simulated seconds as epoch milliseconds: the clock the reconciler runs on (the others keep the host's). */
+  public epochMsAt(time: number): number {
+    return this.startedAtMs + time * 1000;
+  }
+
+  /**
+   * Runs the reconciler on the construct's schedule (its reconcileInterval) from now on, `runs` times: each run is the
+   * scheduled invocation EventBridge makes, and sees the simulated clock.
+   */
+  public reconcileEvery(runs: number): void {
+    const interval = Number(this.stack.functions.reconciler?.environment.RECONCILE_INTERVAL_SECONDS);
+    if (!Number.isFinite(interval)) throw new Error('the synthesized stack has no reconciler');
+    for (let run = 1; run <= runs; run++) this.schedule(this.now + run * interval, () => this.runReconciler());
+  }
+
+  /** One scheduled run of the reconciler, now. */
+  public async runReconciler(): Promise<void> {
+    this.log('eventbridge', 'the reconciler\'s schedule fires');
+    await this.invoke('schedule', 'reconciler', {
+      'version': '0',
+      'id': randomUUID(),
+      'detail-type': 'Scheduled Event',
+      'source': 'aws.events',
+      'time': new Date(this.epochMsAt(this.now)).toISOString(),
+      'region': SIM_REGION,
+      'detail': {},
+    });
+  }
+
+  /** DescribeContact from a handler, through the Connect API endpoint. */
+  private describeContact(contactId: string, instanceId: string): DescribedContact | undefined {
+    const contact = this.contacts.get(contactId);
+    if (instanceId !== SIM_INSTANCE_ID || !contact) {
+      this.log('connect api', `DescribeContact ${this.labelOf(contactId)}: ResourceNotFoundException`);
+      return undefined;
+    }
+    const at = (time: number | undefined) => (time === undefined ? undefined : new Date(this.epochMsAt(time)));
+    this.log('connect api', `DescribeContact ${contact.label}: ${contact.endedAt === undefined ? contact.state.toLowerCase().replace('_', ' ')
+      : `ended ${(this.now - contact.endedAt).toFixed(0)}s ago (${contact.disconnectReason})`}`);
+    return {
+      Id: contact.contactId,
+      Arn: `${this.stack.instanceArn}/contact/${contact.contactId}`,
+      InitiationMethod: contact.initiationMethod,
+      InitialContactId: contact.initialContactId,
+      PreviousContactId: contact.previousContactId,
+      Channel: contact.channel,
+      InitiationTimestamp: at(contact.startedAt),
+      DisconnectTimestamp: at(contact.endedAt),
+      DisconnectReason: contact.endedAt === undefined ? undefined : contact.disconnectReason,
+      QueueInfo: contact.targetQueueArn ? { Id: contact.targetQueueArn.split('/').pop(), EnqueueTimestamp: at(contact.startedAt) } : undefined,
+      AgentInfo: contact.agent ? { Id: contact.agent } : undefined,
+    };
   }
 
   /** The construct's event source filter (src/event-processing.ts): only CTRs it matches invoke the processor. */
@@ -737,6 +817,11 @@ function describeReply(reply: unknown): string {
   if (reply === null || typeof reply !== 'object') return JSON.stringify(reply);
   const fields = reply as Record<string, unknown>;
   if (Array.isArray(fields.batchItemFailures)) return `batchItemFailures: ${fields.batchItemFailures.length}`;
+  if (typeof fields.open === 'number' && typeof fields.repaired === 'object') {
+    // A reconciler run's summary.
+    const repaired = Object.entries(fields.repaired as Record<string, number>).map(([resolution, count]) => `${resolution} ${count}`).join(', ') || 'none';
+    return `open=${fields.open} lookups=${String(fields.lookups)} repaired: ${repaired}; flagged=${String(fields.flagged)}`;
+  }
   const shown = ['result', 'outcome', 'status', 'resolution', 'removedFromQueue'].filter((key) => fields[key] !== undefined && fields[key] !== '');
   return shown.map((key) => `${key}=${String(fields[key])}`).join(' ');
 }

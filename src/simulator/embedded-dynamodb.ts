@@ -3,9 +3,12 @@
  * (DynamoDB Local) nor a DynamoDB endpoint. The npm stores (dynalite 4.0.0) lack TransactWriteItems, which the
  * handlers book with, so this one implements exactly the API the handlers and the simulator use, over the same
  * JSON 1.0 protocol the AWS SDK speaks: CreateTable, DescribeTable, DeleteTable, ListTables, UpdateTimeToLive,
- * GetItem, PutItem, UpdateItem, DeleteItem, TransactWriteItems and Scan, with condition, update, filter and
- * projection expressions, ReturnValues, ReturnValuesOnConditionCheckFailure (also per transaction item) and
- * ClientRequestToken idempotency. Any other operation or legacy parameter is refused by name, never ignored.
+ * GetItem, PutItem, UpdateItem, DeleteItem, TransactWriteItems, Scan and Query (on the table or a global secondary
+ * index), with key condition, condition, update, filter and projection expressions, ReturnValues,
+ * ReturnValuesOnConditionCheckFailure (also per transaction item) and ClientRequestToken idempotency. Any other
+ * operation or legacy parameter is refused by name, never ignored. A global secondary index is sparse, as DynamoDB's
+ * are: it holds exactly the items that carry all of its key attributes; here it is read from the table on each Query
+ * (the simulator's tables are small) rather than kept, so it is never behind the table, where DynamoDB's may be.
  *
  * Requests are handled one at a time on the event loop, so every write and every transaction is atomic and
  * isolated; it never answers TransactionConflict (neither does DynamoDB Local). Nothing is persisted; TTL is
@@ -15,8 +18,8 @@
 import { createHash, randomUUID } from 'crypto';
 import * as http from 'http';
 import {
-  type AttributeValue, type Condition, type Item, Placeholders, type UpdateActions, ValidationError,
-  applyUpdate, attributeEquals, canonicalNumber, clone, evaluateCondition, parseCondition, parseProjection, parseUpdate,
+  type AttributeValue, type Condition, type DocumentPath, type Item, Placeholders, type UpdateActions, ValidationError,
+  applyUpdate, attributeEquals, canonicalNumber, clone, compareNumbers, evaluateCondition, parseCondition, parseProjection, parseUpdate,
   project, typeOf, updatedPaths, TYPES,
 } from './dynamodb-expressions';
 import { closeServer, listenOnLoopback } from './local-services';
@@ -43,8 +46,16 @@ interface KeySchema {
   readonly range?: string;
 }
 
+interface SecondaryIndex {
+  readonly name: string;
+  readonly key: KeySchema;
+  readonly keySchema: unknown;
+  readonly projection: { readonly ProjectionType: string; readonly NonKeyAttributes?: string[] };
+}
+
 interface Table {
   readonly name: string;
+  readonly indexes: Map<string, SecondaryIndex>;
   readonly arn: string;
   readonly key: KeySchema;
   readonly attributeTypes: Record<string, string>;
@@ -165,6 +176,7 @@ class Store {
       case 'DeleteItem': return this.deleteItem(input);
       case 'TransactWriteItems': return this.transactWriteItems(input);
       case 'Scan': return this.scan(input);
+      case 'Query': return this.query(input);
       default:
         throw new ServiceError('UnknownOperationException', `${operation} is not implemented by the simulator's embedded DynamoDB store (the callback handlers do not use it)`);
     }
@@ -185,15 +197,39 @@ class Store {
       if (!['S', 'N', 'B'].includes(definition.AttributeType)) throw validation('Member must satisfy enum value set: [B, N, S]');
       attributeTypes[definition.AttributeName] = definition.AttributeType;
     }
-    for (const element of keySchema) {
-      if (!attributeTypes[element.AttributeName]) throw validation('One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions');
+    if (input.LocalSecondaryIndexes) throw validation('Local secondary indexes are not implemented by the embedded store');
+    const indexes = new Map<string, SecondaryIndex>();
+    for (const raw of (input.GlobalSecondaryIndexes ?? []) as Array<Record<string, any>>) {
+      const indexSchema: Array<{ AttributeName: string; KeyType: string }> = raw.KeySchema ?? [];
+      const indexHash = indexSchema.find((element) => element.KeyType === 'HASH');
+      const indexRange = indexSchema.find((element) => element.KeyType === 'RANGE');
+      if (typeof raw.IndexName !== 'string' || !indexHash || indexSchema.length > 2 || (indexSchema.length === 2 && !indexRange)) {
+        throw validation('One or more parameter values were invalid: Invalid KeySchema of a global secondary index');
+      }
+      if (indexes.has(raw.IndexName)) throw validation(`One or more parameter values were invalid: Duplicate index name: ${raw.IndexName}`);
+      const projectionType = raw.Projection?.ProjectionType;
+      if (!['ALL', 'KEYS_ONLY', 'INCLUDE'].includes(projectionType)) throw validation('One or more parameter values were invalid: Unknown ProjectionType');
+      indexes.set(raw.IndexName, {
+        name: raw.IndexName,
+        key: { hash: indexHash.AttributeName, range: indexRange?.AttributeName },
+        keySchema: indexSchema,
+        projection: {
+          ProjectionType: projectionType,
+          ...(raw.Projection.NonKeyAttributes ? { NonKeyAttributes: raw.Projection.NonKeyAttributes } : {}),
+        },
+      });
     }
-    if (definitions.length !== keySchema.length) {
+    const keyAttributes = new Set([...keySchema, ...[...indexes.values()].flatMap((index) => index.keySchema as typeof keySchema)]
+      .map((element) => element.AttributeName));
+    for (const attribute of keyAttributes) {
+      if (!attributeTypes[attribute]) throw validation('One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions');
+    }
+    if (definitions.length !== keyAttributes.size) {
       throw validation('One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions');
     }
-    if (input.GlobalSecondaryIndexes || input.LocalSecondaryIndexes) throw validation('Secondary indexes are not implemented by the embedded store');
     const table: Table = {
       name,
+      indexes,
       arn: `arn:aws:dynamodb:ddblocal:000000000000:table/${name}`,
       key: { hash: hash.AttributeName, range: range?.AttributeName },
       attributeTypes,
@@ -218,6 +254,16 @@ class Store {
       ItemCount: table.items.size,
       TableSizeBytes: [...table.items.values()].reduce((total, item) => total + JSON.stringify(item).length, 0),
       BillingModeSummary: { BillingMode: table.billingMode },
+      ...(table.indexes.size > 0 ? {
+        GlobalSecondaryIndexes: [...table.indexes.values()].map((index) => ({
+          IndexName: index.name,
+          KeySchema: index.keySchema,
+          Projection: index.projection,
+          IndexStatus: 'ACTIVE',
+          IndexArn: `${table.arn}/index/${index.name}`,
+          ItemCount: [...table.items.values()].filter((item) => inIndex(table, index, item)).length,
+        })),
+      } : {}),
     };
   }
 
@@ -486,15 +532,112 @@ class Store {
     }
     return response;
   }
+
+  // -- query ----------------------------------------------------------------------------------------------------
+
+  private query(input: Record<string, any>): Record<string, unknown> {
+    refuseLegacy(input, ['KeyConditions', 'QueryFilter', 'AttributesToGet', 'ConditionalOperator']);
+    const table = this.table(input.TableName);
+    const index = input.IndexName === undefined ? undefined : table.indexes.get(input.IndexName);
+    if (input.IndexName !== undefined && !index) throw validation(`The table does not have the specified index: ${String(input.IndexName)}`);
+    if (index && input.ConsistentRead === true) throw validation('Consistent reads are not supported on global secondary indexes');
+    if (input.KeyConditionExpression === undefined) throw validation('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+    const key = index ? index.key : table.key;
+    const placeholders = new Placeholders(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+    const keyCondition = parseCondition(input.KeyConditionExpression, placeholders, 'KeyConditionExpression');
+    checkKeyCondition(keyCondition, key);
+    const filter = input.FilterExpression !== undefined ? parseCondition(input.FilterExpression, placeholders, 'FilterExpression') : undefined;
+    const projection = input.ProjectionExpression !== undefined ? parseProjection(input.ProjectionExpression, placeholders) : undefined;
+    placeholders.checkAllUsed();
+    if (index && index.projection.ProjectionType !== 'ALL' && projection === undefined && input.Select !== 'COUNT') {
+      throw validation('The embedded store serves only ALL projections of an index, or a ProjectionExpression');
+    }
+    const limit: number | undefined = input.Limit;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw validation('Limit must be an integer of at least 1');
+
+    const tableKeyNames = [table.key.hash, table.key.range].filter((n): n is string => n !== undefined);
+    const keyNames = [...new Set([key.hash, key.range, ...(index ? tableKeyNames : [])].filter((n): n is string => n !== undefined))];
+    const order = (a: Item, b: Item) => compareKeyValues(a[key.range ?? ''], b[key.range ?? '']) || (index ? this.keyText(table, pickKey(a, tableKeyNames)).localeCompare(this.keyText(table, pickKey(b, tableKeyNames))) : 0);
+    const matching = [...table.items.values()]
+      .filter((item) => (!index || inIndex(table, index, item)) && evaluateCondition(keyCondition, item))
+      .sort(order);
+    if (input.ScanIndexForward === false) matching.reverse();
+    let remaining = matching;
+    if (input.ExclusiveStartKey !== undefined) {
+      const start = normalizeItem(input.ExclusiveStartKey, 'ExclusiveStartKey');
+      if (keyNames.some((name) => start[name] === undefined)) throw validation('The provided starting key is invalid');
+      const after = (item: Item) => (input.ScanIndexForward === false ? -order(item, start) : order(item, start)) > 0;
+      remaining = matching.filter(after);
+    }
+    const page = limit === undefined ? remaining : remaining.slice(0, limit);
+    const selected = page.filter((item) => !filter || evaluateCondition(filter, item));
+    const response: Record<string, unknown> = { Count: selected.length, ScannedCount: page.length };
+    if (input.Select !== 'COUNT') response.Items = selected.map((item) => (projection ? project(item, projection) : clone(item)));
+    if (limit !== undefined && remaining.length > limit) response.LastEvaluatedKey = pickKey(page[page.length - 1], keyNames);
+    return response;
+  }
+}
+
+function pickKey(item: Item, names: readonly string[]): Item {
+  return Object.fromEntries(names.filter((name) => item[name] !== undefined).map((name) => [name, clone(item[name])]));
 }
 
 function applyOrReject(plan: PlannedWrite, current: Item | undefined): Item | undefined {
   try {
-    return plan.apply(current);
+    const next = plan.apply(current);
+    if (next) checkIndexKeyTypes(plan.table, next);
+    return next;
   } catch (error) {
     if (error instanceof ValidationError) throw validation(error);
     throw error;
   }
+}
+
+/** An index key attribute, where an item has one, must be of the type its definition says, as DynamoDB requires. */
+function checkIndexKeyTypes(table: Table, item: Item): void {
+  for (const index of table.indexes.values()) {
+    for (const name of [index.key.hash, index.key.range]) {
+      if (name === undefined || item[name] === undefined) continue;
+      const type = typeOf(item[name]);
+      if (type !== table.attributeTypes[name]) {
+        throw new ValidationError(`One or more parameter values were invalid: Type mismatch for Index Key ${name} Expected: ${table.attributeTypes[name]} Actual: ${type} IndexName: ${index.name}`);
+      }
+      if ((item[name].S ?? item[name].B) === '') {
+        throw new ValidationError(`One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: ${index.name}, IndexKey: ${name}`);
+      }
+    }
+  }
+}
+
+/** A sparse index holds the items that carry every one of its key attributes. */
+function inIndex(table: Table, index: SecondaryIndex, item: Item): boolean {
+  return [index.key.hash, index.key.range]
+    .every((name) => name === undefined || (item[name] !== undefined && typeOf(item[name]) === table.attributeTypes[name]));
+}
+
+/** Orders two key values of one type: strings and binaries by their bytes, numbers by value. */
+function compareKeyValues(left: AttributeValue | undefined, right: AttributeValue | undefined): number {
+  if (left === undefined || right === undefined) return 0;
+  if (left.N !== undefined && right.N !== undefined) return compareNumbers(left.N, right.N);
+  const a = Buffer.from(left.S ?? left.B ?? '', left.B !== undefined ? 'base64' : 'utf8');
+  const b = Buffer.from(right.S ?? right.B ?? '', right.B !== undefined ? 'base64' : 'utf8');
+  return Buffer.compare(a, b);
+}
+
+/**
+ * A KeyConditionExpression as DynamoDB accepts it: an equality on the partition key, optionally AND one condition on
+ * the sort key (=, <, <=, >, >=, BETWEEN or begins_with). Anything else is refused.
+ */
+function checkKeyCondition(condition: Condition, key: KeySchema): void {
+  const isPath = (operand: { kind: string; path?: DocumentPath }, name: string | undefined) =>
+    name !== undefined && operand.kind === 'path' && operand.path!.length === 1 && operand.path![0].kind === 'name' && (operand.path![0] as { name: string }).name === name;
+  const isValue = (operand: { kind: string }) => operand.kind === 'value';
+  const onHash = (c: Condition) => c.kind === 'compare' && c.operator === '=' && isPath(c.left, key.hash) && isValue(c.right);
+  const onRange = (c: Condition) => (c.kind === 'compare' && ['=', '<', '<=', '>', '>='].includes(c.operator) && isPath(c.left, key.range) && isValue(c.right))
+    || (c.kind === 'between' && isPath(c.operand, key.range) && isValue(c.low) && isValue(c.high))
+    || (c.kind === 'function' && c.name === 'begins_with' && isPath({ kind: 'path', path: c.path }, key.range) && c.argument !== undefined && isValue(c.argument));
+  const valid = onHash(condition) || (condition.kind === 'and' && ((onHash(condition.left) && onRange(condition.right)) || (onHash(condition.right) && onRange(condition.left))));
+  if (!valid) throw validation('Query key condition not supported');
 }
 
 function requireTableName(name: unknown): string {

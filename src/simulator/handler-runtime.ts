@@ -19,7 +19,16 @@ export function bundlePath(handler: string): string {
   return path.join(__dirname, '..', '..', 'assets', 'lambda', handler, 'index.js');
 }
 
-export function loadBundledHandler(handler: string, env: Record<string, string>, logSink?: (line: string) => void): LoadedHandler {
+/**
+ * `clock`: the function's clock (epoch milliseconds) for `Date` inside the bundle, e.g. the simulator's simulated time
+ * for a function that judges ages (the reconciler); the host's clock by default.
+ */
+export function loadBundledHandler(
+  handler: string,
+  env: Record<string, string>,
+  logSink?: (line: string) => void,
+  clock?: () => number,
+): LoadedHandler {
   const file = bundlePath(handler);
   if (!fs.existsSync(file)) {
     throw new Error(`${file} is missing: run \`npx projen bundle\` first`);
@@ -29,7 +38,7 @@ export function loadBundledHandler(handler: string, env: Record<string, string>,
   if (!wrapper) {
     const source = fs.readFileSync(file, 'utf8');
     wrapper = vm.runInThisContext(
-      `(function (exports, require, module, __filename, __dirname, process, console) {${source}\n})`,
+      `(function (exports, require, module, __filename, __dirname, process, console, Date) {${source}\n})`,
       { filename: file },
     ) as (...args: unknown[]) => void;
     compiled.set(file, wrapper);
@@ -37,12 +46,31 @@ export function loadBundledHandler(handler: string, env: Record<string, string>,
   const write = (...args: unknown[]) => logSink?.(args.map(String).join(' '));
   const functionProcess = Object.create(process, {
     env: { value: { ...env }, enumerable: true, writable: true },
-    ...(logSink ? { emitWarning: { value: (warning: unknown) => write(`warning: ${String(warning)}`) } } : {}),
+    ...(logSink ? {
+      emitWarning: { value: (warning: unknown) => write(`warning: ${String(warning)}`) },
+      // What a handler writes to stdout itself (its embedded-format metrics lines) goes to the sink too.
+      stdout: { value: { write: (chunk: unknown) => { for (const line of String(chunk).split('\n').filter(Boolean)) write(line); return true; } } },
+    } : {}),
   });
   const module = { exports: {} as Record<string, unknown> };
   const functionConsole = logSink ? { ...console, log: write, info: write, warn: write, error: write, debug: write } : console;
-  wrapper(module.exports, createRequire(file), module, file, path.dirname(file), functionProcess, functionConsole);
+  wrapper(module.exports, createRequire(file), module, file, path.dirname(file), functionProcess, functionConsole, clock ? clockedDate(clock) : Date);
   const handlerFn = module.exports.handler;
   if (typeof handlerFn !== 'function') throw new Error(`${file} exports no handler`);
   return handlerFn as LoadedHandler;
+}
+
+/** A Date whose `now` (and `new Date()` without arguments) is `clock`; everything else is the real Date's. */
+function clockedDate(clock: () => number): DateConstructor {
+  class ClockedDate extends Date {
+    static now(): number {
+      return clock();
+    }
+
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(clock());
+      else super(...(args as [string | number | Date]));
+    }
+  }
+  return ClockedDate as unknown as DateConstructor;
 }

@@ -1,5 +1,5 @@
 /**
- * The local services the handlers talk to: a Connect API endpoint serving StopContact (restJson1), and a
+ * The local services the handlers talk to: a Connect API endpoint serving StopContact and DescribeContact (restJson1), and a
  * pass-through in front of the DynamoDB endpoint that can play "unavailable". Plus the few DynamoDB calls the
  * simulator itself makes (create the table, read records), as plain HTTP so that it needs no SDK at runtime.
  */
@@ -24,7 +24,37 @@ export const CONTACT_NOT_FOUND: ConnectApiError = { status: 410, type: 'ContactN
 /** 'STOPPED' removes the contact; 'NOT_FOUND' answers ContactNotFoundException; an error object answers that error. */
 export type StopContactHandler = (request: StopContactRequest) => 'STOPPED' | 'NOT_FOUND' | ConnectApiError;
 
+/**
+ * A contact as DescribeContact returns it (the members the callback handlers read; @aws-sdk/client-connect `Contact`).
+ * Timestamps are Dates here and epoch seconds on the wire, restJson1's default for body members.
+ */
+export interface DescribedContact {
+  readonly Id: string;
+  readonly Arn?: string;
+  readonly InitiationMethod?: string;
+  readonly InitialContactId?: string;
+  readonly PreviousContactId?: string;
+  readonly Channel?: string;
+  readonly InitiationTimestamp?: Date;
+  readonly DisconnectTimestamp?: Date;
+  readonly DisconnectReason?: string;
+  readonly QueueInfo?: { readonly Id?: string; readonly EnqueueTimestamp?: Date };
+  readonly AgentInfo?: { readonly Id?: string; readonly ConnectedToAgentTimestamp?: Date };
+}
+
+/**
+ * The contact of an instance; undefined when the instance has no such contact (ResourceNotFoundException, 404); an
+ * error object answers that error (e.g. throttling).
+ */
+export type DescribeContactHandler = (request: { readonly instanceId: string; readonly contactId: string })
+=> DescribedContact | ConnectApiError | undefined | Promise<DescribedContact | ConnectApiError | undefined>;
+
 export interface ConnectApiOptions {
+  /**
+   * Serves DescribeContact (GET /contacts/{InstanceId}/{ContactId}, DescribeContact$ in the @aws-sdk/client-connect
+   * schema). Without it, DescribeContact is answered like any request not simulated.
+   */
+  readonly describeContact?: DescribeContactHandler;
   /**
    * Serves a request other than StopContact (e.g. DescribeQueue for a test); returns false when it does not, and the
    * request is answered 404 UnknownOperationException.
@@ -79,6 +109,47 @@ export function arnWhereIdIsAsked(name: string, value: string): ConnectApiError 
   return { status: 400, type: 'InvalidParameterException', message: `${name} must be an identifier, not an ARN: ${value}` };
 }
 
+/**
+ * DescribeContact as the reference has it (API_DescribeContact.html): both identifiers are path labels and must be
+ * identifiers, not ARNs (arnWhereIdIsAsked); a contact the instance does not know is ResourceNotFoundException (HTTP
+ * 404, the error the operation lists for it); the reply is `{ "Contact": { ... } }`.
+ */
+function serveDescribeContact(method: string, url: string, describe: DescribeContactHandler, response: http.ServerResponse): boolean {
+  const fail = (error: unknown) => sendConnectError(response, { status: 500, type: 'InternalServiceException', message: String(error) });
+  const { pathname } = new URL(url, 'http://localhost');
+  const segments = pathname.split('/').slice(1).map(decodeURIComponent);
+  if (method !== 'GET' || segments.length !== 3 || segments[0] !== 'contacts') return false;
+  const [, instanceId, contactId] = segments;
+  const refused = arnWhereIdIsAsked('InstanceId', instanceId) ?? arnWhereIdIsAsked('ContactId', contactId);
+  if (refused) {
+    sendConnectError(response, refused);
+    return true;
+  }
+  Promise.resolve(describe({ instanceId, contactId })).then((contact) => answerDescribeContact(contact, response), fail);
+  return true;
+}
+
+function answerDescribeContact(contact: DescribedContact | ConnectApiError | undefined, response: http.ServerResponse): void {
+  if (!contact) {
+    sendConnectError(response, { status: 404, type: 'ResourceNotFoundException', message: 'The specified resource was not found' });
+    return;
+  }
+  if ('status' in contact) {
+    sendConnectError(response, contact);
+    return;
+  }
+  const seconds = (date: Date | undefined) => (date === undefined ? undefined : date.getTime() / 1000);
+  sendJson(response, {
+    Contact: {
+      ...contact,
+      InitiationTimestamp: seconds(contact.InitiationTimestamp),
+      DisconnectTimestamp: seconds(contact.DisconnectTimestamp),
+      QueueInfo: contact.QueueInfo && { ...contact.QueueInfo, EnqueueTimestamp: seconds(contact.QueueInfo.EnqueueTimestamp) },
+      AgentInfo: contact.AgentInfo && { ...contact.AgentInfo, ConnectedToAgentTimestamp: seconds(contact.AgentInfo.ConnectedToAgentTimestamp) },
+    },
+  });
+}
+
 /** POST /contact/stop with {ContactId, InstanceId}, answered as Connect does; other requests by `serveOther`. */
 export async function startConnectApi(onStop: StopContactHandler, options: ConnectApiOptions = {}): Promise<LocalServer> {
   const server = http.createServer((request, response) => {
@@ -88,6 +159,7 @@ export async function startConnectApi(onStop: StopContactHandler, options: Conne
       const method = request.method ?? '';
       const url = request.url ?? '';
       const text = Buffer.concat(chunks).toString('utf8');
+      if (options.describeContact && serveDescribeContact(method, url, options.describeContact, response)) return;
       if (method !== 'POST' || url !== '/contact/stop') {
         if (!options.serveOther?.({ method, url, body: text }, response)) {
           sendConnectError(response, { status: 404, type: 'UnknownOperationException', message: `${method} ${url} is not simulated` });
@@ -244,12 +316,24 @@ export async function dynamoDbCall(endpoint: string, operation: string, body: un
   });
 }
 
-/** The callback table as the construct defines it: partition key `pk` (S), on demand. */
+/**
+ * The callback table as the construct defines it by default: partition key `pk` (S), on demand, and the sparse index
+ * of open records (`openQueueArn` + `createdAt`, the names in lambda-src/shared/contract.ts OPEN_RECORDS_INDEX).
+ */
 export async function createTable(endpoint: string, tableName: string): Promise<void> {
   await dynamoDbCall(endpoint, 'CreateTable', {
     TableName: tableName,
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'openQueueArn', AttributeType: 'S' },
+      { AttributeName: 'createdAt', AttributeType: 'S' },
+    ],
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [{
+      IndexName: 'open-records',
+      KeySchema: [{ AttributeName: 'openQueueArn', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'ALL' },
+    }],
     BillingMode: 'PAY_PER_REQUEST',
   });
 }

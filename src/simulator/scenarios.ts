@@ -292,6 +292,32 @@ export function cancelledCallbackReachesAgent(options: ScenarioOptions): Promise
   });
 }
 
+/**
+ * 14: the callback's contact event is lost, the customer does not answer, and the callback's own CTR is lost too: the
+ * record stays PENDING although Connect has finished with it, and the caller cannot book again. The reconciler leaves
+ * it alone until its first lookup, 30 minutes after booking; that run asks DescribeContact, finds the callback ended,
+ * completes the record (ENDED), and the caller can book again.
+ */
+export function lostEventsRepairedByReconciler(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('14 a contact event and a CTR are both lost: the reconciler repairs the record', { ...options, contactEvents: true }, async (sim, calls, notes) => {
+    sim.lostContactEvents.add('callback#1');
+    sim.lostCtrs.add('callback#1');
+    sim.unansweredNumbers.add(CALLER_A);
+    // Every 10 minutes (the construct's interval); a PENDING record is first looked up 30 minutes after booking.
+    sim.reconcileEvery(4);
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advanceTo(30);
+    await sim.agentAvailable('alice');
+    // Long after the callback ended (and its id came with the inbound call's CTR), the number is still taken.
+    await sim.advanceTo(300);
+    calls.push(await sim.call(CALLER_A, ['1', '2']));
+    notes.push(`before the reconciler: ${calls[1].heard.some((prompt) => /already/i.test(prompt)) ? 'the caller is told a callback is already booked' : 'booked again'}`);
+    await sim.advanceTo(2500);
+    sim.unansweredNumbers.delete(CALLER_A);
+    calls.push(await sim.call(CALLER_A, ['1']));
+  });
+}
+
 /** Every scenario, in order, as the CLI prints them. */
 export async function runAllScenarios(options: ScenarioOptions, onRun: (run: ScenarioRun) => void): Promise<ScenarioRun[]> {
   const runs: ScenarioRun[] = [];
@@ -319,6 +345,7 @@ export async function runAllScenarios(options: ScenarioOptions, onRun: (run: Sce
   record(await unansweredCallback(on));
   record(await cancelledCallbackReachesAgent({ ...options, stopContactDuringAgentWhisper: 'END_CONTACT' }));
   record(await cancelledCallbackReachesAgent({ ...options, stopContactDuringAgentWhisper: 'REFUSED' }));
+  record(await lostEventsRepairedByReconciler(on));
   return runs;
 }
 

@@ -35,7 +35,17 @@ describe('CallbackManagement with default props', () => {
       Properties: {
         BillingMode: 'PAY_PER_REQUEST',
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'openQueueArn', AttributeType: 'S' },
+          { AttributeName: 'createdAt', AttributeType: 'S' },
+        ],
+        // The sparse index of open records, for the reconciler (on by default) and the callbacks API.
+        GlobalSecondaryIndexes: [{
+          IndexName: 'open-records',
+          KeySchema: [{ AttributeName: 'openQueueArn', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'ALL' },
+        }],
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       },
@@ -77,6 +87,8 @@ describe('CallbackManagement with default props', () => {
       COMPLETED_RECORD_TTL_SECONDS: '86400',
       ALLOW_CANCEL_FOR_OTHER_NUMBER: 'false',
       TIME_ZONE: 'UTC',
+      METRICS_NAMESPACE: 'CallbackManagement',
+      METRICS_SERVICE: construct.namePrefix,
     });
   });
 
@@ -246,10 +258,11 @@ describe('least privilege', () => {
   test('StopContact is allowed only on the instance\'s contacts, and only to the functions that stop callbacks', () => {
     const stopStatements = statements.filter((s) => asList(s.Action).includes('connect:StopContact'));
     expect(stopStatements.map((s) => s.policy).sort()).toEqual([
-      expect.stringMatching(/ContactEventProcessorServiceRoleDefaultPolicy/),
-      expect.stringMatching(/CtrProcessorServiceRoleDefaultPolicy/),
-      expect.stringMatching(/UpdateCallbackServiceRoleDefaultPolicy/),
-    ].sort((a, b) => String(a).localeCompare(String(b))));
+      expect.stringMatching(/^CallbacksEventsContactEventProcessorServiceRoleDefaultPolicy/),
+      expect.stringMatching(/^CallbacksEventsCtrProcessorServiceRoleDefaultPolicy/),
+      expect.stringMatching(/^CallbacksFlowsUpdateCallbackServiceRoleDefaultPolicy/),
+      expect.stringMatching(/^CallbacksReconcilerFunctionServiceRoleDefaultPolicy/),
+    ]);
     for (const s of stopStatements) expect(s.Resource).toBe(`${INSTANCE_ARN}/contact/*`);
   });
 
@@ -274,12 +287,13 @@ describe('least privilege', () => {
 
 describe('contact events (learnCallbackIdFromContactEvents, on by default)', () => {
   const { construct, template } = synth();
-  const [[ruleId, rule]] = resourcesOf(template, 'AWS::Events::Rule');
+  // The other rule is the reconciler's schedule.
+  const [[ruleId, rule]] = resourcesOf(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern);
   const processorId = functionId(template, 'ContactEventProcessor');
   const queueId = resourcesOf(template, 'AWS::SQS::Queue').map(([id]) => id).find((id) => id.startsWith('CallbacksEventsContactEventDeadLetterQueue'))!;
 
   test('one rule on the default bus, for this instance\'s contacts created as callbacks (INITIATED) only', () => {
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    expect(resourcesOf(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern)).toHaveLength(1);
     expect(rule.Properties.EventBusName).toBeUndefined();
     expect(rule.Properties.State).toBe('ENABLED');
     expect(rule.Properties.EventPattern).toEqual({
@@ -356,12 +370,15 @@ describe('contact events (learnCallbackIdFromContactEvents, on by default)', () 
 
   test('learnCallbackIdFromContactEvents: false removes the rule, the function, its permission and the DLQ', () => {
     const off = synth({ learnCallbackIdFromContactEvents: false });
-    off.template.resourceCountIs('AWS::Events::Rule', 0);
-    off.template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
+    expect(resourcesOf(off.template, 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern)).toEqual([]);
+    // The reconciler's own async settings (no retries) remain.
+    expect(resourcesOf(off.template, 'AWS::Lambda::EventInvokeConfig').map(([id]) => id)).toEqual([expect.stringMatching(/^CallbacksReconcilerFunction/)]);
     off.template.resourceCountIs('AWS::SQS::Queue', 1);
     const ids = resourcesOf(off.template, 'AWS::Lambda::Function').map(([id]) => id);
     expect(ids.filter((id) => id.includes('ContactEvent'))).toEqual([]);
-    expect(resourcesOf(off.template, 'AWS::Lambda::Permission').filter(([, r]) => r.Properties.Principal === 'events.amazonaws.com')).toEqual([]);
+    // EventBridge may invoke the reconciler only (from its schedule).
+    expect(resourcesOf(off.template, 'AWS::Lambda::Permission').filter(([, r]) => r.Properties.Principal === 'events.amazonaws.com')
+      .map(([, r]) => r.Properties.FunctionName['Fn::GetAtt'][0])).toEqual([expect.stringMatching(/^CallbacksReconcilerFunction/)]);
     expect(off.construct.contactEventProcessorFunction).toBeUndefined();
     expect(off.construct.contactEventProcessorFunctionName).toBeUndefined();
     expect(off.construct.contactEventRule).toBeUndefined();

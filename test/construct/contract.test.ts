@@ -2,26 +2,67 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { getCountries } from 'libphonenumber-js/min';
 import { synth } from './fixtures';
-import { BOOKED_ATTRIBUTE, BOOKED_VALUE, CALLBACK_CONTACT_EVENT, ENV, RECORD_ID_ATTRIBUTE } from '../../lambda-src/shared/contract';
+import { CALLBACKS_API_ROUTES as HANDLER_ROUTES } from '../../lambda-src/shared/callbacks-api';
+import {
+  BOOKED_ATTRIBUTE, BOOKED_VALUE, CALLBACK_CONTACT_EVENT, type CallbackResolution, ENV, METRICS as HANDLER_METRICS, METRIC_PATHS as HANDLER_PATHS,
+  OPEN_RECORDS_INDEX as HANDLER_INDEX, RECONCILER_ENV as HANDLER_RECONCILER_ENV, RECORD_ID_ATTRIBUTE,
+} from '../../lambda-src/shared/contract';
+import { CALLBACKS_API_ROUTES } from '../../src/callbacks-api';
 import { loadFlowTemplate } from '../../src/flow-templates';
+import { METRICS, METRICS_ENV, METRIC_PATHS, OPEN_RECORDS_INDEX, RECONCILER_ENV, RESOLUTIONS } from '../../src/operations';
 import { SUPPORTED_PHONE_REGIONS } from '../../src/phone-regions';
 
 // src/ cannot import handler code, so the names the construct and the handlers share are written twice;
 // these tests fail when the two copies drift.
 
-test('the construct sets exactly the environment variables the handlers read', () => {
-  const { template } = synth();
-  const functions = Object.values(template.findResources('AWS::Lambda::Function'))
-    .filter((fn: any) => fn.Properties.Handler === 'index.handler' && fn.Properties.Environment);
-  expect(functions.length).toBeGreaterThanOrEqual(4);
-  for (const fn of functions) {
-    expect(Object.keys((fn as any).Properties.Environment.Variables).sort()).toEqual(Object.values(ENV).sort());
+test('the construct sets exactly the environment variables the handlers read (and the reconciler its own two)', () => {
+  const { template } = synth({ enableCallbacksApi: true });
+  const functions = Object.entries(template.findResources('AWS::Lambda::Function'))
+    .filter(([, fn]: [string, any]) => fn.Properties.Handler === 'index.handler' && fn.Properties.Environment);
+  expect(functions.length).toBeGreaterThanOrEqual(7);
+  for (const [id, fn] of functions) {
+    const extra = id.startsWith('CallbacksReconcilerFunction') ? Object.values(HANDLER_RECONCILER_ENV) : [];
+    const variables = Object.keys((fn as any).Properties.Environment.Variables).sort();
+    expect({ id, variables }).toEqual({ id, variables: [...Object.values(ENV), ...extra].sort() });
   }
+  expect(Object.values(METRICS_ENV).every((name) => Object.values(ENV).includes(name as never))).toBe(true);
+  expect(RECONCILER_ENV).toEqual(HANDLER_RECONCILER_ENV);
+});
+
+test('the table\'s index of open records is the one the store writes and the reconciler and API query', () => {
+  expect(OPEN_RECORDS_INDEX).toEqual(HANDLER_INDEX);
+  const { template } = synth();
+  const [table] = Object.values(template.findResources('AWS::DynamoDB::Table')) as any[];
+  expect(table.Properties.GlobalSecondaryIndexes).toEqual([{
+    IndexName: HANDLER_INDEX.NAME,
+    KeySchema: [{ AttributeName: HANDLER_INDEX.PARTITION_KEY, KeyType: 'HASH' }, { AttributeName: HANDLER_INDEX.SORT_KEY, KeyType: 'RANGE' }],
+    Projection: { ProjectionType: 'ALL' },
+  }]);
+});
+
+test('the alarms and the dashboard use the metric names, dimensions and values the handlers write', () => {
+  expect(METRICS).toEqual(HANDLER_METRICS);
+  expect(METRIC_PATHS).toEqual(HANDLER_PATHS);
+  // Every resolution of the handlers' type, no more and no fewer (the type is checked both ways at compile time).
+  const resolutions: readonly CallbackResolution[] = RESOLUTIONS;
+  const all: Record<CallbackResolution, true> = {
+    CONNECTED: true, REMOVED_BY_API: true, HUNG_UP_BY_AGENT: true, ENDED: true, RELEASED: true, STOP_REFUSED: true, EXPIRED: true,
+  };
+  expect([...resolutions].sort()).toEqual(Object.keys(all).sort());
+});
+
+test('the callbacks API\'s routes are the ones its handlers serve', () => {
+  expect(CALLBACKS_API_ROUTES).toEqual(HANDLER_ROUTES);
+  const { template } = synth({ enableCallbacksApi: true });
+  const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route: any) => route.Properties);
+  expect(routes.map((route) => route.RouteKey).sort()).toEqual(Object.values(HANDLER_ROUTES).map((r) => `${r.method} ${r.path}`).sort());
+  for (const route of routes) expect(route.AuthorizationType).toBe('AWS_IAM');
 });
 
 test('the construct\'s contact event rule matches exactly the event the contact event processor reads', () => {
   const { template } = synth();
-  const [pattern] = Object.values(template.findResources('AWS::Events::Rule')).map((rule: any) => rule.Properties.EventPattern);
+  // The only rule with a pattern (the reconciler's has a schedule).
+  const [pattern] = Object.values(template.findResources('AWS::Events::Rule')).map((rule: any) => rule.Properties.EventPattern).filter(Boolean);
   expect(pattern).toMatchObject({
     'source': [CALLBACK_CONTACT_EVENT.SOURCE],
     'detail-type': [CALLBACK_CONTACT_EVENT.DETAIL_TYPE],

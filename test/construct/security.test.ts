@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack, Validations, aws_kms as kms } from 'aws-cdk-lib';
+import { Stack, Validations, aws_iam as iam, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -29,15 +29,22 @@ function defaults(): Variant {
 function allOptions(extra: Partial<CallbackManagementProps> = {}): Variant & { key: kms.Key } {
   const stack = newStack();
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-  addConstruct(stack, 'Callbacks', {
+  const construct = addConstruct(stack, 'Callbacks', {
     phoneNumberArn: PHONE_NUMBER_ARN,
     encryptionKey: key,
     createOutputs: true,
     contactFlowLogging: true,
     allowCancelForOtherNumber: true,
     namePrefix: 'all-options',
+    enableCallbacksApi: true,
+    createDashboard: true,
+    alarmTopic: new sns.Topic(stack, 'AlarmTopic', { enforceSSL: true }),
     ...extra,
   });
+  // An operator role of the app's, granted both API methods: its policy is walked too.
+  const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+  construct.grantList(operator);
+  construct.grantCancel(operator);
   return { name: 'all options', stack, template: Template.fromStack(stack), key };
 }
 
@@ -100,6 +107,23 @@ function ownResource(template: any, value: unknown): boolean {
   return typeof ref === 'string' && ref in template.Resources;
 }
 
+/** `<own table ARN>/index/open-records`: the sparse index, the only index a policy names. */
+function ownOpenRecordsIndex(template: any, value: unknown): boolean {
+  const join = (value as any)?.['Fn::Join'];
+  return Array.isArray(join) && join[0] === '' && join[1].length === 2 && ownResource(template, join[1][0]) && join[1][1] === '/index/open-records';
+}
+
+/** One exact route of the construct's own HTTP API on its one stage: `arn:...:execute-api:...:<api id>/$default/<METHOD>/<path>`. */
+function ownApiRoute(template: any, value: unknown): boolean {
+  const join = (value as any)?.['Fn::Join'];
+  if (!Array.isArray(join) || join[0] !== '') return false;
+  const parts: unknown[] = join[1];
+  const last = parts[parts.length - 1];
+  const apiRef = parts.find((part) => typeof (part as any)?.Ref === 'string' && !(part as any).Ref.startsWith('AWS::'));
+  return ownResource(template, apiRef) && template.Resources[(apiRef as any).Ref].Type === 'AWS::ApiGatewayV2::Api'
+    && (last === '/$default/GET/callbacks' || last === '/$default/POST/callbacks/cancel');
+}
+
 /** Wildcards the construct documents (README, "Security review"): bounded to the instance, or the account's numbers. */
 const BOUNDED_WILDCARDS = [`${INSTANCE_ARN}/contact/*`, `${INSTANCE_ARN}/contact-flow/*`, `arn:aws:connect:${REGION}:${ACCOUNT}:phone-number/*`];
 const GIVEN_ARNS = [INSTANCE_ARN, QUEUE_ARN, STREAM_ARN, PHONE_NUMBER_ARN];
@@ -142,26 +166,38 @@ describe.each(VARIANTS.map((make) => [make().name, make] as const))('IAM policy 
         const join = (resource as any)?.['Fn::Join'];
         // The provider framework invokes every version of the function it fronts: `<function ARN>:*`.
         const ownQualified = join && join[0] === '' && join[1].length === 2 && ownResource(template, join[1][0]) && join[1][1] === ':*';
-        const ok = ownResource(template, resource) || ownQualified
+        const ok = ownResource(template, resource) || ownQualified || ownOpenRecordsIndex(template, resource) || ownApiRoute(template, resource)
           || GIVEN_ARNS.includes(resource) || BOUNDED_WILDCARDS.includes(resource);
         expect({ where, resource, ok }).toEqual({ where, resource, ok: true });
       }
     }
   });
 
-  test('Connect may invoke a function only from this instance in this account; EventBridge only from the rule', () => {
+  test('Connect may invoke a function only from this instance in this account; EventBridge only from its rule; API Gateway only from its route', () => {
     const permissions = resourcesOf(assertions, 'AWS::Lambda::Permission');
-    // The two flow-facing functions (Connect) and the contact event processor (EventBridge).
-    expect(permissions.length).toBe(3);
+    const byPrincipal = (principal: string) => permissions.filter(([, p]) => p.Properties.Principal === principal).length;
+    // The two flow-facing functions (Connect); the contact event processor and the reconciler (EventBridge); the
+    // callbacks API's two functions (API Gateway), when it is on.
+    expect(byPrincipal('connect.amazonaws.com')).toBe(2);
+    expect(byPrincipal('events.amazonaws.com')).toBe(2);
+    expect(byPrincipal('apigateway.amazonaws.com')).toBe(template.Resources && resourcesOf(assertions, 'AWS::ApiGatewayV2::Api').length > 0 ? 2 : 0);
+    expect(permissions.length).toBe(byPrincipal('connect.amazonaws.com') + byPrincipal('events.amazonaws.com') + byPrincipal('apigateway.amazonaws.com'));
+    const rules = resourcesOf(assertions, 'AWS::Events::Rule');
     for (const [id, permission] of permissions) {
       const p = permission.Properties;
       expect({ id, action: p.Action }).toEqual({ id, action: 'lambda:InvokeFunction' });
       expect(ownResource(template, p.FunctionName)).toBe(true);
       if (p.Principal === 'connect.amazonaws.com') {
         expect({ id, account: p.SourceAccount, arn: p.SourceArn }).toEqual({ id, account: ACCOUNT, arn: INSTANCE_ARN });
+      } else if (p.Principal === 'events.amazonaws.com') {
+        // The rule whose one target is this very function.
+        const [ruleId] = rules.find(([, rule]) => rule.Properties.Targets.some((t: any) => t.Arn['Fn::GetAtt']?.[0] === p.FunctionName['Fn::GetAtt']?.[0]))!;
+        expect({ id, arn: p.SourceArn }).toEqual({ id, arn: { 'Fn::GetAtt': [ruleId, 'Arn'] } });
       } else {
-        const [ruleId] = resourcesOf(assertions, 'AWS::Events::Rule')[0];
-        expect({ id, principal: p.Principal, arn: p.SourceArn }).toEqual({ id, principal: 'events.amazonaws.com', arn: { 'Fn::GetAtt': [ruleId, 'Arn'] } });
+        // Only the route that integrates it, on the construct's API: `...:<api id>/*/<METHOD>/<path>` (any stage).
+        const parts = p.SourceArn['Fn::Join'][1];
+        expect(ownResource(template, parts.find((part: any) => typeof part?.Ref === 'string' && !part.Ref.startsWith('AWS::')))).toBe(true);
+        expect(['/*/*/callbacks', '/*/*/callbacks/cancel']).toContain(parts[parts.length - 1]);
       }
     }
   });
@@ -176,8 +212,9 @@ describe('encryption with a customer-managed key', () => {
     expect(queues).toHaveLength(2);
     for (const [, queue] of queues) expect(queue.Properties.KmsMasterKeyId).toEqual(keyArn);
     const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
-    // Write and update callback, both processors, the custom resource and its framework, the phone association.
-    expect(logGroups).toHaveLength(7);
+    // Write and update callback, both processors, the custom resource and its framework, the phone association, the
+    // reconciler, the callbacks API's two functions and its access log.
+    expect(logGroups).toHaveLength(11);
     for (const [id, logGroup] of logGroups) expect({ id, key: logGroup.Properties.KmsKeyId }).toEqual({ id, key: keyArn });
   });
 

@@ -5,25 +5,32 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { synth } from '../construct/fixtures';
-import { useTestEnvironment } from '../support/environment';
+import { backdateRecord } from '../support/dynamodb-server';
+import { useTestEnvironment, TABLE_NAME } from '../support/environment';
 import { callbackContactEvent, callbackCtr, callbackContactCall, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
 import { type HandlerName, VARIANTS } from '../support/handlers';
 
 const env = useTestEnvironment();
 
-/** The construct's function (logical id prefix) for each handler that a flow, the stream or a contact event invokes. */
+/**
+ * The construct's function (logical id prefix) for each handler that a flow, the stream, a contact event, the
+ * reconciler's schedule or the callbacks API invokes.
+ */
 const FUNCTION_OF: Partial<Record<HandlerName, string>> = {
   'write-callback': 'WriteCallback',
   'update-callback': 'UpdateCallback',
   'ctr-processor': 'CtrProcessor',
   'contact-event-processor': 'ContactEventProcessor',
+  'reconciler': 'ReconcilerFunction',
+  'list-callbacks': 'ListCallbacks',
+  'cancel-callback': 'CancelCallback',
 };
 
 /** Table and Connect actions each function's policy allows (the stream's and the key's are not at issue here). */
 function grantedActions(template: Template): Record<string, string[]> {
   const granted: Record<string, string[]> = {};
   for (const [id, policy] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
-    const fn = Object.values(FUNCTION_OF).find((name) => new RegExp(`^Callbacks(?:Flows|Events)?${name}ServiceRoleDefaultPolicy`).test(id));
+    const fn = Object.values(FUNCTION_OF).find((name) => new RegExp(`^Callbacks(?:Flows|Events|CallbacksApi)?${name}ServiceRoleDefaultPolicy`).test(id));
     if (!fn) continue;
     const actions = (policy as any).Properties.PolicyDocument.Statement
       .flatMap((s: any) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
@@ -40,13 +47,15 @@ describe.each(VARIANTS)('grants match the calls (%s)', (variant) => {
   const newNumber = () => `+1415555${String(line++).padStart(4, '0')}`;
 
   /** Runs `call` as handler `name` and adds the AWS actions its requests needed to that function's set. */
-  async function as(name: HandlerName, call: (handler: any) => Promise<any>): Promise<any> {
+  async function as(name: HandlerName, call: (handler: any) => Promise<any>, overrides: Record<string, string> = {}): Promise<any> {
     env.db.iamActions.length = 0;
     env.connect.calls.length = 0;
-    const result = await call(env.load(name, variant));
+    env.connect.describeCalls.length = 0;
+    const result = await call(env.load(name, variant, overrides));
     const actions = used[FUNCTION_OF[name]!] ??= new Set();
     env.db.iamActions.forEach((action) => actions.add(action));
     if (env.connect.calls.length > 0) actions.add('connect:StopContact');
+    if (env.connect.describeCalls.length > 0) actions.add('connect:DescribeContact');
     return result;
   }
 
@@ -104,8 +113,42 @@ describe.each(VARIANTS)('grants match the calls (%s)', (variant) => {
     await as('contact-event-processor', (process) => process(callbackContactEvent(newContactId(), newContactId())));
     await as('contact-event-processor', (process) => process(callbackContactEvent(newContactId(), newContactId(), { eventType: 'QUEUED' })));
 
-    const granted = grantedActions(synth().template);
-    expect(Object.keys(granted).sort()).toEqual(['ContactEventProcessor', 'CtrProcessor', 'UpdateCallback', 'WriteCallback']);
+    // reconciler: a PENDING record whose callback ended (DescribeContact, completion), a CANCELLED one still queued
+    // (StopContact, completion), one whose id was never learned (flagged), and one past the longest wait (expired).
+    const ended = await booking();
+    const endedId = newContactId();
+    await as('ctr-processor', (process) => process(kinesisBatch([inboundCtr(ended.recordId, endedId)])));
+    env.connect.contacts.set(endedId, { Id: endedId, InitiationMethod: 'CALLBACK', DisconnectTimestamp: new Date() });
+    const stillQueued = await booking();
+    await transition(stillQueued.recordId, 'CANCEL', stillQueued.phone);
+    const stillQueuedId = newContactId();
+    env.connect.failWith('throttle');
+    await as('contact-event-processor', (process) => process(callbackContactEvent(stillQueued.recordId, stillQueuedId)).catch(() => undefined));
+    env.connect.failWith('none');
+    env.connect.contacts.set(stillQueuedId, { Id: stillQueuedId, InitiationMethod: 'CALLBACK' });
+    const unknownId = await booking();
+    const abandoned = await booking();
+    for (const { recordId } of [ended, stillQueued, unknownId]) await backdateRecord(env.db.endpoint, TABLE_NAME, recordId, 35 * 60);
+    await backdateRecord(env.db.endpoint, TABLE_NAME, abandoned.recordId, 17 * 24 * 3600 + 60);
+    const summary = await as('reconciler', (reconcile) => reconcile({}), { RECONCILE_CALL_SPACING_MS: '0' });
+    expect(summary.actions).toMatchObject({
+      [ended.recordId]: 'ENDED', [stillQueued.recordId]: 'REMOVED', [unknownId.recordId]: 'FLAGGED', [abandoned.recordId]: 'EXPIRED',
+    });
+
+    // callbacks API: list, read one, an operator's cancel (id known: StopContact), and a cancel that finds it completed.
+    const apiEvent = (method: string, path: string, extra: object) => ({
+      version: '2.0', rawPath: path, requestContext: { http: { method }, authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:role/operator' } } }, ...extra,
+    });
+    expect((await as('list-callbacks', (list) => list(apiEvent('GET', '/callbacks', {})))).statusCode).toBe(200);
+    expect((await as('list-callbacks', (list) => list(apiEvent('GET', '/callbacks', { queryStringParameters: { recordId: first.recordId } })))).statusCode).toBe(200);
+    const operatorCancelled = await booking();
+    await as('ctr-processor', (process) => process(kinesisBatch([inboundCtr(operatorCancelled.recordId, newContactId())])));
+    const cancel = (recordId: string) => as('cancel-callback', (cancelOne) => cancelOne(apiEvent('POST', '/callbacks/cancel', { body: JSON.stringify({ recordId }) })));
+    expect(JSON.parse((await cancel(operatorCancelled.recordId)).body)).toMatchObject({ result: 'CANCELLED', removedFromQueue: true });
+    expect((await cancel(first.recordId)).statusCode).toBe(409);
+
+    const granted = grantedActions(synth({ enableCallbacksApi: true }).template);
+    expect(Object.keys(granted).sort()).toEqual(['CancelCallback', 'ContactEventProcessor', 'CtrProcessor', 'ListCallbacks', 'ReconcilerFunction', 'UpdateCallback', 'WriteCallback']);
     for (const fn of Object.values(FUNCTION_OF)) {
       expect({ fn, actions: [...(used[fn] ?? [])].sort() }).toEqual({ fn, actions: granted[fn] ?? [] });
     }

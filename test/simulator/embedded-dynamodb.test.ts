@@ -14,6 +14,8 @@ import {
   type GetItemCommandInput,
   PutItemCommand,
   type PutItemCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
   ScanCommand,
   type ScanCommandInput,
   TransactWriteItemsCommand,
@@ -476,5 +478,93 @@ describe('random request sequences', () => {
     await fc.assert(fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 12 }), async (requests) => {
       await expectSameBehaviour(requests);
     }), { numRuns: Number(process.env.CONFORMANCE_RUNS ?? 60) });
+  });
+});
+
+describe('Query on a sparse global secondary index (the index of open records)', () => {
+  const INDEX = 'open-records';
+  async function newIndexedTable(): Promise<string> {
+    const name = `conformance-gsi-${++tableCount}`;
+    const input = {
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST' as const,
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' as const }],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' as const },
+        { AttributeName: 'queue', AttributeType: 'S' as const },
+        { AttributeName: 'createdAt', AttributeType: 'S' as const },
+      ],
+      GlobalSecondaryIndexes: [{
+        IndexName: INDEX,
+        KeySchema: [{ AttributeName: 'queue', KeyType: 'HASH' as const }, { AttributeName: 'createdAt', KeyType: 'RANGE' as const }],
+        Projection: { ProjectionType: 'ALL' as const },
+      }],
+    };
+    await Promise.all([localClient.send(new CreateTableCommand(input)), embeddedClient.send(new CreateTableCommand(input))]);
+    return name;
+  }
+  /** What a Query answered, in the order it answered (a Query's order is part of its answer). */
+  async function queried(client: DynamoDBClient, input: Omit<QueryCommandInput, 'TableName'>, tableName: string): Promise<unknown> {
+    try {
+      const query = new QueryCommand({ TableName: tableName, ...input });
+      const { $metadata: _metadata, ConsumedCapacity: _capacity, ...output } = await client.send(query);
+      return { ok: output };
+    } catch (error) {
+      return { error: (error as Error).name };
+    }
+  }
+
+  test('only items with the index keys are in it, in sort-key order, a page at a time, and writes move them in and out', async () => {
+    const tableName = await newIndexedTable();
+    const put = (pk: string, extra: Record<string, AttributeValue>) => new PutItemCommand({ TableName: tableName, Item: { pk: S(pk), ...extra } });
+    const writes = [
+      put('CALLBACK#3', { queue: S('q1'), createdAt: S('2026-01-03T00:00:00.000Z'), status: S('PENDING') }),
+      put('CALLBACK#1', { queue: S('q1'), createdAt: S('2026-01-01T00:00:00.000Z'), status: S('PENDING') }),
+      put('CALLBACK#2', { queue: S('q1'), createdAt: S('2026-01-02T00:00:00.000Z'), status: S('CANCELLED') }),
+      put('CALLBACK#4', { queue: S('q2'), createdAt: S('2026-01-01T00:00:00.000Z'), status: S('PENDING') }),
+      // An active pointer: createdAt, no queue: never in the index.
+      put('ACTIVE#q1#+1312', { createdAt: S('2026-01-01T00:00:00.000Z'), recordId: S('1') }),
+      // Completed: the index key is removed (REMOVE before SET, as the store writes it).
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { pk: S('CALLBACK#2') },
+        UpdateExpression: 'REMOVE #q SET #s = :done',
+        ExpressionAttributeNames: { '#q': 'queue', '#s': 'status' },
+        ExpressionAttributeValues: { ':done': S('COMPLETED') },
+      }),
+    ];
+    for (const write of writes) {
+      await localClient.send(write as any);
+      await embeddedClient.send(write as any);
+    }
+    const byQueue = { KeyConditionExpression: '#q = :q', ExpressionAttributeNames: { '#q': 'queue' }, ExpressionAttributeValues: { ':q': S('q1') } };
+    const queries: Array<Omit<QueryCommandInput, 'TableName'>> = [
+      { IndexName: INDEX, ...byQueue },
+      { IndexName: INDEX, ...byQueue, ScanIndexForward: false },
+      { IndexName: INDEX, ...byQueue, Limit: 1 },
+      { IndexName: INDEX, ...byQueue, ConsistentRead: true },
+      { IndexName: 'no-such-index', ...byQueue },
+      {
+        IndexName: INDEX,
+        KeyConditionExpression: '#q = :q AND #c < :c',
+        ExpressionAttributeNames: { '#q': 'queue', '#c': 'createdAt' },
+        ExpressionAttributeValues: { ':q': S('q1'), ':c': S('2026-01-02') },
+      },
+    ];
+    for (const [index, input] of queries.entries()) {
+      const expected = await queried(localClient, input, tableName);
+      expect({ index, answer: await queried(embeddedClient, input, tableName) }).toEqual({ index, answer: expected });
+    }
+    // Paging with ExclusiveStartKey to the end gives the same pages.
+    for (const client of [localClient, embeddedClient]) {
+      const pages: unknown[] = [];
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(new QueryCommand({ TableName: tableName, IndexName: INDEX, ...byQueue, Limit: 1, ExclusiveStartKey: start }));
+        pages.push(page.Items?.map((item) => item.pk.S));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      expect(pages.flat()).toEqual(['CALLBACK#1', 'CALLBACK#3']);
+    }
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The simulator's local Connect API (src/simulator/local-services.ts) as the handler tests need it: every StopContact
- * is recorded, contacts can be made unknown (ContactNotFoundException) and every call can be made to fail. It also
+ * is recorded, contacts can be made unknown (ContactNotFoundException) and every call can be made to fail. It serves
+ * DescribeContact from `contacts` (a contact not in it is ResourceNotFoundException, 404; an ARN for an id is refused,
+ * as StopContact's is), with every request recorded in `describeCalls`. It also
  * keeps queues' outbound caller configs and the instance's flows for the custom resource that sets the queue's
  * outbound whisper flow (DescribeQueue, UpdateQueueOutboundCallerConfig, DescribeContactFlow, ListContactFlows). The
  * real @aws-sdk/client-connect serializes the calls and their errors.
@@ -12,7 +14,13 @@
  * is gone), and `queueUpdates` lets a test check that nothing relies on it.
  */
 import type * as http from 'node:http';
-import { type ConnectApiError, arnWhereIdIsAsked, sendConnectError, sendJson, startConnectApi } from '../../src/simulator/local-services';
+import { INSTANCE_ID } from './events';
+import {
+  type ConnectApiError, type DescribedContact, arnWhereIdIsAsked, sendConnectError, sendJson, startConnectApi,
+} from '../../src/simulator/local-services';
+
+
+export type { DescribedContact };
 
 export interface StopContactCall {
   readonly contactId: string;
@@ -57,6 +65,12 @@ export interface ConnectEndpoint {
   readonly actions: string[];
   /** Page size of ListContactFlows when the request gives no maxResults (the API's default is 100). */
   listPageSize: number;
+  /** The contacts DescribeContact knows, by contact id (of the instance INSTANCE_ID of test/support/events.ts). */
+  readonly contacts: Map<string, DescribedContact>;
+  /** Every DescribeContact request answered (refused ones included). */
+  readonly describeCalls: StopContactCall[];
+  /** Runs before each DescribeContact is answered: a test's way to change the table while the reconciler waits. */
+  beforeDescribe?: (contactId: string) => Promise<void>;
   /** Contacts Connect does not know (ended, or never existed): StopContact fails with ContactNotFoundException. */
   markUnknown(contactId: string): void;
   /** Makes every call fail (throttling, 500, or a 400 refusal) until set back to 'none'. */
@@ -105,6 +119,8 @@ export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
   const flows = new Map<string, Flow>();
   const queueUpdates: Array<{ queue: string; config: OutboundCallerConfig }> = [];
   const actions: string[] = [];
+  const contacts = new Map<string, DescribedContact>();
+  const describeCalls: StopContactCall[] = [];
 
   const flowsOf = (instanceId: string) => [...flows].flatMap(([arn, flow]) => {
     const match = FLOW_ARN.exec(arn);
@@ -164,6 +180,13 @@ export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
     if (failure !== 'none') return FAILURES[failure];
     return unknown.has(request.contactId) ? 'NOT_FOUND' : 'STOPPED';
   }, {
+    describeContact: async (request) => {
+      describeCalls.push(request);
+      actions.push('connect:DescribeContact');
+      await endpoint.beforeDescribe?.(request.contactId);
+      if (failure !== 'none') return FAILURES[failure];
+      return request.instanceId === INSTANCE_ID ? contacts.get(request.contactId) : undefined;
+    },
     serveOther: ({ method, url, body }, response) => {
       const found = route(method, url);
       if (!found) {
@@ -185,6 +208,8 @@ export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
     queueUpdates,
     actions,
     listPageSize: 100,
+    contacts,
+    describeCalls,
     markUnknown: (contactId) => {
       unknown.add(contactId);
     },

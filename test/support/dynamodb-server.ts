@@ -12,10 +12,11 @@ import {
   GetItemCommand,
   PutItemCommand,
   ScanCommand,
+  UpdateItemCommand,
   UpdateTimeToLiveCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_KEY } from '../../lambda-src/shared/contract';
+import { OPEN_RECORDS_INDEX, TABLE_KEY } from '../../lambda-src/shared/contract';
 import { freePort, startDynamoDbLocal } from '../../src/simulator/dynamodb-local';
 import { startEmbeddedDynamoDb } from '../../src/simulator/embedded-dynamodb';
 import { type PassThroughAction, startDynamoDbPassThrough } from '../../src/simulator/local-services';
@@ -147,16 +148,29 @@ export async function startDynamoDbServer(options: DynamoDbServerOptions = {}): 
 }
 
 /**
- * The table exactly as the construct defines it: partition key `pk` (String) only, on-demand
- * billing, TTL on `expiresAt`.
+ * The table exactly as the construct defines it by default: partition key `pk` (String) only, on-demand
+ * billing, TTL on `expiresAt`, and the sparse index of open records (OPEN_RECORDS_INDEX) that the reconciler and the
+ * callbacks API read.
  */
 export async function createCallbackTable(endpoint: string, tableName: string): Promise<void> {
   const client = testClient(endpoint);
   try {
     await client.send(new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: TABLE_KEY.PARTITION_KEY, AttributeType: 'S' }],
+      AttributeDefinitions: [
+        { AttributeName: TABLE_KEY.PARTITION_KEY, AttributeType: 'S' },
+        { AttributeName: OPEN_RECORDS_INDEX.PARTITION_KEY, AttributeType: 'S' },
+        { AttributeName: OPEN_RECORDS_INDEX.SORT_KEY, AttributeType: 'S' },
+      ],
       KeySchema: [{ AttributeName: TABLE_KEY.PARTITION_KEY, KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [{
+        IndexName: OPEN_RECORDS_INDEX.NAME,
+        KeySchema: [
+          { AttributeName: OPEN_RECORDS_INDEX.PARTITION_KEY, KeyType: 'HASH' },
+          { AttributeName: OPEN_RECORDS_INDEX.SORT_KEY, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      }],
       BillingMode: 'PAY_PER_REQUEST',
     }));
     await client.send(new UpdateTimeToLiveCommand({
@@ -220,6 +234,37 @@ export async function putItem(endpoint: string, tableName: string, item: Record<
       TableName: tableName,
       Item: Object.fromEntries(Object.entries(item).map(([name, value]) =>
         [name, typeof value === 'number' ? { N: String(value) } : { S: value }])),
+    }));
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Moves a record's booking (createdAt, which is also its place in the index of open records) and cancel times
+ * `seconds` into the past, so that a test can put the reconciler in front of a record booked that long ago.
+ */
+export async function backdateRecord(endpoint: string, tableName: string, recordId: string, seconds: number): Promise<void> {
+  const pk = `${TABLE_KEY.RECORD_PREFIX}${recordId}`;
+  const item = await getItem(endpoint, tableName, pk);
+  if (!item) throw new Error(`no record ${recordId}`);
+  const earlier = (iso: unknown) => new Date(Date.parse(String(iso)) - seconds * 1000).toISOString();
+  const client = testClient(endpoint);
+  try {
+    const names: Record<string, string> = { '#createdAt': 'createdAt', '#expiresAt': TABLE_KEY.TTL_ATTRIBUTE };
+    const values: Record<string, AttributeValue> = {
+      ':createdAt': { S: earlier(item.createdAt) },
+      // An open record's TTL counts from its booking (OPEN_RECORD_TTL_SECONDS); a completed one's is left alone.
+      ':expiresAt': { N: String(item.status === 'COMPLETED' ? item.expiresAt : Number(item.expiresAt) - seconds) },
+    };
+    let update = 'SET #createdAt = :createdAt, #expiresAt = :expiresAt';
+    if (item.cancelledAt !== undefined) {
+      names['#cancelledAt'] = 'cancelledAt';
+      values[':cancelledAt'] = { S: earlier(item.cancelledAt) };
+      update += ', #cancelledAt = :cancelledAt';
+    }
+    await client.send(new UpdateItemCommand({
+      TableName: tableName, Key: { pk: { S: pk } }, UpdateExpression: update, ExpressionAttributeNames: names, ExpressionAttributeValues: values,
     }));
   } finally {
     client.destroy();

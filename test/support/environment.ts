@@ -20,6 +20,8 @@ export const CONSTRUCT_ENV: Record<string, string> = {
   [ENV.COMPLETED_RECORD_TTL_SECONDS]: String(COMPLETED_TTL_SECONDS),
   [ENV.ALLOW_CANCEL_FOR_OTHER_NUMBER]: 'false',
   [ENV.TIME_ZONE]: 'America/Chicago',
+  [ENV.METRICS_NAMESPACE]: 'CallbackManagement',
+  [ENV.METRICS_SERVICE]: 'test',
 };
 
 export type FlowHandler = (event: unknown) => Promise<Record<string, string>>;
@@ -29,6 +31,8 @@ export interface TestEnvironment {
   readonly connect: ConnectEndpoint;
   /** Every line the handlers wrote to the console (stdout and stderr) in this file so far. */
   readonly logs: string[];
+  /** Every embedded-format metrics document the handlers wrote to stdout in this file so far, parsed. */
+  readonly metrics: Array<Record<string, any>>;
   /** Loads a handler with the construct's environment, plus `overrides`. */
   load<T extends (...args: never[]) => Promise<unknown> = FlowHandler>(
     name: HandlerName,
@@ -44,6 +48,8 @@ export function useTestEnvironment(): TestEnvironment {
   let connect: ConnectEndpoint | undefined;
 
   const logs: string[] = [];
+  const metrics: Array<Record<string, any>> = [];
+  const originalStdoutWrite = process.stdout.write;
   const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
   const originalConsole = Object.fromEntries(CONSOLE_METHODS.map((method) => [method, console[method]]));
 
@@ -55,6 +61,15 @@ export function useTestEnvironment(): TestEnvironment {
         logs.push(args.map(String).join(' '));
       };
     }
+    // The handlers' metrics go to stdout as one JSON line each (lambda-src/shared/metrics.ts): kept, and not printed.
+    process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
+      if (text.startsWith('{"_aws":')) {
+        for (const line of text.split('\n').filter(Boolean)) metrics.push(JSON.parse(line));
+        return true;
+      }
+      return (originalStdoutWrite as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
+    }) as typeof process.stdout.write;
     const [dbStart, connectStart] = await Promise.allSettled([startDynamoDbServer(), startConnectEndpoint()]);
     // Kept even when the other one failed: afterAll stops it, or its listening socket would keep
     // jest from exiting.
@@ -68,6 +83,7 @@ export function useTestEnvironment(): TestEnvironment {
 
   afterAll(async () => {
     Object.assign(console, originalConsole);
+    process.stdout.write = originalStdoutWrite;
     await Promise.all([db?.stop(), connect?.stop()]);
   });
 
@@ -86,5 +102,6 @@ export function useTestEnvironment(): TestEnvironment {
     load: (name, variant, overrides = {}) => loadHandler(name, variant, { ...CONSTRUCT_ENV, ...overrides }),
     recreateTable: () => createCallbackTable(required(db, 'the DynamoDB server').endpoint, TABLE_NAME),
     logs,
+    metrics,
   };
 }

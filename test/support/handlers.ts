@@ -14,7 +14,10 @@ export type HandlerName =
   | 'update-callback'
   | 'ctr-processor'
   | 'contact-event-processor'
-  | 'queue-outbound-whisper';
+  | 'queue-outbound-whisper'
+  | 'reconciler'
+  | 'list-callbacks'
+  | 'cancel-callback';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SOURCE_DIR = path.join(ROOT, 'lambda-src');

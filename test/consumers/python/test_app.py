@@ -3,9 +3,10 @@ import json
 
 import pytest
 from aws_cdk import App, Duration, Stack
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk.assertions import Template
-from cdk_connect_callback_management import CallbackManagement
+from cdk_connect_callback_management import CallbackAlarmThresholds, CallbackManagement
 
 import app as example_app
 
@@ -150,3 +151,45 @@ def test_a_callback_ttl_under_an_hour_is_refused():
 def test_the_valid_props_of_those_refusals_are_accepted():
     # The refusals above are about the one bad value: the same call with good values builds.
     assert isinstance(construct_with(callback_ttl=Duration.hours(1)), CallbackManagement)
+
+
+def test_the_default_stack_has_the_alarms_and_the_reconciler(example):
+    stack, callbacks, template = example
+    assert len(callbacks.alarms) == len(template.find_resources('AWS::CloudWatch::Alarm')) == 17
+    assert callbacks.reconciler_function is not None
+    assert callbacks.callbacks_api is None and callbacks.callbacks_api_url is None
+
+
+def test_the_callbacks_api_grants_list_and_cancel_separately_from_python():
+    stack = Stack(App(), 'Operators')
+    callbacks = CallbackManagement(
+        stack, 'Callbacks',
+        instance_arn=example_app.INSTANCE_ARN,
+        queue_arn=example_app.QUEUE_ARN,
+        stream=kinesis.Stream.from_stream_arn(stack, 'CtrStream', example_app.STREAM_ARN),
+        enable_callbacks_api=True,
+        alarm_thresholds=CallbackAlarmThresholds(dead_letter_queue_messages=5, ctr_iterator_age=Duration.minutes(30)),
+    )
+    reader = iam.Role(stack, 'Reader', assumed_by=iam.AccountRootPrincipal())
+    canceller = iam.Role(stack, 'Canceller', assumed_by=iam.AccountRootPrincipal())
+    assert callbacks.grant_list(reader).success
+    assert callbacks.grant_cancel(canceller).success
+    template = Template.from_stack(stack)
+    statements = {
+        policy_id.split('DefaultPolicy')[0]: policy['Properties']['PolicyDocument']['Statement']
+        for policy_id, policy in template.find_resources('AWS::IAM::Policy').items()
+        if policy_id.startswith(('Reader', 'Canceller'))
+    }
+    routes = {name: statement[0]['Resource']['Fn::Join'][1][-1] for name, statement in statements.items()}
+    assert routes == {'Reader': '/$default/GET/callbacks', 'Canceller': '/$default/POST/callbacks/cancel'}
+    assert [output['Description'] for output in template.find_outputs('*').values()] == [
+        'URL of the callbacks API of cdk-connect-callback-management']
+    thresholds = {alarm_id: alarm['Properties']['Threshold'] for alarm_id, alarm in template.find_resources('AWS::CloudWatch::Alarm').items()}
+    assert thresholds[next(a for a in thresholds if a.startswith('CallbacksAlarmsCTRDeadLetterQueue'))] == 5
+    assert thresholds[next(a for a in thresholds if a.startswith('CallbacksAlarmsCtrIteratorAge'))] == 1_800_000
+
+
+def test_grant_list_without_the_api_is_refused():
+    callbacks = construct_with()
+    with pytest.raises(RuntimeError, match='needs the callbacks API: set enableCallbacksApi to true'):
+        callbacks.grant_list(iam.Role(callbacks, 'Reader', assumed_by=iam.AccountRootPrincipal()))

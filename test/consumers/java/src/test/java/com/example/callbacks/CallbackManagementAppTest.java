@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkconnectcallback.CallbackAlarmThresholds;
 import io.github.cdkconnectcallback.CallbackManagement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +26,9 @@ import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.cloudwatch.IAlarm;
+import software.amazon.awscdk.services.iam.AccountRootPrincipal;
+import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.kinesis.Stream;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.constructs.IConstruct;
@@ -148,6 +152,32 @@ class CallbackManagementAppTest {
     void theValidPropsOfThoseRefusalsAreAccepted() {
         // The refusals above are about the one bad value: the same call with good values builds.
         assertInstanceOf(CallbackManagement.class, constructWith(builder -> builder.callbackTtl(Duration.hours(1))));
+    }
+
+    @Test
+    void theDefaultStackHasTheAlarmsAsAProperty() {
+        List<IAlarm> alarms = callbacks.getAlarms();
+        assertEquals(17, alarms.size());
+        assertEquals(17, template.findResources("AWS::CloudWatch::Alarm").size());
+        assertTrue(callbacks.getReconcilerFunction() != null);
+    }
+
+    @Test
+    void alarmThresholdsAndTheCallbacksApiWorkFromJava() {
+        CallbackManagement tuned = constructWith(builder -> builder
+            .enableCallbacksApi(true)
+            .alarmThresholds(CallbackAlarmThresholds.builder().stopContactFailures(3).reconcilerRepairsPerHour(20).build()));
+        Stack tunedStack = Stack.of(tuned);
+        Role canceller = Role.Builder.create(tunedStack, "Canceller").assumedBy(new AccountRootPrincipal()).build();
+        assertTrue(tuned.grantCancel(canceller).getSuccess());
+        Template tunedTemplate = Template.fromStack(tunedStack);
+        Map<String, Double> thresholds = new HashMap<>();
+        tunedTemplate.findResources("AWS::CloudWatch::Alarm").forEach((id, alarm) ->
+            thresholds.put(id, ((Number) asMap(asMap(alarm).get("Properties")).get("Threshold")).doubleValue()));
+        assertEquals(3.0, thresholds.entrySet().stream().filter(e -> e.getKey().startsWith("CallbacksAlarmsStopContactFailures")).findFirst().get().getValue());
+        assertEquals(20.0, thresholds.entrySet().stream().filter(e -> e.getKey().startsWith("CallbacksAlarmsReconcilerRepairs")).findFirst().get().getValue());
+        assertEquals(1, tunedTemplate.findResources("AWS::ApiGatewayV2::Api").size());
+        assertTrue(tuned.getCallbacksApiUrl() != null);
     }
 
     private static CallbackManagement constructWith(final Consumer<CallbackManagement.Builder> overrides) {
