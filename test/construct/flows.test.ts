@@ -284,7 +284,20 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
   const last = (flowType: FlowType) => (['CONTACT_FLOW', 'CUSTOMER_QUEUE', 'AGENT_TRANSFER', 'QUEUE_TRANSFER'].includes(flowType)
     ? { Identifier: 'end', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} }
     : { Identifier: 'end', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} });
-  const flowOf = (flowType: FlowType, ...actions: any[]) => ({ Version: '2019-10-30', StartAction: actions[0].Identifier, Actions: [...actions, last(flowType)] });
+  // A customer queue flow runs its other blocks after a Loop prompts block (adminguide/loop-prompts.html).
+  const holdFirst = (flowType: FlowType, first: any) => (flowType === 'CUSTOMER_QUEUE' && first.Type !== 'MessageParticipantIteratively'
+    ? [{
+      Identifier: 'hold',
+      Type: 'MessageParticipantIteratively',
+      Parameters: { Messages: [{ Text: 'Please hold.' }], InterruptFrequencySeconds: '30' },
+      Transitions: { Conditions: [{ NextAction: first.Identifier, Condition: { Operator: 'Equals', Operands: ['MessagesInterrupted'] } }] },
+    }]
+    : []);
+  const flowOf = (flowType: FlowType, ...actions: any[]) => {
+    const hold = holdFirst(flowType, actions[0]);
+    return { Version: '2019-10-30', StartAction: (hold[0] ?? actions[0]).Identifier, Actions: [...hold, ...actions, last(flowType)] };
+  };
+
 
   /** One valid action of each kind the cases break. */
   const valid: Record<string, () => any> = {
@@ -693,5 +706,72 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
     const flow = { Version: '2019-10-30', StartAction: 'end', Actions: [{ Identifier: 'end', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} }] };
     expect(checkFlow(flow, flowType)).toEqual([{ actionId: 'end', message: `DisconnectParticipant is not allowed in a ${flowType} flow` }]);
     expect(checkFlow(flow, 'CUSTOMER_QUEUE')).toEqual([]);
+  });
+});
+
+describe('customer queue flows: a loop only through a Loop prompts block\'s interruption, and the caller hears nothing before one', () => {
+  const hold = (interrupted: string, extra: Record<string, unknown> = {}) => ({
+    Identifier: 'hold',
+    Type: 'MessageParticipantIteratively',
+    Parameters: { Messages: [{ Text: 'Please hold.' }], InterruptFrequencySeconds: '30' },
+    Transitions: { NextAction: 'end', Conditions: [{ NextAction: interrupted, Condition: { Operator: 'Equals', Operands: ['MessagesInterrupted'] } }], Errors: [{ NextAction: 'end', ErrorType: 'NoMatchingError' }] },
+    ...extra,
+  });
+  const offer = (pressed: string, otherwise: string) => ({
+    Identifier: 'offer',
+    Type: 'GetParticipantInput',
+    Parameters: { Text: 'Press 1 for a callback.', InputTimeLimitSeconds: '5' },
+    Transitions: {
+      NextAction: otherwise,
+      Conditions: [{ NextAction: pressed, Condition: { Operator: 'Equals', Operands: ['1'] } }],
+      Errors: ['InputTimeLimitExceeded', 'NoMatchingCondition', 'NoMatchingError'].map((ErrorType) => ({ NextAction: otherwise, ErrorType })),
+    },
+  });
+  const end = { Identifier: 'end', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} };
+  const queueFlow = (...actions: any[]) => ({ Version: '2019-10-30', StartAction: actions[0].Identifier, Actions: [...actions, end] });
+
+  test('hold messages, an offer, and back to the hold messages: a loop that waits in the interruption is what the flow is for', () => {
+    expect(checkFlow(queueFlow(hold('offer'), offer('end', 'hold')), 'CUSTOMER_QUEUE')).toEqual([]);
+  });
+
+  test('the same loop is refused in a flow of another type', () => {
+    const findings = checkFlow(queueFlow(hold('offer'), offer('end', 'hold')), 'CUSTOMER_HOLD');
+    expect(findings).toEqual(expect.arrayContaining([{ actionId: 'hold', message: expect.stringMatching(/^is on a loop \(hold > offer > hold\): every retry must be unrolled/) }]));
+  });
+
+  test('a loop that does not pass the interruption is refused: through the error branch, without an interruption period, or around a menu', () => {
+    const viaError = hold('offer', {});
+    viaError.Transitions.Errors = [{ NextAction: 'offer', ErrorType: 'NoMatchingError' }];
+    viaError.Transitions.Conditions = [{ NextAction: 'end', Condition: { Operator: 'Equals', Operands: ['MessagesInterrupted'] } }];
+    expect(checkFlow(queueFlow(viaError, offer('end', 'hold')), 'CUSTOMER_QUEUE'))
+      .toEqual([{ actionId: 'hold', message: expect.stringMatching(/^is on a loop \(hold > offer > hold\) that never waits in a Loop prompts block's interruption period/) }]);
+    const never = hold('offer');
+    delete (never.Parameters as any).InterruptFrequencySeconds;
+    expect(checkFlow(queueFlow(never, offer('end', 'hold')), 'CUSTOMER_QUEUE').map((f) => f.message))
+      .toEqual([expect.stringMatching(/^is on a loop \(hold > offer > hold\) that never waits/)]);
+    const menu = offer('again', 'end');
+    const again = { ...offer('end', 'offer'), Identifier: 'again' };
+    expect(checkFlow(queueFlow(hold('offer'), menu, again), 'CUSTOMER_QUEUE').map((f) => f.message))
+      .toEqual([expect.stringMatching(/^is on a loop \(again > offer > again\) that never waits/)]);
+  });
+
+  test('what the caller hears or does comes after a Loop prompts block, and the interruption period is more than 20 seconds', () => {
+    expect(checkFlow(queueFlow(offer('hold', 'hold'), hold('end')), 'CUSTOMER_QUEUE'))
+      .toEqual([{ actionId: 'offer', message: 'GetParticipantInput may not run before a Loop prompts block (MessageParticipantIteratively) in a customer queue flow' }]);
+    const quick = hold('offer');
+    quick.Parameters.InterruptFrequencySeconds = '20';
+    expect(checkFlow(queueFlow(quick, offer('end', 'end')), 'CUSTOMER_QUEUE'))
+      .toEqual([{ actionId: 'hold', message: expect.stringMatching(/^InterruptFrequencySeconds must be more than 20 in a customer queue flow/) }]);
+    quick.Parameters.InterruptFrequencySeconds = '21';
+    expect(checkFlow(queueFlow(quick, offer('end', 'end')), 'CUSTOMER_QUEUE')).toEqual([]);
+  });
+
+  test('the queue transfer actions are refused in a customer queue flow', () => {
+    const transfer = { Identifier: 'transfer', Type: 'TransferContactToQueue', Parameters: {}, Transitions: { NextAction: 'end', Errors: [{ NextAction: 'end', ErrorType: 'NoMatchingError' }] } };
+    const target = { Identifier: 'target', Type: 'UpdateContactTargetQueue', Parameters: { QueueId: QUEUE_ARN }, Transitions: { NextAction: 'transfer', Errors: [{ NextAction: 'end', ErrorType: 'NoMatchingError' }] } };
+    expect(checkFlow(queueFlow(hold('target'), target, transfer), 'CUSTOMER_QUEUE')).toEqual([
+      { actionId: 'target', message: 'UpdateContactTargetQueue is not allowed in a CUSTOMER_QUEUE flow' },
+      { actionId: 'transfer', message: 'TransferContactToQueue is not allowed in a CUSTOMER_QUEUE flow' },
+    ]);
   });
 });
