@@ -1,1 +1,5 @@
 export * from './callback-management';
+export { CallbackPromptSets, Prompt, PromptKind } from './prompts';
+export type { CallbackPrompts } from './prompts';
+export { SpeechEngine } from './voice';
+export type { Voice } from './voice';

@@ -1,6 +1,8 @@
 import { INSTANCE_ARN, QUEUE_ARN } from './fixtures';
-import { FLOW_TEMPLATES, FlowTemplateName, fillPlaceholders, loadFlowTemplate } from '../../src/flow-templates';
+import { FLOW_TEMPLATES, FlowTemplateName, applyPrompts, fillPlaceholders, loadFlowTemplate } from '../../src/flow-templates';
 import { FlowType, checkFlow, forceZeroRetries } from '../../src/flows/flow-checker';
+import { HANDLER_REPLIES } from '../../src/handler-replies';
+import { promptParameter, promptsWithDefaults } from '../../src/prompts';
 
 const FUNCTIONS = ['write-callback', 'update-callback'];
 const VALUES: Record<string, string> = {
@@ -8,11 +10,18 @@ const VALUES: Record<string, string> = {
   'DefaultCountry': 'US',
   'Flow:agent-whisper': `${INSTANCE_ARN}/contact-flow/agent-whisper-id`,
   'Flow:transferred-caller-whisper': `${INSTANCE_ARN}/contact-flow/transferred-caller-whisper-id`,
+  'Flow:customer-queue': `${INSTANCE_ARN}/contact-flow/customer-queue-id`,
+  'MinimumWaitSeconds': '120',
+  'OfferIntervalSeconds': '60',
   ...Object.fromEntries(FUNCTIONS.map((name) => [`Function:${name}`, `arn:aws:lambda:eu-west-2:123456789012:function:${name}`])),
 };
 
+/** A template with every optional part, its prompts the English defaults and its placeholders filled. */
 function filled(name: FlowTemplateName): any {
-  return fillPlaceholders(loadFlowTemplate(name), VALUES, name);
+  const template = loadFlowTemplate(name);
+  const prompts = promptsWithDefaults(undefined) as Record<string, any>;
+  applyPrompts(template, (prompt) => promptParameter(prompt, prompts[prompt], { neuralVoice: false }), name);
+  return fillPlaceholders(template, VALUES, name);
 }
 
 describe('the shipped flow templates', () => {
@@ -199,7 +208,7 @@ describe('Lambda invocations per caller path (budget: one for the new-callback d
   test('the undo path releases the record, clears the attributes and hands the agent whisper back before the transfer', () => {
     const undo = byIdOf(setCallback, 'undo-booking');
     expect(undo.Parameters.LambdaInvocationAttributes).toEqual({ recordId: '$.ContactId', transition: 'RELEASE' });
-    const order = ['undo-booking', 'forget-callback-record', 'hand-agent-whisper-back', 'say-booking-failed', 'transfer-to-queue'];
+    const order = ['undo-booking', 'forget-callback-record', 'hand-agent-whisper-back', 'say-booking-failed', 'set-customer-queue-flow', 'transfer-to-queue'];
     let next = 'undo-booking';
     for (const expected of order.slice(1)) {
       next = byIdOf(setCallback, next).Transitions.NextAction;
@@ -297,7 +306,6 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
     const hold = holdFirst(flowType, actions[0]);
     return { Version: '2019-10-30', StartAction: (hold[0] ?? actions[0]).Identifier, Actions: [...hold, ...actions, last(flowType)] };
   };
-
 
   /** One valid action of each kind the cases break. */
   const valid: Record<string, () => any> = {
@@ -773,5 +781,47 @@ describe('customer queue flows: a loop only through a Loop prompts block\'s inte
       { actionId: 'target', message: 'UpdateContactTargetQueue is not allowed in a CUSTOMER_QUEUE flow' },
       { actionId: 'transfer', message: 'TransferContactToQueue is not allowed in a CUSTOMER_QUEUE flow' },
     ]);
+  });
+});
+
+describe('references to a handler\'s reply and to the stored input, checked against the paths that reach them', () => {
+  const WRITE = VALUES['Function:write-callback'];
+  const UPDATE = VALUES['Function:update-callback'];
+  const replies = new Map([[WRITE, { handler: 'write-callback', replies: HANDLER_REPLIES['write-callback'] }], [UPDATE, { handler: 'update-callback', replies: HANDLER_REPLIES['update-callback'] }]]);
+
+  test.each(Object.keys(FLOW_TEMPLATES) as FlowTemplateName[])('%s reads only what its handlers fill on every path', (name) => {
+    expect(checkFlow(filled(name), FLOW_TEMPLATES[name], { lambdaReplies: replies })).toEqual([]);
+  });
+
+  test('a confirmation read on a path where the write failed, and a stored input read before anything was stored, are findings', () => {
+    const flow = filled('set-callback');
+    byIdOf(flow, 'say-booking-failed').Parameters.Text = 'We could not book $.External.phoneNational today.';
+    byIdOf(flow, 'choose-number').Parameters.Text = 'You typed $.StoredCustomerInput before.';
+    expect(checkFlow(flow, 'CONTACT_FLOW', { lambdaReplies: replies })).toEqual([
+      { actionId: 'choose-number', message: 'Text: $.StoredCustomerInput is read where no customer input is stored on some path to it' },
+      // The undo path's update-callback and the write's own ERROR both reach it.
+      { actionId: 'say-booking-failed', message: expect.stringMatching(/^Text: \$\.External\.phoneNational is not filled on every path here \(the last invocation before it may be: a failed or timed-out invocation, update-callback APPLIED, .*write-callback ERROR\)$/) },
+    ]);
+  });
+
+  test('a Compare on the result narrows what is known: the cancel reads the record id of an EXISTS only', () => {
+    const flow = filled('set-callback');
+    byIdOf(flow, 'check-caller-booking').Transitions.Conditions[1].NextAction = 'offer-cancel';
+    expect(checkFlow(flow, 'CONTACT_FLOW', { lambdaReplies: replies })).toEqual([]);
+    // Reaching the cancel from the INVALID_NUMBER branch instead: no record id there.
+    byIdOf(flow, 'check-caller-booking').Transitions.Conditions[2].NextAction = 'offer-cancel';
+    const findings = checkFlow(flow, 'CONTACT_FLOW', { lambdaReplies: replies });
+    expect(findings.map((f) => f.actionId)).toEqual(expect.arrayContaining(['offer-cancel', 'cancel-callback']));
+    expect(findings.find((f) => f.actionId === 'cancel-callback')!.message).toMatch(/^LambdaInvocationAttributes\.recordId: \$\.External\.recordId is not filled/);
+  });
+
+  test('after a function whose replies are unknown, nothing is checked', () => {
+    const flow = filled('set-callback');
+    byIdOf(flow, 'book-caller-number').Parameters.LambdaFunctionARN = 'arn:aws:lambda:eu-west-2:123456789012:function:someone-else';
+    byIdOf(flow, 'say-booking-failed').Parameters.Text = 'We could not book $.External.phoneNational today.';
+    expect(checkFlow(flow, 'CONTACT_FLOW', { lambdaReplies: replies })).toEqual([]);
+    // With that function known again, the same flow has its finding.
+    byIdOf(flow, 'book-caller-number').Parameters.LambdaFunctionARN = WRITE;
+    expect(checkFlow(flow, 'CONTACT_FLOW', { lambdaReplies: replies }).map((f) => f.actionId)).toEqual(['say-booking-failed']);
   });
 });

@@ -20,6 +20,7 @@ export const CONSTRUCT_ENV: Record<string, string> = {
   [ENV.COMPLETED_RECORD_TTL_SECONDS]: String(COMPLETED_TTL_SECONDS),
   [ENV.ALLOW_CANCEL_FOR_OTHER_NUMBER]: 'false',
   [ENV.TIME_ZONE]: 'America/Chicago',
+  [ENV.LOCALE]: 'en-US',
 };
 
 export type FlowHandler = (event: unknown) => Promise<Record<string, string>>;
