@@ -19,8 +19,14 @@ export function bundlePath(handler: string): string {
   return path.join(__dirname, '..', '..', 'assets', 'lambda', handler, 'index.js');
 }
 
-export function loadBundledHandler(handler: string, env: Record<string, string>, logSink?: (line: string) => void): LoadedHandler {
-  const file = bundlePath(handler);
+export function loadBundledHandler(
+  handler: string,
+  env: Record<string, string>,
+  logSink?: (line: string) => void,
+  bundleFile?: string,
+): LoadedHandler {
+  // A user's deployment runs its own staged asset (simulate --app), else the library's bundle.
+  const file = bundleFile ?? bundlePath(handler);
   if (!fs.existsSync(file)) {
     throw new Error(`${file} is missing: run \`npx projen bundle\` first`);
   }
