@@ -183,7 +183,13 @@ export class Simulation {
     });
     await createTable(options.dynamoDbEndpoint, tableName);
     const simulation = new Simulation(options, stack, tableName);
-    await simulation.startServices();
+    try {
+      await simulation.startServices();
+    } catch (error) {
+      // A bundle that cannot load must not leave the local endpoints listening (the process would never exit).
+      await simulation.stop();
+      throw error;
+    }
     return simulation;
   }
 

@@ -314,7 +314,9 @@ function stagedBundle(resource: any, assetDir: string | undefined): string | und
 }
 
 /** Every CallbackManagement of a synthesized app: each stack template that cdk.out's manifest.json lists. */
-export function readApp(cdkOut: string): SynthesizedCallbackStack[] {
+export function readApp(cdkOutDir: string): SynthesizedCallbackStack[] {
+  // Absolute: the staged bundles are loaded by their path, from wherever the simulator runs.
+  const cdkOut = path.resolve(cdkOutDir);
   const manifestFile = path.join(cdkOut, 'manifest.json');
   if (!fs.existsSync(manifestFile)) throw new Error(`${cdkOut} has no manifest.json: give the cdk.out folder of a synthesized app`);
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
@@ -333,7 +335,8 @@ export function readApp(cdkOut: string): SynthesizedCallbackStack[] {
 }
 
 /** Every CallbackManagement of one template file; its assets are looked for beside it. */
-export function readTemplateFile(file: string): SynthesizedCallbackStack[] {
+export function readTemplateFile(templateFile: string): SynthesizedCallbackStack[] {
+  const file = path.resolve(templateFile);
   const template = JSON.parse(fs.readFileSync(file, 'utf8'));
   return readDeployments(template, { stackName: path.basename(file).replace(/\.template\.json$|\.json$/, ''), assetDir: path.dirname(file) });
 }

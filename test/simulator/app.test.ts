@@ -64,6 +64,11 @@ test('every CallbackManagement of the app is found, with its own flows, function
   expect(spanish.outboundWhisperOnQueue && plain.outboundWhisperOnQueue).toBe(true);
 });
 
+test('a relative cdk.out folder works: the staged bundles are loaded by their absolute path', () => {
+  const [deployment] = readApp(path.relative(process.cwd(), outdir));
+  expect(path.isAbsolute(deployment.functions['write-callback'].bundleFile!)).toBe(true);
+});
+
 test('--template reads one stack template the same way', () => {
   const deployments = readTemplateFile(path.join(outdir, 'ContactCenter.template.json'));
   expect(deployments).toHaveLength(2);
