@@ -1,5 +1,5 @@
 import { App, Duration, Stack, aws_kinesis as kinesis } from 'aws-cdk-lib';
-import { CallbackManagement } from 'cdk-connect-callback-management';
+import { CallbackManagement, CallbackPromptSets, SpeechEngine } from 'cdk-connect-callback-management';
 
 const app = new App();
 // A fixed dummy account and region: synthesis is offline and needs no credentials.
@@ -19,9 +19,18 @@ const callbacks = new CallbackManagement(stack, 'Callbacks', {
   callbackTtl: Duration.hours(24),
   defaultCountry: 'US',
   timeZone: 'America/New_York',
+  // Every prompt in US Spanish, said by a neural voice that speaks it; times are spoken as es-US words them.
+  prompts: CallbackPromptSets.SPANISH_US,
+  voice: { voiceId: 'Lupe', engine: SpeechEngine.NEURAL },
+  locale: 'es-US',
+  // Callers waiting in the queue are offered a callback every 45 seconds, while the estimated wait is 3 minutes or more.
+  inQueueCallbackOffer: { interval: Duration.seconds(45) },
+  minimumWaitForCallback: Duration.minutes(3),
 });
 
 const assembly = app.synth();
 const template = assembly.getStackByName(stack.stackName).templateFullPath;
 console.log(`set-callback flow: ${callbacks.namePrefix}-set-callback`);
+// Name it in your own inbound flow's "Set customer queue flow" block, before its "Transfer to queue".
+console.log(`customer queue flow: ${callbacks.namePrefix}-customer-queue`);
 console.log(`template written to ${template}`);

@@ -28,3 +28,16 @@ ln -s "$(command -v node)" "$node_only_path/node"
   > example/cdk.out/simulate.txt
 grep -q '^DynamoDB: the embedded DynamoDB-compatible store' example/cdk.out/simulate.txt
 tail -n 1 example/cdk.out/simulate.txt
+
+# The same simulator on the example app itself (simulate --app): its own flows, staged assets and settings, so the
+# transcripts are in the example's language, Spanish; a line of the callers' prompts in English would be a defect.
+(cd example && env -u JAVA_HOME PATH="$node_only_path" node node_modules/.bin/cdk-connect-callback-management simulate --app cdk.out) \
+  > example/cdk.out/simulate-app.txt
+grep -q '^##### CallbackManagementExample, namePrefix example-callbacks #####$' example/cdk.out/simulate-app.txt
+grep -q 'IVR -> caller call#1 *"Para que le devolvamos la llamada al número desde el que llama' example/cdk.out/simulate-app.txt
+if grep -q 'IVR -> caller [^"]*"To be called back' example/cdk.out/simulate-app.txt; then
+  echo 'simulate --app: the example app spoke English to its callers' >&2
+  exit 1
+fi
+grep -m 1 'IVR -> caller call#1' example/cdk.out/simulate-app.txt
+tail -n 1 example/cdk.out/simulate-app.txt

@@ -1,5 +1,5 @@
 import {
-  CfnOutput, Duration, Fn, Names, RemovalPolicy,
+  Annotations, CfnOutput, Duration, Fn, Names, RemovalPolicy,
   aws_apigatewayv2 as apigwv2,
   aws_cloudwatch as cloudwatch,
   aws_connect as connect,
@@ -24,10 +24,27 @@ import {
 } from './operations';
 import { CallbackAlarmThresholds } from './operations-options';
 import { PhoneNumberAssociation } from './phone-number-association';
+import { type CallbackPrompts, allEnglishDefaults, promptsWithDefaults } from './prompts';
 import { QueueOutboundWhisper } from './queue-outbound-whisper';
 import {
   assertInstanceInStackEnvironment, validateCountry, validateDurationRange, validateNamePrefix, validateTimeZone,
 } from './validation';
+import { DEFAULT_VOICE, type Voice, checkLocale, checkVoice } from './voice';
+
+/**
+ * The callback offer made to callers waiting in a queue: a customer queue flow (type CUSTOMER_QUEUE) that loops hold
+ * messages (`prompts.queueHold`) and, every `interval`, offers "press 1 to be called back" (`prompts.queueOffer`).
+ */
+export interface InQueueCallbackOffer {
+  /**
+   * How often the offer is made while the caller waits. More than 20 seconds: Amazon Connect's Loop prompts block
+   * asks for an interruption period greater than 20 seconds (an agent has 20 seconds to accept a contact, and a contact
+   * being joined with an agent cannot be interrupted).
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly interval?: Duration;
+}
 
 /**
  * Properties of a CallbackManagement construct.
@@ -258,6 +275,61 @@ export interface CallbackManagementProps {
    * @default false
    */
   readonly enableCallbacksApi?: boolean;
+
+  /**
+   * What the flows say: one field per prompt, each a `Prompt` (text, SSML or an audio prompt of the instance), with
+   * placeholders such as `{callbackNumber}` where the flow knows the value. `CallbackPromptSets.SPANISH_US` is a
+   * complete US Spanish set. Fields left out say their English default. A placeholder a prompt cannot use there, an
+   * unknown one or an SSML tag Amazon Connect does not support is refused at synth, naming the prompt.
+   *
+   * @default - the English defaults (`CallbackPromptSets.ENGLISH_US`)
+   */
+  readonly prompts?: CallbackPrompts;
+
+  /**
+   * The text-to-speech voice of what customers hear: the set-callback flow, the outbound whisper and the customer
+   * queue flow each set it at their start. The voice fixes the language, so it must speak the prompts' language.
+   *
+   * @default - Joanna (US English), Amazon Connect's default voice
+   */
+  readonly voice?: Voice;
+
+  /**
+   * The voice of what agents hear (the agent whisper and the transferred-caller whisper), when agents are spoken to
+   * in another language or voice than customers.
+   *
+   * @default - `voice`
+   */
+  readonly agentVoice?: Voice;
+
+  /**
+   * The BCP 47 locale times are spoken in to customers, e.g. 'es-US' ("2:05 p.m."): it must be of the language of
+   * `voice`.
+   *
+   * @default - the language of `voice` where the library knows the voice (e.g. 'es-US' for Lupe), else 'en-US'
+   */
+  readonly locale?: string;
+
+  /**
+   * Offer a callback to callers waiting in a queue: creates a customer queue flow (`customerQueueFlowArn`). Point a
+   * caller at it from your own inbound flow, with a "Set customer queue flow" block (UpdateContactEventHooks,
+   * `CustomerQueue`) before the transfer to the queue; the set-callback flow does so itself for the callers it puts
+   * through to the queue. The callback is created in `queueArn`, with the same booking and dedupe as the set-callback
+   * flow's.
+   *
+   * @default - no customer queue flow
+   */
+  readonly inQueueCallbackOffer?: InQueueCallbackOffer;
+
+  /**
+   * Offer callbacks only when the queue's estimated wait for voice contacts (Amazon Connect's "Get metrics" block) is
+   * at least this long. Below it, the customer queue flow makes no offer at that interval, and the set-callback flow
+   * tells the caller the wait is short and offers to put them through to the queue instead (`prompts.shortWait`).
+   * When Amazon Connect returns no estimate, the callback is offered.
+   *
+   * @default - callbacks are offered whatever the wait
+   */
+  readonly minimumWaitForCallback?: Duration;
 }
 
 /** Names of the environment variables the handlers read (lambda-src/shared/contract.ts; checked by a test). */
@@ -271,6 +343,7 @@ const ENV = {
   TIME_ZONE: 'TIME_ZONE',
   METRICS_NAMESPACE: METRICS_ENV.NAMESPACE,
   METRICS_SERVICE: METRICS_ENV.SERVICE,
+  LOCALE: 'LOCALE',
 } as const;
 
 const TABLE_PARTITION_KEY = 'pk';
@@ -358,6 +431,21 @@ export class CallbackManagement extends Construct {
   /** Id of the transferred caller's agent whisper flow. */
   public readonly transferredCallerWhisperFlowId: string;
 
+  /**
+   * The customer queue flow (type CUSTOMER_QUEUE) that offers waiting callers a callback.
+   * Undefined without `inQueueCallbackOffer`.
+   */
+  public readonly customerQueueFlow?: connect.CfnContactFlow;
+  /**
+   * ARN of the customer queue flow: what your inbound flow's "Set customer queue flow" block names.
+   * Undefined without `inQueueCallbackOffer`.
+   */
+  public readonly customerQueueFlowArn?: string;
+  /** Id of the customer queue flow. Undefined without `inQueueCallbackOffer`. */
+  public readonly customerQueueFlowId?: string;
+  /** The locale times are spoken in. */
+  public readonly locale: string;
+
   /** The prefix of the flows' names. */
   public readonly namePrefix: string;
 
@@ -414,6 +502,8 @@ export class CallbackManagement extends Construct {
       throw new Error(`metricsNamespace must be 1 to 255 letters, digits and . - _ / # : and not start with "AWS/", got '${this.metricsNamespace}'`);
     }
     const instanceId = instance?.instanceId ?? Fn.select(1, Fn.split('instance/', props.instanceArn));
+    const speech = this.speechSettings(props);
+    this.locale = speech.locale;
 
     const table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: TABLE_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
@@ -454,6 +544,7 @@ export class CallbackManagement extends Construct {
         [ENV.TIME_ZONE]: timeZone,
         [ENV.METRICS_NAMESPACE]: this.metricsNamespace,
         [ENV.METRICS_SERVICE]: this.namePrefix,
+        [ENV.LOCALE]: speech.locale,
       },
     });
 
@@ -466,6 +557,11 @@ export class CallbackManagement extends Construct {
       defaultCountry,
       initialCallDelay,
       contactFlowLogging: props.contactFlowLogging ?? false,
+      prompts: speech.prompts,
+      voice: speech.voice,
+      agentVoice: speech.agentVoice,
+      offerIntervalSeconds: speech.offerIntervalSeconds,
+      minimumWaitSeconds: speech.minimumWaitSeconds,
     });
     this.writeCallbackFunction = flows.writeCallback;
     this.writeCallbackFunctionName = flows.writeCallback.functionName;
@@ -483,6 +579,9 @@ export class CallbackManagement extends Construct {
     this.setCallbackFlowId = flowIdOf(this.setCallbackFlowArn);
     this.agentWhisperFlowId = flowIdOf(this.agentWhisperFlowArn);
     this.outboundWhisperFlowId = flowIdOf(this.outboundWhisperFlowArn);
+    this.customerQueueFlow = flows.customerQueueFlow;
+    this.customerQueueFlowArn = flows.customerQueueFlow?.attrContactFlowArn;
+    this.customerQueueFlowId = this.customerQueueFlowArn === undefined ? undefined : flowIdOf(this.customerQueueFlowArn);
 
     const events_ = new EventProcessing(this, 'Events', {
       functions,
@@ -592,12 +691,40 @@ export class CallbackManagement extends Construct {
     return this.api;
   }
 
+  /** The prompts, voices, locale and queue offer settings, checked. */
+  private speechSettings(props: CallbackManagementProps) {
+    const voice = props.voice ?? DEFAULT_VOICE;
+    const agentVoice = props.agentVoice ?? voice;
+    const customerCheck = checkVoice(voice, 'voice');
+    const warnings = [...customerCheck.warnings, ...(props.agentVoice === undefined ? [] : checkVoice(agentVoice, 'agentVoice').warnings)];
+    const locale = checkLocale(props.locale ?? customerCheck.language ?? 'en-US', customerCheck.language, `voice ${voice.voiceId}`);
+    const prompts = promptsWithDefaults(props.prompts);
+    if (allEnglishDefaults(prompts) && customerCheck.language !== undefined && !customerCheck.language.startsWith('en')) {
+      warnings.push(`voice ${voice.voiceId} speaks ${customerCheck.language}, but the prompts are the English defaults: give prompts in its language`);
+    }
+    for (const warning of warnings) Annotations.of(this).addWarningV2('cdk-connect-callback-management:speech', warning);
+
+    let offerIntervalSeconds: number | undefined;
+    if (props.inQueueCallbackOffer) {
+      const interval = props.inQueueCallbackOffer.interval ?? Duration.seconds(60);
+      validateDurationRange(interval, 'inQueueCallbackOffer.interval', 21, 24 * 3600, '21 seconds and 24 hours');
+      offerIntervalSeconds = interval.toSeconds();
+    }
+    let minimumWaitSeconds: number | undefined;
+    if (props.minimumWaitForCallback) {
+      validateDurationRange(props.minimumWaitForCallback, 'minimumWaitForCallback', 1, 24 * 3600, '1 second and 24 hours');
+      minimumWaitSeconds = props.minimumWaitForCallback.toSeconds();
+    }
+    return { voice, agentVoice, locale, prompts, offerIntervalSeconds, minimumWaitSeconds };
+  }
+
   private addOutputs(): void {
     const outputs: Record<string, string | undefined> = {
       TableName: this.tableName,
       SetCallbackFlowArn: this.setCallbackFlowArn,
       AgentWhisperFlowArn: this.agentWhisperFlowArn,
       OutboundWhisperFlowArn: this.outboundWhisperFlowArn,
+      CustomerQueueFlowArn: this.customerQueueFlowArn,
       WriteCallbackFunctionName: this.writeCallbackFunctionName,
       UpdateCallbackFunctionName: this.updateCallbackFunctionName,
       CtrProcessorFunctionName: this.ctrProcessorFunctionName,

@@ -6,9 +6,15 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ConnectArnParts } from './arns';
-import { FLOW_TEMPLATES, FlowTemplateName, fillPlaceholders, invocationTimeLimits, loadFlowTemplate } from './flow-templates';
-import { checkFlow, forceZeroRetries, startWithFlowLogging } from './flows/flow-checker';
+import {
+  FLOW_TEMPLATES, FlowTemplateName, applyPrompts, bypass, fillPlaceholders, invocationTimeLimits, loadFlowTemplate, promptsOfTemplate,
+} from './flow-templates';
+import { checkFlow, forceZeroRetries, startWithFlowLogging, startWithVoice } from './flows/flow-checker';
+import { type LambdaReplyTables, unsetReferences } from './flows/flow-references';
 import { HandlerFunctions, HandlerName } from './handler-functions';
+import { HANDLER_REPLIES } from './handler-replies';
+import { type CallbackPrompts, type PromptName, placeholderOf, promptParameter } from './prompts';
+import { SpeechEngine, type Voice } from './voice';
 
 /** The handlers the flows invoke, by the name their templates use in `${Function:<name>}`. */
 const FLOW_HANDLERS = {
@@ -16,7 +22,7 @@ const FLOW_HANDLERS = {
   'update-callback': { id: 'UpdateCallback', description: 'Applies one transition to a callback record' },
 } as const satisfies Partial<Record<HandlerName, { id: string; description: string }>>;
 
-type FlowHandlerName = keyof typeof FLOW_HANDLERS;
+type FlowHandlerName = keyof typeof FLOW_HANDLERS & keyof typeof HANDLER_REPLIES;
 
 export interface ContactFlowsProps {
   readonly functions: HandlerFunctions;
@@ -28,7 +34,20 @@ export interface ContactFlowsProps {
   readonly defaultCountry: string;
   readonly initialCallDelay: Duration;
   readonly contactFlowLogging: boolean;
+  /** Every prompt, defaults filled in. */
+  readonly prompts: Required<CallbackPrompts>;
+  /** The voice of the flows customers hear (set-callback, outbound whisper, customer queue). */
+  readonly voice: Voice;
+  /** The voice of the flows agents hear (agent whisper, transferred-caller whisper). */
+  readonly agentVoice: Voice;
+  /** With an in-queue callback offer: seconds between offers. Undefined: no customer queue flow. */
+  readonly offerIntervalSeconds?: number;
+  /** The queue's estimated wait below which no callback is offered, in seconds. Undefined: always offered. */
+  readonly minimumWaitSeconds?: number;
 }
+
+/** Which voice speaks each flow: agents may not speak the customers' language. */
+const AGENT_FLOWS: readonly FlowTemplateName[] = ['agent-whisper', 'transferred-caller-whisper'];
 
 /**
  * The contact flows and what they call: the flow-facing functions, their integration associations with the
@@ -42,8 +61,11 @@ export class ContactFlows extends Construct {
   public readonly agentWhisperFlow: connect.CfnContactFlow;
   public readonly outboundWhisperFlow: connect.CfnContactFlow;
   public readonly transferredCallerWhisperFlow: connect.CfnContactFlow;
+  /** The customer queue flow; undefined without an in-queue callback offer. */
+  public readonly customerQueueFlow?: connect.CfnContactFlow;
 
   private readonly props: ContactFlowsProps;
+  private replyTables: LambdaReplyTables = new Map();
 
   constructor(scope: Construct, id: string, props: ContactFlowsProps) {
     super(scope, id);
@@ -77,6 +99,10 @@ export class ContactFlows extends Construct {
 
     const values: Record<string, string> = { QueueArn: props.queueArn, DefaultCountry: props.defaultCountry };
     for (const [name, fn] of Object.entries(invoked)) values[`Function:${name}`] = fn.functionArn;
+    if (props.minimumWaitSeconds !== undefined) values.MinimumWaitSeconds = String(props.minimumWaitSeconds);
+    if (props.offerIntervalSeconds !== undefined) values.OfferIntervalSeconds = String(props.offerIntervalSeconds);
+    this.replyTables = new Map(Object.entries(invoked)
+      .map(([name, fn]) => [fn.functionArn, { handler: name, replies: HANDLER_REPLIES[name as FlowHandlerName] }]));
 
     this.agentWhisperFlow = this.contactFlow('AgentWhisperFlow', 'agent-whisper', templates, values, associations);
     values['Flow:agent-whisper'] = this.agentWhisperFlow.attrContactFlowArn;
@@ -86,7 +112,40 @@ export class ContactFlows extends Construct {
     // clears a hook, so it is replaced by this one).
     this.transferredCallerWhisperFlow = this.contactFlow('TransferredCallerWhisperFlow', 'transferred-caller-whisper', templates, values, associations);
     values['Flow:transferred-caller-whisper'] = this.transferredCallerWhisperFlow.attrContactFlowArn;
+    if (props.offerIntervalSeconds !== undefined) {
+      // Runs while a caller waits in a queue whose contacts an inbound flow pointed at it (UpdateContactEventHooks,
+      // CustomerQueue), the set-callback flow's own transfers included.
+      this.customerQueueFlow = this.contactFlow('CustomerQueueFlow', 'customer-queue', templates, values, associations);
+      values['Flow:customer-queue'] = this.customerQueueFlow.attrContactFlowArn;
+    }
     this.setCallbackFlow = this.contactFlow('SetCallbackFlow', 'set-callback', templates, values, associations);
+  }
+
+  /** The template with the parts the props leave out taken out: the wait check, the customer queue flow hook. */
+  private withOptionalParts(name: FlowTemplateName, template: any): any {
+    if (this.props.minimumWaitSeconds === undefined) {
+      if (name === 'set-callback') bypass(template, ['get-queue-wait', 'check-queue-wait', 'offer-queue'], 'get-queue-wait', 'choose-number');
+      if (name === 'customer-queue') bypass(template, ['get-queue-wait', 'check-queue-wait'], 'get-queue-wait', 'offer-callback');
+    }
+    if (name === 'set-callback' && this.props.offerIntervalSeconds === undefined) {
+      bypass(template, ['set-customer-queue-flow'], 'set-customer-queue-flow', 'transfer-to-queue');
+    }
+    return template;
+  }
+
+  /**
+   * A placeholder of a prompt the flow cannot fill on some path to it is refused, naming the prompt: e.g. the number
+   * read back where no number was entered, or the time of a booking where the handler's answer has none.
+   */
+  private checkPromptReferences(name: FlowTemplateName, prompts: ReadonlyMap<string, string[]>, flow: unknown): void {
+    for (const unset of unsetReferences(flow, this.replyTables)) {
+      const said = prompts.get(unset.actionId);
+      if (!said) continue;
+      const message = /^Messages\[(\d+)\]/.exec(unset.parameter);
+      const prompt = said[message ? Number(message[1]) : 0] ?? said[0];
+      const placeholder = placeholderOf(unset.reference) ?? unset.reference;
+      throw new Error(`prompts.${prompt} uses ${placeholder}, which the ${name} flow cannot fill where it says it (${unset.actionId}): ${unset.reason}`);
+    }
   }
 
   private associateWithInstance(fn: lambda.Function): connect.CfnIntegrationAssociation {
@@ -112,12 +171,23 @@ export class ContactFlows extends Construct {
     associations: connect.CfnIntegrationAssociation[],
   ): connect.CfnContactFlow {
     const flowType = FLOW_TEMPLATES[name];
-    const flow = fillPlaceholders(templates[name], values, name);
+    const template = this.withOptionalParts(name, structuredClone(templates[name]));
+    const voice = AGENT_FLOWS.includes(name) ? this.props.agentVoice : this.props.voice;
+    const context = {
+      instanceId: this.props.instance?.instanceId,
+      neuralVoice: voice.engine === SpeechEngine.NEURAL || voice.engine === SpeechEngine.GENERATIVE,
+    };
+    const saying = promptsOfTemplate(template);
+    applyPrompts(template, (prompt) => (prompt in this.props.prompts
+      ? promptParameter(prompt, this.props.prompts[prompt as PromptName]!, context) : undefined), name);
+    const flow = fillPlaceholders(template, values, name);
     setInitialCallDelay(flow, this.props.initialCallDelay);
     // Whatever the template says, a callback is attempted once: a retry would ring a customer who cancelled.
     forceZeroRetries(flow);
+    startWithVoice(flow, voice.voiceId, voice.engine);
     startWithFlowLogging(flow, this.props.contactFlowLogging);
-    const findings = checkFlow(flow, flowType);
+    this.checkPromptReferences(name, saying, flow);
+    const findings = checkFlow(flow, flowType, { lambdaReplies: this.replyTables });
     if (findings.length > 0) {
       throw new Error(`the ${name} flow is not valid:\n${findings.map((f) => `  - ${f.actionId ?? '(flow)'}: ${f.message}`).join('\n')}`);
     }

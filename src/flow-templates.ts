@@ -7,6 +7,8 @@ export const FLOW_TEMPLATES = {
   'agent-whisper': 'AGENT_WHISPER',
   'outbound-whisper': 'OUTBOUND_WHISPER',
   'transferred-caller-whisper': 'AGENT_WHISPER',
+  // Only with inQueueCallbackOffer.
+  'customer-queue': 'CUSTOMER_QUEUE',
 } as const;
 
 export type FlowTemplateName = keyof typeof FLOW_TEMPLATES;
@@ -71,4 +73,58 @@ export function invocationTimeLimits(templates: readonly unknown[]): Map<string,
     }
   }
   return limits;
+}
+
+/** Where a template says a prompt: a `Text` of `${Prompt:<name>}`, in an action's Parameters or a Messages entry. */
+const PROMPT_MARKER = /^\$\{Prompt:([A-Za-z]+)\}$/;
+
+/** The prompts a template says, by the id of the action that says each. */
+export function promptsOfTemplate(template: unknown): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const action of (template as { Actions?: any[] }).Actions ?? []) {
+    const holders = [action?.Parameters, ...(Array.isArray(action?.Parameters?.Messages) ? action.Parameters.Messages : [])];
+    for (const holder of holders) {
+      const match = PROMPT_MARKER.exec(String(holder?.Text ?? ''));
+      if (match) found.set(action.Identifier, [...(found.get(action.Identifier) ?? []), match[1]]);
+    }
+  }
+  return found;
+}
+
+/**
+ * Replaces each prompt marker of the flow with the parameter its prompt becomes (`{ Text }`, `{ SSML }` or
+ * `{ PromptId }`, from `parameterOf`), in place; a marker of a prompt `parameterOf` does not know is an error.
+ */
+export function applyPrompts(flow: any, parameterOf: (name: string) => Record<string, string> | undefined, templateName: string): void {
+  const fill = (holder: Record<string, unknown>): Record<string, unknown> => {
+    const match = PROMPT_MARKER.exec(String(holder.Text ?? ''));
+    if (!match) return holder;
+    const parameter = parameterOf(match[1]);
+    if (!parameter) throw new Error(`the ${templateName} flow template says the unknown prompt ${match[1]}`);
+    const { Text: _marker, ...rest } = holder;
+    return { ...parameter, ...rest };
+  };
+  for (const action of flow.Actions ?? []) {
+    if (!action.Parameters) continue;
+    action.Parameters = fill(action.Parameters);
+    if (Array.isArray(action.Parameters.Messages)) action.Parameters.Messages = action.Parameters.Messages.map(fill);
+  }
+}
+
+/**
+ * Takes a part of the flow out: the actions `ids` go, with their layout, and every transition to `entry` (one of
+ * them) goes to `exit` instead. For the optional parts of a template (the wait check, the customer queue flow hook).
+ */
+export function bypass(flow: any, ids: readonly string[], entry: string, exit: string): void {
+  const redirect = (branch: any) => {
+    if (branch?.NextAction === entry) branch.NextAction = exit;
+  };
+  flow.Actions = (flow.Actions ?? []).filter((action: any) => !ids.includes(action.Identifier));
+  for (const action of flow.Actions) {
+    const transitions = action.Transitions ?? {};
+    redirect(transitions);
+    for (const branch of [...(transitions.Conditions ?? []), ...(transitions.Errors ?? [])]) redirect(branch);
+  }
+  if (flow.StartAction === entry) flow.StartAction = exit;
+  for (const id of ids) delete flow.Metadata?.ActionMetadata?.[id];
 }

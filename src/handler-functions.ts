@@ -21,6 +21,9 @@ export type HandlerName =
   | 'list-callbacks'
   | 'cancel-callback';
 
+/** The template metadata key on each function's resource that names its handler (assets/lambda/<handler>). */
+export const HANDLER_METADATA_KEY = 'cdk-connect-callback-management:handler';
+
 /** The newest Node.js runtime in the lowest aws-cdk-lib we support; the bundles target it too. */
 const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
@@ -53,7 +56,7 @@ export class HandlerFunctions {
     // An explicit log group: the function's logRetention property is deprecated and creates an extra custom resource.
     const logGroup = this.logGroup(scope, `${id}Logs`);
     const role = this.logWritingRole(scope, `${id}ServiceRole`, logGroup, `the ${handler} function`);
-    return new lambda.Function(scope, id, {
+    const fn = new lambda.Function(scope, id, {
       runtime: HANDLER_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
@@ -64,6 +67,10 @@ export class HandlerFunctions {
       role,
       ...options,
     });
+    // Which handler a function runs, for tools that read a synthesized template (the simulator's --app): the asset
+    // path says it only before assets are staged.
+    (fn.node.defaultChild as lambda.CfnFunction).addMetadata(HANDLER_METADATA_KEY, handler);
+    return fn;
   }
 
   /** A log group with the construct's retention, encrypted with its key if it has one. */

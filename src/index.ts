@@ -1,2 +1,6 @@
 export * from './callback-management';
 export * from './operations-options';
+export { CallbackPromptSets, Prompt, PromptKind } from './prompts';
+export type { CallbackPrompts } from './prompts';
+export { SpeechEngine } from './voice';
+export type { Voice } from './voice';

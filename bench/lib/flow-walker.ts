@@ -132,6 +132,8 @@ export async function walkFlow(flow: Flow, contact: Contact, script: WalkScript)
         callbacksCreated.push(script.newContactId());
         id = action.Transitions.NextAction;
         break;
+      // Queue metrics: none returned, so the set-callback flow's wait check (when a threshold is set) offers the callback.
+      case 'GetMetricData':
       case 'UpdateContactTargetQueue':
       case 'UpdateContactCallbackNumber':
       case 'UpdateContactEventHooks':

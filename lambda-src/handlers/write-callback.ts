@@ -44,7 +44,7 @@ async function book(event: ConnectFlowEvent): Promise<FlowReply> {
   const caller = callerE164(contact.CustomerEndpoint?.Address ?? undefined);
   const canCancel = (bookedFor: string) => String(config.allowCancelForOtherNumber || bookedFor === caller);
   const requestedAtSpoken = (createdAt: string) =>
-    (createdAt ? spokenRequestTime(new Date(createdAt), new Date(), config.timeZone) : '');
+    (createdAt ? spokenRequestTime(new Date(createdAt), new Date(), config.timeZone, config.locale) : '');
   try {
     const outcome = await store.create({
       recordId: contactId,

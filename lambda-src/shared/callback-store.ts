@@ -267,7 +267,9 @@ export class CallbackStore {
       expiresAt,
     };
     const pointerCondition = 'attribute_not_exists(#pk) OR #expiresAt <= :now';
-    const recordCondition = 'attribute_not_exists(#pk)';
+    // A contact whose own booking was released (no callback came of it) may book again: the customer queue flow
+    // offers the callback again at its next interval, to the caller whose set-callback booking failed too.
+    const recordCondition = 'attribute_not_exists(#pk) OR #resolution = :released';
     const items: TransactWriteItem[] = [
       {
         Put: {
@@ -298,6 +300,7 @@ export class CallbackStore {
           }),
           ConditionExpression: recordCondition,
           ExpressionAttributeNames: namesFor(recordCondition),
+          ExpressionAttributeValues: valuesFor({ ':released': 'RELEASED' }),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },

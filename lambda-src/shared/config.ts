@@ -11,6 +11,8 @@ export interface HandlerConfig {
   readonly completedRecordTtlSeconds: number;
   readonly allowCancelForOtherNumber: boolean;
   readonly timeZone: string;
+  /** The locale times are spoken in (the construct's `locale`, matching its voice). */
+  readonly locale: string;
   /** What is wrong with the environment; handlers reply ERROR instead of throwing at cold start. */
   readonly problems: readonly string[];
 }
@@ -19,6 +21,14 @@ function isValidTimeZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
     return true;
+  } catch {
+    return false;
+  }
+}
+
+function isSupportedLocale(locale: string): boolean {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf(locale).length > 0;
   } catch {
     return false;
   }
@@ -58,6 +68,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     problems.push(`${ENV.TIME_ZONE} is not an IANA time zone`);
   }
 
+  // The construct only sets locales it could format; one this runtime cannot is spoken as en-US rather than
+  // refusing every booking over the wording of a time.
+  const localeText = text(ENV.LOCALE);
+  const locale = localeText !== undefined && isSupportedLocale(localeText) ? localeText : 'en-US';
+
   return {
     tableName: text(ENV.TABLE_NAME),
     queueArn: text(ENV.QUEUE_ARN),
@@ -67,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     completedRecordTtlSeconds,
     allowCancelForOtherNumber: text(ENV.ALLOW_CANCEL_FOR_OTHER_NUMBER)?.toLowerCase() === 'true',
     timeZone,
+    locale,
     problems,
   };
 }

@@ -18,6 +18,8 @@ export const ENV = {
   ALLOW_CANCEL_FOR_OTHER_NUMBER: 'ALLOW_CANCEL_FOR_OTHER_NUMBER',
   /** IANA time zone for times spoken to callers. */
   TIME_ZONE: 'TIME_ZONE',
+  /** BCP 47 locale (e.g. 'es-US') of the prompts' language: how times spoken to callers are worded. */
+  LOCALE: 'LOCALE',
   /** CloudWatch namespace of the embedded-format metrics the handlers write (metrics.ts). */
   METRICS_NAMESPACE: 'METRICS_NAMESPACE',
   /** Value of the METRICS.DIMENSION dimension on every metric: the construct's namePrefix, one per construct. */

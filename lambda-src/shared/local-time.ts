@@ -30,10 +30,28 @@ function localTime(instant: Date, timeZone: string): LocalTime {
 }
 
 /**
- * When a callback was requested, as a prompt says it: '2:05 PM' on the same local day as `now`,
- * otherwise 'Monday 2:05 PM'.
+ * How `locale` words a time of day (with the weekday or not), one formatter per locale, zone and form: building an
+ * Intl.DateTimeFormat costs far more than using one, and a function speaks in one locale and zone all its life.
  */
-export function spokenRequestTime(requestedAt: Date, now: Date, timeZone: string): string {
-  const then = localTime(requestedAt, timeZone);
-  return then.localDate === localTime(now, timeZone).localDate ? then.spokenTime : `${then.dayOfWeek} ${then.spokenTime}`;
+const spokenFormats = new Map<string, Intl.DateTimeFormat>();
+
+function spokenFormat(locale: string, timeZone: string, withDay: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${withDay}`;
+  let format = spokenFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit', ...(withDay ? { weekday: 'long' } : {}) });
+    spokenFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * When a callback was requested, as a prompt says it: the time of day on the same local day as `now`, otherwise the
+ * weekday and the time, each as `locale` words them ('2:05 PM' and 'Monday 2:05 PM' in en-US, '2:05 p.m.' and
+ * 'lunes 2:05 p.m.' in es-US, '14:05' and 'lundi 14:05' in fr-FR). The narrow and no-break spaces some locales put
+ * in a time are written as plain spaces, which text-to-speech reads the same.
+ */
+export function spokenRequestTime(requestedAt: Date, now: Date, timeZone: string, locale = 'en-US'): string {
+  const sameDay = localTime(requestedAt, timeZone).localDate === localTime(now, timeZone).localDate;
+  return spokenFormat(locale, timeZone, !sameDay).format(requestedAt).replace(/[\u00a0\u202f]/g, ' ');
 }

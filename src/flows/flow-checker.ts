@@ -10,7 +10,8 @@
  */
 
 import { ACTION_SPECS, FlowType, MAX_LAMBDA_SECONDS, ZERO_RETRIES, specOfType } from './action-specs';
-import { TOKEN, checkOneOf, checkPromptReferences, formProblem, isObject, list } from './flow-values';
+import { type LambdaReplyTables, unsetReferences } from './flow-references';
+import { TOKEN, checkOneOf, checkPromptReferences, formProblem, integerIn, isObject, list } from './flow-values';
 
 export { ACTION_SPECS, MAX_LAMBDA_SECONDS, ZERO_RETRIES };
 export type { FlowType };
@@ -69,11 +70,54 @@ export function successorsOf(action: Record<string, unknown>): string[] {
   return targets.filter((target): target is string => typeof target === 'string');
 }
 
+export interface CheckOptions {
+  /**
+   * The reply tables of the functions the flow invokes, by the LambdaFunctionARN it invokes them with: with them, a
+   * reference to a reply key (`$.External.<key>`) that is not filled on every path to its action is a finding, and so
+   * is `$.StoredCustomerInput` where no input was stored on some path (flow-references.ts).
+   */
+  readonly lambdaReplies?: LambdaReplyTables;
+}
+
+/**
+ * Loop prompts ("MessageParticipantIteratively"), admin guide https://docs.aws.amazon.com/connect/latest/adminguide/
+ * loop-prompts.html, its configuration tips for customer queue flows: these blocks are not allowed before the Loop
+ * prompts block: Get customer input, Loop, Play prompt, Start/Stop media streaming, Store customer input, Transfer to
+ * phone number, Transfer to queue (the callback queue included). As flow-language actions, of those this checker
+ * knows: GetParticipantInput, MessageParticipant, CreateCallbackContact, DequeueContactAndTransferToQueue.
+ */
+const NOT_BEFORE_LOOP_PROMPTS = ['GetParticipantInput', 'MessageParticipant', 'CreateCallbackContact', 'DequeueContactAndTransferToQueue'];
+/**
+ * The same page: "Always use an interruption period that's greater than 20 seconds": an agent has 20 seconds to accept
+ * a contact, and Connect cannot dequeue a contact that is being joined with an agent, so a shorter one sends contacts
+ * down the error branch.
+ */
+const MIN_QUEUE_INTERRUPT_SECONDS = 21;
+
+/**
+ * The edges of the graph that wait: a Loop prompts block that is interrupted every InterruptFrequencySeconds leaves
+ * by its MessagesInterrupted condition only after playing its messages for that long, and a customer queue flow
+ * stops running altogether when an agent takes the contact. A loop through such an edge is what a customer queue flow
+ * is for (hold messages, an offer, hold messages again, until an agent is free), not a menu that may spin forever:
+ * in CUSTOMER_QUEUE, and only there, a loop is allowed when it passes through one. Its error branch is no such edge
+ * (a chat contact takes it at once), nor is a loop without an interruption period (it never completes).
+ */
+function isWaitingEdge(action: Record<string, unknown>, target: string): boolean {
+  if (action.Type !== 'MessageParticipantIteratively') return false;
+  const parameters = isObject(action.Parameters) ? action.Parameters : {};
+  if (!integerIn(parameters.InterruptFrequencySeconds, 1, Number.MAX_SAFE_INTEGER)) return false;
+  const transitions = isObject(action.Transitions) ? action.Transitions : {};
+  const viaCondition = list(transitions.Conditions).some((branch) => isObject(branch) && branch.NextAction === target);
+  const viaOther = transitions.NextAction === target
+    || list(transitions.Errors).some((branch) => isObject(branch) && branch.NextAction === target);
+  return viaCondition && !viaOther;
+}
+
 /**
  * Checks a parsed flow against the flow language and this library's rules (bounded Lambda timeouts with an
  * error branch, callbacks with zero retries). Returns every defect found; an empty list means none.
  */
-export function checkFlow(flow: unknown, flowType: FlowType): FlowFinding[] {
+export function checkFlow(flow: unknown, flowType: FlowType, options: CheckOptions = {}): FlowFinding[] {
   const findings: FlowFinding[] = [];
   const report = (message: string, actionId?: string) => findings.push({ actionId, message });
 
@@ -122,17 +166,55 @@ export function checkFlow(flow: unknown, flowType: FlowType): FlowFinding[] {
   if (pending.length === 0 && reached.size > 0) {
     for (const id of actions.keys()) if (!reached.has(id)) report('is not reachable from StartAction', id);
   }
-  for (const cycle of cyclesOf(actions)) report(`is on a loop (${cycle.join(' > ')}): every retry must be unrolled, so a call always ends`, cycle[0]);
+  if (flowType === 'CUSTOMER_QUEUE') {
+    for (const cycle of cyclesOf(actions, (from, to) => isWaitingEdge(actions.get(from)!, to))) {
+      report(`is on a loop (${cycle.join(' > ')}) that never waits in a Loop prompts block's interruption period: a customer queue flow `
+        + 'may loop only through the MessagesInterrupted branch of a MessageParticipantIteratively with InterruptFrequencySeconds', cycle[0]);
+    }
+    checkQueueFlowOrder(flow.StartAction, actions, report);
+  } else {
+    for (const cycle of cyclesOf(actions)) report(`is on a loop (${cycle.join(' > ')}): every retry must be unrolled, so a call always ends`, cycle[0]);
+  }
+  if (options.lambdaReplies) {
+    for (const unset of unsetReferences(flow, options.lambdaReplies)) report(unset.message, unset.actionId);
+  }
   return findings;
+}
+
+/** In a customer queue flow, what the caller hears or does comes after a Loop prompts block, on every path. */
+function checkQueueFlowOrder(start: unknown, actions: ReadonlyMap<string, Record<string, unknown>>, report: Report): void {
+  const seen = new Set<string>();
+  const pending = typeof start === 'string' && actions.has(start) ? [start] : [];
+  while (pending.length > 0) {
+    const id = pending.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const action = actions.get(id)!;
+    if (action.Type === 'MessageParticipantIteratively') {
+      const every = isObject(action.Parameters) ? action.Parameters.InterruptFrequencySeconds : undefined;
+      if (integerIn(every, 1, MIN_QUEUE_INTERRUPT_SECONDS - 1)) {
+        report(`InterruptFrequencySeconds must be more than 20 in a customer queue flow (an agent has 20 seconds to accept the contact), got ${JSON.stringify(every)}`, id);
+      }
+      continue;
+    }
+    if (NOT_BEFORE_LOOP_PROMPTS.includes(String(action.Type))) {
+      report(`${String(action.Type)} may not run before a Loop prompts block (MessageParticipantIteratively) in a customer queue flow`, id);
+    }
+    for (const next of successorsOf(action)) if (actions.has(next)) pending.push(next);
+  }
 }
 
 /**
  * Every loop of the flow graph, one per strongly connected component that has a cycle (a self-loop included),
  * each as a path that starts and ends at the same action. A flow without loops ends after at most as many steps
  * as it has actions, whatever the caller does; a loop (a menu that repeats "until" valid input) may never end.
+ * Edges for which `skipEdge` holds are left out of the graph, so only loops that avoid all of them are found.
  */
-export function cyclesOf(actions: ReadonlyMap<string, Record<string, unknown>>): string[][] {
-  const successors = (id: string) => successorsOf(actions.get(id)!).filter((next) => actions.has(next));
+export function cyclesOf(
+  actions: ReadonlyMap<string, Record<string, unknown>>,
+  skipEdge: (from: string, to: string) => boolean = () => false,
+): string[][] {
+  const successors = (id: string) => successorsOf(actions.get(id)!).filter((next) => actions.has(next) && !skipEdge(id, next));
   // Iterative Tarjan: flows are small, but recursion depth should not depend on the input.
   let counter = 0;
   const index = new Map<string, number>();
@@ -328,4 +410,28 @@ export function forceZeroRetries(flow: unknown): void {
       action.Parameters = { ...(isObject(action.Parameters) ? action.Parameters : {}), MaximumConnectionAttempts: ZERO_RETRIES };
     }
   }
+}
+
+/** The id of the action that {@link startWithVoice} puts first. */
+export const VOICE_ACTION_ID = 'set-voice';
+
+/**
+ * Makes the flow start with a "Set voice" block (UpdateContactTextToSpeechVoice) for its prompts' voice, then go on to
+ * its own first action. Set even for Amazon Connect's default voice: the voice carries over from the flow that
+ * transferred the contact, which may speak another language. Its error branch (an unknown voice, or an engine the
+ * voice lacks: contact-actions-updatecontacttexttospeechvoice.html) goes on too: the prompts are still said, in the
+ * voice the contact had.
+ */
+export function startWithVoice(flow: unknown, voiceId: string, engine?: string): void {
+  if (!isObject(flow) || !Array.isArray(flow.Actions)) return;
+  const first = flow.StartAction;
+  flow.Actions.unshift({
+    Identifier: VOICE_ACTION_ID,
+    Type: 'UpdateContactTextToSpeechVoice',
+    Parameters: { TextToSpeechVoice: voiceId, ...(engine === undefined ? {} : { TextToSpeechEngine: engine }) },
+    Transitions: { NextAction: first, Errors: [{ NextAction: first, ErrorType: 'NoMatchingError' }] },
+  });
+  flow.StartAction = VOICE_ACTION_ID;
+  const metadata = isObject(flow.Metadata) && isObject(flow.Metadata.ActionMetadata) ? flow.Metadata.ActionMetadata : undefined;
+  if (metadata) metadata[VOICE_ACTION_ID] = { position: { x: 160, y: -380 } };
 }

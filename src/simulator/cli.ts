@@ -10,13 +10,18 @@ import * as path from 'path';
 import { defaultDynamoDbLocalDir, hasDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb';
 import { type ScenarioRun, runAllScenarios, summarize } from './scenarios';
+import { type SynthesizedCallbackStack, readApp, readTemplateFile } from './stack-flows';
 
-const USAGE = `usage: cdk-connect-callback-management simulate [--dynamodb-endpoint URL | --dynamodb-local-dir DIR]
-         [--ctr-delay SECONDS] [--contact-event-delay SECONDS] [--quiet]
+const USAGE = `usage: cdk-connect-callback-management simulate [--app CDK_OUT_DIR | --template FILE]
+         [--dynamodb-endpoint URL | --dynamodb-local-dir DIR] [--ctr-delay SECONDS] [--contact-event-delay SECONDS] [--quiet]
        cdk-connect-callback-management callbacks list|show|cancel ... (see: callbacks --help)
 
 Runs the offline contact-center scenarios against the construct's synthesized flows and bundled handlers.
+By default they run against a sample stack; with --app or --template, against every CallbackManagement of your own
+synthesized app: its own flows, prompts (in their language), voices and settings, and its own staged handler assets.
 By default the handlers' table lives in a DynamoDB-compatible store inside this process (Node.js only).
+  --app CDK_OUT_DIR         the cdk.out folder of your synthesized app (after cdk synth)
+  --template FILE           one synthesized stack template (its assets are looked for beside it)
   --dynamodb-endpoint URL   use this DynamoDB endpoint instead (e.g. DynamoDB Local: docker run -p 8000:8000 amazon/dynamodb-local)
   --dynamodb-local-dir DIR  start DynamoDB Local (Java 17+) from the jars in DIR instead
   --ctr-delay SECONDS        simulated delay before a CTR reaches the CTR processor (default 60)
@@ -46,6 +51,24 @@ async function dynamoDbFor(args: string[]): Promise<DynamoDbForRun> {
   return { endpoint: embedded.endpoint, description: `the embedded DynamoDB-compatible store at ${embedded.endpoint}`, stop: () => embedded.stop() };
 }
 
+/** The user's deployments to run the scenarios against, or the sample stack (undefined). */
+function deploymentsFor(args: string[]): Array<SynthesizedCallbackStack | undefined> {
+  const app = option(args, '--app');
+  const template = option(args, '--template');
+  if (app !== undefined && template !== undefined) throw new UsageError('give --app or --template, not both');
+  if (app === undefined && template === undefined) return [undefined];
+  const where = (app ?? template)!;
+  if (!fs.existsSync(where)) throw new UsageError(`${where} does not exist`);
+  let found: SynthesizedCallbackStack[];
+  try {
+    found = app !== undefined ? readApp(app) : readTemplateFile(template!);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (found.length === 0) throw new UsageError(`no CallbackManagement found in ${where}`);
+  return found;
+}
+
 /** A mistake in the command line: usage is printed and the exit code is 2. */
 class UsageError extends Error {}
 
@@ -57,7 +80,7 @@ function seconds(args: string[], name: string): number | undefined {
   return parsed;
 }
 
-const VALUE_OPTIONS = ['--dynamodb-endpoint', '--dynamodb-local-dir', '--ctr-delay', '--contact-event-delay'];
+const VALUE_OPTIONS = ['--dynamodb-endpoint', '--dynamodb-local-dir', '--ctr-delay', '--contact-event-delay', '--app', '--template'];
 const FLAGS = ['--quiet'];
 
 /** Refuses what `simulate` does not know, so that a mistyped option is never silently ignored. */
@@ -104,10 +127,12 @@ export async function main(args: string[]): Promise<number> {
   }
   let delays: { ctrDelaySeconds?: number; contactEventDelaySeconds?: number };
   let dynamoDb: DynamoDbForRun;
+  let deployments: Array<SynthesizedCallbackStack | undefined>;
   try {
     if (args[0] !== 'simulate') throw new UsageError(args[0] === undefined ? 'no command given' : `unknown command: ${args[0]}`);
     checkArguments(args);
     delays = { ctrDelaySeconds: seconds(args, '--ctr-delay'), contactEventDelaySeconds: seconds(args, '--contact-event-delay') };
+    deployments = deploymentsFor(args);
     dynamoDb = await dynamoDbFor(args);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
@@ -118,12 +143,18 @@ export async function main(args: string[]): Promise<number> {
   const started = Date.now();
   console.log(`DynamoDB: ${dynamoDb.description}`);
   try {
-    const runs = await runAllScenarios({ dynamoDbEndpoint: dynamoDb.endpoint, ...delays }, (run: ScenarioRun) => {
-      console.log(`\n=== ${run.name} ===`);
-      if (!quiet) console.log(run.transcript);
-      console.log(summarize(run));
-    });
-    console.log(`\n${runs.length} scenario runs in ${((Date.now() - started) / 1000).toFixed(1)} s (real time)`);
+    let count = 0;
+    for (const deployment of deployments) {
+      if (deployment) console.log(`\n##### ${deployment.source} #####`);
+      const runs = await runAllScenarios({ dynamoDbEndpoint: dynamoDb.endpoint, ...delays, deployment }, (run: ScenarioRun) => {
+        console.log(`\n=== ${run.name} ===`);
+        if (!quiet) console.log(run.transcript);
+        console.log(summarize(run));
+      });
+      count += runs.length;
+    }
+    const across = deployments.length > 1 ? ` across ${deployments.length} deployments` : '';
+    console.log(`\n${count} scenario runs${across} in ${((Date.now() - started) / 1000).toFixed(1)} s (real time)`);
     return 0;
   } finally {
     await dynamoDb.stop();

@@ -33,6 +33,20 @@
  *   previous contact, when it was queued, when an agent took it and when it ended (DisconnectTimestamp) and why; a
  *   contact it does not know is ResourceNotFoundException (404). The reconciler, on the construct's schedule when a
  *   scenario starts it (reconcileEvery), judges ages by the simulated clock.
+ * - Customer queue flows (adminguide/set-customer-queue-flow.html: "the flow to invoke when a customer is transferred to
+ *   a queue"): a contact whose CustomerQueue event hook names a flow runs it from the moment it is queued until an agent
+ *   takes it (which stops the flow) or it ends. Its Loop prompts block (MessageParticipantIteratively) plays its
+ *   messages until InterruptFrequencySeconds have passed, in simulated time, then takes its MessagesInterrupted branch.
+ *   When the flow ends (EndFlowExecution) the caller stays in the queue and the flow runs again from its start
+ *   (adminguide/end-flow-resume.html: "You can return the customer to the Loop prompts block"; loop-prompts.html: after
+ *   the interruption, playback restarts from the first prompt). Whether Connect re-runs the flow's first blocks or only
+ *   its Loop prompts block is not documented; the construct's flow runs only a logging and a voice block before it,
+ *   which change nothing when run again.
+ * - Queue metrics (GetMetricData, adminguide/get-queue-metrics.html): the estimated wait "would only return when
+ *   there's one single channel provided", and is absent without an estimate (`estimatedWaitSeconds` undefined, as when
+ *   there is no activity: "null values are returned"). Its JSONPath, $.Metrics.Queue.EstimatedWaitTime, is what
+ *   second-hand copies of the attribute list give; the stored official copy predates the metric.
+ * - A caller waiting in a queue with a customer queue flow hangs up after `callerPatienceSeconds` without an agent.
  */
 import { randomUUID } from 'crypto';
 import { type FlowContact, type FlowHost, type FlowRun, type LambdaOutcome, runFlow, saidBy } from './flow-interpreter';
@@ -41,7 +55,7 @@ import {
   type ConnectApiError, type DescribedContact, type DynamoDbGate, type LocalServer, type PlainItem, createTable, scanTable, startConnectApi,
   startDynamoDbGate,
 } from './local-services';
-import { SIM_INSTANCE_ID, SIM_REGION, type SimFlow, type SynthesizedCallbackStack, synthesizeCallbackStack } from './stack-flows';
+import { SIM_REGION, type SimFlow, type SynthesizeOptions, type SynthesizedCallbackStack, synthesizeCallbackStack, withTableName } from './stack-flows';
 
 export interface SimulationOptions {
   /** A DynamoDB endpoint supporting transactions (DynamoDB Local, or the embedded store). */
@@ -64,6 +78,14 @@ export interface SimulationOptions {
   readonly stopContactDuringAgentWhisper?: 'END_CONTACT' | 'REFUSED';
   /** Unique per simulation by default. */
   readonly tableName?: string;
+  /** A deployment read from a user's template (simulate --app) instead of the sample stack the options below make. */
+  readonly deployment?: SynthesizedCallbackStack;
+  /** The sample stack's construct options: prompts, voices, the in-queue offer and the wait threshold. */
+  readonly construct?: Omit<SynthesizeOptions, 'tableName' | 'learnCallbackIdFromContactEvents' | 'initialCallDelaySeconds'>;
+  /** The queue's estimated wait that GetMetricData returns for voice, seconds; undefined: none returned. Default undefined. */
+  readonly estimatedWaitSeconds?: number;
+  /** How long a caller waits in a queue with a customer queue flow before hanging up, simulated seconds. Default 600. */
+  readonly callerPatienceSeconds?: number;
 }
 
 export interface TranscriptLine {
@@ -95,6 +117,9 @@ export interface RecordTimeline {
 
 /** How long an agent takes to act on an instruction once it has been said in full, simulated seconds. */
 export const AGENT_REACTION_SECONDS = 4;
+
+/** The agent whisper's action that tells the agent to hang up (flows/agent-whisper.json). */
+const HANG_UP_PROMPT = 'tell-agent-hang-up';
 
 /** Voice contacts StopContact does not support (API_StopContact.html). */
 const STOP_CONTACT_UNSUPPORTED = new Set(['DISCONNECT', 'TRANSFER', 'QUEUE_TRANSFER', 'EXTERNAL_OUTBOUND', 'MONITOR']);
@@ -157,14 +182,21 @@ export interface DeadLetter {
 export class Simulation {
   public static async start(options: SimulationOptions): Promise<Simulation> {
     const tableName = options.tableName ?? `callbacks-${randomUUID().slice(0, 8)}`;
-    const stack = synthesizeCallbackStack({
+    const stack = options.deployment ? withTableName(options.deployment, tableName) : synthesizeCallbackStack({
+      ...options.construct,
       tableName,
       learnCallbackIdFromContactEvents: options.contactEvents ?? true,
       initialCallDelaySeconds: options.initialCallDelaySeconds,
     });
     await createTable(options.dynamoDbEndpoint, tableName);
     const simulation = new Simulation(options, stack, tableName);
-    await simulation.startServices();
+    try {
+      await simulation.startServices();
+    } catch (error) {
+      // A bundle that cannot load must not leave the local endpoints listening (the process would never exit).
+      await simulation.stop();
+      throw error;
+    }
     return simulation;
   }
 
@@ -181,6 +213,12 @@ export class Simulation {
   public readonly slowLambdas: Record<string, number> = {};
   /** Error types raised instead of running an action, by `<flow>/<action id>`. */
   public readonly failingActions: Record<string, string> = {};
+  /** As failingActions, but each only the first time its action runs. */
+  public readonly failingOnce: Record<string, string> = {};
+  /** What GetMetricData returns as the queue's estimated wait for voice, seconds; undefined: no estimate. */
+  public estimatedWaitSeconds?: number;
+  /** Customer queue flow runs that failed (a defect of the flow or the simulator, never of the caller). */
+  public readonly queueFlowErrors: string[] = [];
   /** Callback numbers that do not answer. */
   public readonly unansweredNumbers = new Set<string>();
   /** Every StopContact the handlers sent, with Connect's answer. */
@@ -202,6 +240,11 @@ export class Simulation {
   private readonly agents = new Map<string, Agent>();
   private readonly scheduled: Scheduled[] = [];
   private readonly handlers = new Map<string, LoadedHandler>();
+  /** Each caller's key presses still to come, by contact id. */
+  private readonly scripts = new Map<string, Array<string | undefined>>();
+  private readonly heardBy = new Map<string, string[]>();
+  /** Stops the customer queue flow of a queued contact when an agent takes it: resolves once the flow has stopped. */
+  private readonly queueFlowStops = new Map<string, () => Promise<void>>();
   private readonly records = new Map<string, PlainItem>();
   private seq = 0;
   /** When the simulation started, on the host's clock: simulated time 0 (epochMsAt). */
@@ -214,6 +257,7 @@ export class Simulation {
     this.options = options;
     this.stack = stack;
     this.tableName = tableName;
+    this.estimatedWaitSeconds = options.estimatedWaitSeconds;
   }
 
   /** While true, DynamoDB cannot be reached by the handlers. */
@@ -277,9 +321,36 @@ export class Simulation {
       this.log(`caller ${contact.label}`, input === undefined ? '(says nothing)' : storeInput ? `types ${input}` : `presses ${input}`);
       return input ?? undefined;
     }, heard);
+    // What the caller does not use here, they use in the queue (a customer queue flow's offer).
+    this.scripts.set(contact.contactId, script);
+    this.heardBy.set(contact.contactId, heard);
     const run = await runFlow('set-callback', this.stack.flows['set-callback'].content, contact, host);
     if (run.ended === 'DISCONNECTED') this.endContact(contact, 'CONTACT_FLOW_DISCONNECT');
     return { contactId: contact.contactId, label: contact.label, heard, path: run.path, lambdaInvocations: run.lambdaInvocations, ended: run.ended };
+  }
+
+  /**
+   * A caller rings the user's own inbound flow, which, as the README shows, points the contact at the construct's
+   * customer queue flow with a "Set customer queue flow" block (UpdateContactEventHooks, CustomerQueue), sets the queue
+   * and transfers the caller to it. `inputs` are their key presses in the queue, in order (undefined: no key).
+   */
+  public async callIntoQueue(from: string | undefined, inputs: Array<string | undefined>): Promise<CallResult> {
+    const queueFlow = this.stack.flows['customer-queue'];
+    if (!queueFlow) throw new Error('the deployment has no customer queue flow (inQueueCallbackOffer)');
+    const contact = this.newContact('call', { initiationMethod: 'INBOUND', customerAddress: from });
+    this.log(contact.label, `rings in from ${from ?? '(withheld number)'} to the user's own inbound flow`);
+    const heard: string[] = [];
+    this.scripts.set(contact.contactId, [...inputs]);
+    this.heardBy.set(contact.contactId, heard);
+    const inbound = userInboundFlow(queueFlow.arn, this.stack.queueArn);
+    const run = await runFlow('user-inbound', inbound, contact, this.host(`caller ${contact.label}`, 'user-inbound', () => undefined, heard));
+    return { contactId: contact.contactId, label: contact.label, heard, path: run.path, lambdaInvocations: run.lambdaInvocations, ended: run.ended };
+  }
+
+  /** Every prompt a contact has heard so far, its customer queue flow's included. */
+  public heardOf(label: string): string[] {
+    const contact = [...this.contacts.values()].find((candidate) => candidate.label === label);
+    return contact ? this.heardBy.get(contact.contactId) ?? [] : [];
   }
 
   /** An agent logs in (or finishes a contact) and is offered the oldest routable contact of the queue. */
@@ -402,7 +473,7 @@ export class Simulation {
       describeContact: (request) => this.describeContact(request.contactId, request.instanceId),
     });
     const baseEnv: Record<string, string> = {
-      AWS_REGION: SIM_REGION,
+      AWS_REGION: this.stack.instanceArn.split(':')[3] || SIM_REGION,
       AWS_ACCESS_KEY_ID: 'simulator',
       AWS_SECRET_ACCESS_KEY: 'simulator',
       AWS_EC2_METADATA_DISABLED: 'true',
@@ -417,10 +488,12 @@ export class Simulation {
       const reconciler = fn.handler === 'reconciler';
       const env = { ...baseEnv, ...fn.environment, ...(reconciler ? { RECONCILE_CALL_SPACING_MS: '0' } : {}) };
       const clock = reconciler ? () => this.epochMsAt(this.now) : undefined;
-      this.handlers.set(fn.handler, loadBundledHandler(fn.handler, env, (line) => this.handlerLogs.push(line), clock));
+      const log = (line: string) => this.handlerLogs.push(line);
+      this.handlers.set(fn.handler, loadBundledHandler(fn.handler, env, log, { clock, bundleFile: fn.bundleFile }));
     }
-    this.log('system', `flows synthesized from a CallbackManagement stack; contact events ${this.contactEvents ? 'on' : 'off'}; `
-      + `CTR delay ${this.ctrDelay}s${this.contactEvents ? `, contact event delay ${this.eventDelay}s` : ''}`);
+    this.log('system', `flows ${this.stack.source ? `of ${this.stack.source}` : 'synthesized from a CallbackManagement stack'}; contact events ${this.contactEvents ? 'on' : 'off'}; `
+      + `CTR delay ${this.ctrDelay}s${this.contactEvents ? `, contact event delay ${this.eventDelay}s` : ''}`
+      + `${this.stack.flows['customer-queue'] ? '; callbacks offered in the queue' : ''}`);
   }
 
   private get ctrDelay(): number {
@@ -480,6 +553,8 @@ export class Simulation {
         sim.state = 'QUEUED';
         this.queue.push({ kind: 'CALL', contact: sim, routableAt: this.now, retriesLeft: 0, retryDelaySeconds: 0 });
         this.log('queue', `${sim.label} waits in the queue for an agent`);
+        const queueFlow = this.flowByArn(sim.eventHooks.CustomerQueue);
+        if (queueFlow) this.startQueueFlow(sim, queueFlow);
         this.schedule(this.now, () => this.dispatch());
         return undefined;
       },
@@ -488,9 +563,93 @@ export class Simulation {
         this.log(`IVR -> ${listener}`, `"${text}"`);
       },
       step: (_contact, actionId, type, detail) => this.log(`  ${flowName}`, `${actionId} [${type}]${detail ? ` ${detail}` : ''}`),
-      injectedError: (actionKey) => this.failingActions[actionKey],
+      injectedError: (actionKey) => {
+        const once = this.failingOnce[actionKey];
+        if (once !== undefined) {
+          delete this.failingOnce[actionKey];
+          return once;
+        }
+        return this.failingActions[actionKey];
+      },
+      queueMetrics: (contact, queueArn, channel) => this.queueMetrics(contact, queueArn, channel),
       isActive: (contact) => (contact as SimContact).endedAt === undefined,
     };
+  }
+
+  /** A caller's next key press or entry from their script, logged as they make it. */
+  private scriptedInput(contact: SimContact): FlowHost['nextInput'] {
+    return (_contact, _actionId, storeInput) => {
+      const input = this.scripts.get(contact.contactId)?.shift();
+      this.log(`caller ${contact.label}`, input === undefined ? '(says nothing)' : storeInput ? `types ${input}` : `presses ${input}`);
+      return input ?? undefined;
+    };
+  }
+
+  /**
+   * Runs the contact's customer queue flow while it waits: one run after another (each ends with EndFlowExecution, and
+   * the caller stays in the queue), until an agent takes the contact or it ends. A run goes on until its Loop prompts
+   * block waits; the scheduled interruption resumes it, and the clock moves on only once it waits again, so the flow
+   * runs in simulated time like every other event.
+   */
+  private startQueueFlow(contact: SimContact, flow: SimFlow): void {
+    const listener = `caller ${contact.label}`;
+    const heard = this.heardBy.get(contact.contactId) ?? [];
+    const patience = this.options.callerPatienceSeconds ?? 600;
+    this.schedule(this.now + patience, async () => {
+      if (contact.state !== 'QUEUED' || contact.endedAt !== undefined) return;
+      this.log(listener, `hangs up after waiting ${patience}s in the queue`);
+      await this.queueFlowStops.get(contact.contactId)?.();
+      this.endContact(contact, 'CUSTOMER_DISCONNECT');
+    });
+    const runOnce = (): Promise<void> => new Promise<void>((stepDone) => {
+      let settle = stepDone;
+      const host: FlowHost = {
+        ...this.host(listener, flow.name, this.scriptedInput(contact), heard),
+        loopPrompts: (_contact, messages, seconds) => new Promise((resume) => {
+          this.log(`IVR -> ${listener}`, `${messages.map((message) => `"${message}"`).join(' ')} (in a loop${seconds === undefined ? '' : `, interrupted every ${seconds}s`})`);
+          for (const message of messages) heard.push(message);
+          const wake = (outcome: 'INTERRUPTED' | 'DEQUEUED') => new Promise<void>((done) => {
+            if (this.queueFlowStops.get(contact.contactId) !== stop) {
+              done();
+              return;
+            }
+            this.queueFlowStops.delete(contact.contactId);
+            settle = done;
+            resume(outcome);
+          });
+          const stop = () => wake('DEQUEUED');
+          this.queueFlowStops.set(contact.contactId, stop);
+          if (seconds !== undefined) this.schedule(this.now + seconds, () => wake('INTERRUPTED'));
+          // The flow waits now: the event that ran it is over.
+          settle();
+        }),
+      };
+      runFlow(flow.name, flow.content, contact, host).then((run) => {
+        if (run.ended === 'DISCONNECTED') this.endContact(contact, 'CONTACT_FLOW_DISCONNECT');
+        if (run.ended === 'ENDED' && contact.state === 'QUEUED' && contact.endedAt === undefined) {
+          this.log('queue', `${contact.label} stays in the queue; its customer queue flow starts again`);
+          this.schedule(this.now, runOnce);
+        }
+        settle();
+      }, (error: Error) => {
+        this.queueFlowErrors.push(error.message);
+        this.log('simulator', `the customer queue flow of ${contact.label} failed: ${error.message}`);
+        settle();
+      });
+    });
+    this.log('queue', `${contact.label} runs the customer queue flow while it waits`);
+    this.schedule(this.now, runOnce);
+  }
+
+  /** What GetMetricData returns for the queue: its size, and the estimated wait for a single channel only. */
+  private queueMetrics(contact: FlowContact, queueArn: string | undefined, channel: string | undefined): Record<string, string> {
+    const queue = queueArn ?? contact.targetQueueArn ?? '';
+    const size = this.queue.filter((entry) => entry.contact.targetQueueArn === queue).length;
+    const metrics: Record<string, string> = { 'Queue.ARN': queue, 'Queue.Size': String(size) };
+    if (channel !== undefined && channel.toLowerCase() === 'voice' && this.estimatedWaitSeconds !== undefined) {
+      metrics['Queue.EstimatedWaitTime'] = String(this.estimatedWaitSeconds);
+    }
+    return metrics;
   }
 
   private createCallback(inbound: SimContact, queueArn: string, parameters: Record<string, string>): string | undefined {
@@ -596,7 +755,7 @@ export class Simulation {
   /** DescribeContact from a handler, through the Connect API endpoint. */
   private describeContact(contactId: string, instanceId: string): DescribedContact | undefined {
     const contact = this.contacts.get(contactId);
-    if (instanceId !== SIM_INSTANCE_ID || !contact) {
+    if (instanceId !== this.stack.instanceArn.split('instance/')[1] || !contact) {
       this.log('connect api', `DescribeContact ${this.labelOf(contactId)}: ResourceNotFoundException`);
       return undefined;
     }
@@ -645,7 +804,7 @@ export class Simulation {
       this.stopContactCalls.push({ time: this.now, contact: this.labelOf(contactId), answer: text });
       this.log('connect api', `StopContact ${this.labelOf(contactId)}: ${text}`);
     };
-    if (instanceId !== SIM_INSTANCE_ID || !contact || contact.endedAt !== undefined) {
+    if (instanceId !== this.stack.instanceArn.split('instance/')[1] || !contact || contact.endedAt !== undefined) {
       answer('ContactNotFoundException');
       return 'NOT_FOUND';
     }
@@ -671,6 +830,7 @@ export class Simulation {
       const index = this.queue.findIndex((entry) => entry.routableAt <= this.now);
       if (index < 0) return;
       const [entry] = this.queue.splice(index, 1);
+      await this.queueFlowStops.get(entry.contact.contactId)?.();
       agent.state = 'BUSY';
       agent.contact = entry.contact;
       entry.contact.agent = agent.name;
@@ -707,7 +867,10 @@ export class Simulation {
       return;
     }
     const whisperEnds = this.now + (run?.seconds ?? 0);
-    const toldAt = (run?.spoken ?? []).map((prompt) => saidBy(prompt, /hang up[^.!?]*[.!?]?/i)).find((at) => at !== undefined);
+    // The instruction is the agent whisper's hang-up prompt, in whatever language: the agent has heard it once its
+    // first part (up to its first pause) has been said.
+    const instruction = (run?.spoken ?? []).find((prompt) => prompt.actionId === HANG_UP_PROMPT);
+    const toldAt = instruction === undefined ? undefined : saidBy(instruction, /^[\s\S]*?(?=<break\b)/) ?? instruction.endsAt;
     const hangsUpAt = toldAt === undefined ? undefined : this.now + toldAt + AGENT_REACTION_SECONDS;
     contact.state = entry.kind === 'CALLBACK' ? 'AGENT_WHISPER' : 'CONNECTED';
 
@@ -811,6 +974,40 @@ export class Simulation {
       }
     }
   }
+}
+
+/**
+ * A user's own inbound flow that hands its callers to the construct's customer queue flow: "Set customer queue flow"
+ * (UpdateContactEventHooks, CustomerQueue), "Set working queue", "Transfer to queue", in the order AWS's sample exports
+ * (aws-samples/amazon-connect-callback-contact-management, info/contactflow/test_callback_contact_flow).
+ */
+export function userInboundFlow(customerQueueFlowArn: string, queueArn: string): any {
+  const hangUp = (...errorTypes: string[]) => errorTypes.map((ErrorType) => ({ NextAction: 'disconnect', ErrorType }));
+  return {
+    Version: '2019-10-30',
+    StartAction: 'set-customer-queue-flow',
+    Actions: [
+      {
+        Identifier: 'set-customer-queue-flow',
+        Type: 'UpdateContactEventHooks',
+        Parameters: { EventHooks: { CustomerQueue: customerQueueFlowArn } },
+        Transitions: { NextAction: 'set-working-queue', Errors: hangUp('NoMatchingError') },
+      },
+      {
+        Identifier: 'set-working-queue',
+        Type: 'UpdateContactTargetQueue',
+        Parameters: { QueueId: queueArn },
+        Transitions: { NextAction: 'transfer-to-queue', Errors: hangUp('NoMatchingError') },
+      },
+      {
+        Identifier: 'transfer-to-queue',
+        Type: 'TransferContactToQueue',
+        Parameters: {},
+        Transitions: { NextAction: 'disconnect', Errors: hangUp('QueueAtCapacity', 'NoMatchingError') },
+      },
+      { Identifier: 'disconnect', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+    ],
+  };
 }
 
 function describeReply(reply: unknown): string {

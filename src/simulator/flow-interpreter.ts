@@ -20,6 +20,8 @@ export interface FlowContact {
   callbackNumber?: string;
   eventHooks: Record<string, string>;
   flowLogging?: string;
+  /** The text-to-speech voice the last Set voice block chose, e.g. "Lupe (Neural)". */
+  voice?: string;
 }
 
 /** The outcome of one Lambda invocation as Connect sees it. */
@@ -44,6 +46,17 @@ export interface FlowHost {
   injectedError?(actionId: string): string | undefined;
   /** Whether the contact still exists; a flow stops running for a contact that was ended meanwhile. */
   isActive?(contact: FlowContact): boolean;
+  /**
+   * GetMetricData: the queue's real-time metrics, by their path under $.Metrics (e.g. `Queue.EstimatedWaitTime`), for
+   * `queueArn` (the contact's queue when the block names none) and `channel` (all channels when undefined). A metric
+   * Connect does not return is absent.
+   */
+  queueMetrics?(contact: FlowContact, queueArn: string | undefined, channel: string | undefined): Record<string, string>;
+  /**
+   * MessageParticipantIteratively in a customer queue flow: plays `messages` in a loop until `interruptSeconds` have
+   * passed (INTERRUPTED) or an agent takes the contact (DEQUEUED), in simulated time.
+   */
+  loopPrompts?(contact: FlowContact, messages: string[], interruptSeconds: number | undefined, actionId: string): Promise<'INTERRUPTED' | 'DEQUEUED'>;
 }
 
 /** One prompt as the participant heard it, in seconds from the start of the flow run. */
@@ -71,8 +84,11 @@ export interface FlowRun {
   readonly spoken: SpokenPrompt[];
   /** Seconds the run took: its prompts, one after another (blocks without speech take no time here). */
   readonly seconds: number;
-  /** STOPPED: the contact was ended from outside (StopContact) while the flow ran. */
-  readonly ended: 'DISCONNECTED' | 'ENDED' | 'TRANSFERRED' | 'STOPPED';
+  /**
+   * STOPPED: the contact was ended from outside (StopContact) while the flow ran. DEQUEUED: an agent took the contact
+   * while its customer queue flow ran, which stops that flow.
+   */
+  readonly ended: 'DISCONNECTED' | 'ENDED' | 'TRANSFERRED' | 'STOPPED' | 'DEQUEUED';
   readonly lambdaInvocations: number;
   readonly lastExternal: Record<string, string>;
   readonly errors: Array<{ actionId: string; errorType: string }>;
@@ -112,18 +128,22 @@ const NO_INITIATION_METHOD = new Set(['agent-whisper', 'transferred-caller-whisp
 interface RunState {
   external: Record<string, string>;
   storedInput?: string;
+  /** What the last GetMetricData returned, by path under $.Metrics. */
+  metrics?: Record<string, string>;
 }
 
 /** Resolves every `$.X` reference in a string: a whole-value reference, or inline in Text/SSML. */
 export function resolveReferences(
   value: string,
   contact: FlowContact,
-  state: { external: Record<string, string>; storedInput?: string },
+  state: { external: Record<string, string>; storedInput?: string; metrics?: Record<string, string> },
   flowType?: string,
 ): string {
-  const pattern = /\$\.(External|Attributes)\.([A-Za-z0-9_-]+)|\$\.StoredCustomerInput|\$\.CustomerEndpoint\.Address|\$\.ContactId|\$\.InitialContactId|\$\.Queue\.ARN|\$\.InitiationMethod/g;
+  const pattern = /\$\.(External|Attributes)\.([A-Za-z0-9_-]+)|\$\.Metrics((?:\.[A-Za-z]+)+)|\$\.StoredCustomerInput|\$\.CustomerEndpoint\.Address|\$\.ContactId|\$\.InitialContactId|\$\.Queue\.ARN|\$\.InitiationMethod/g;
   return value.replace(pattern,
-    (reference: string, namespace?: string, key?: string) => {
+    (reference: string, namespace?: string, key?: string, metric?: string) => {
+      // A metric Connect did not return reads as nothing ("null values are returned", connect-attrib-list.html).
+      if (metric !== undefined) return state.metrics?.[metric.slice(1)] ?? '';
       if (namespace === 'External') return state.external[key!] ?? '';
       if (namespace === 'Attributes') return contact.attributes[key!] ?? '';
       switch (reference) {
@@ -207,6 +227,7 @@ export async function runFlow(flowName: string, flow: any, contact: FlowContact,
   };
   const ended = (how: FlowRun['ended']): FlowRun => ({ path, spoken, seconds, ended: how, lambdaInvocations, lastExternal: state.external, errors });
 
+  const messageText = (message: any): string => prompt(message) ?? '';
   for (let steps = 0; ; steps++) {
     if (id === undefined) throw new Error(`the ${flowName} flow has an action without a next action: ${path.join(' > ')}`);
     if (steps > MAX_STEPS) throw new Error(`the ${flowName} flow did not end within ${MAX_STEPS} actions: ${path.slice(-10).join(' > ')}`);
@@ -358,6 +379,37 @@ export async function runFlow(flowName: string, flow: any, contact: FlowContact,
         }
         state.external = { ...(reply as Record<string, string>) };
         id = next;
+        break;
+      }
+
+      case 'UpdateContactTextToSpeechVoice': {
+        const engine = parameters.TextToSpeechEngine === undefined ? '' : ` (${resolve(parameters.TextToSpeechEngine)})`;
+        contact.voice = `${resolve(parameters.TextToSpeechVoice)}${engine}`;
+        host.step(contact, id, action.Type, `voice ${contact.voice}`);
+        id = next;
+        break;
+      }
+
+      case 'GetMetricData': {
+        const queue = parameters.QueueId === undefined ? undefined : resolve(parameters.QueueId);
+        const channel = parameters.QueueChannel === undefined ? undefined : resolve(parameters.QueueChannel);
+        state.metrics = host.queueMetrics?.(contact, queue, channel) ?? {};
+        const wait = state.metrics['Queue.EstimatedWaitTime'];
+        host.step(contact, id, action.Type, wait === undefined ? 'no estimated wait returned' : `estimated wait ${wait}s`);
+        id = next;
+        break;
+      }
+
+      case 'MessageParticipantIteratively': {
+        if (!host.loopPrompts) throw new UnsupportedActionError(flowName, id, action.Type);
+        const messages: string[] = (parameters.Messages ?? []).map(messageText);
+        const every = parameters.InterruptFrequencySeconds === undefined ? undefined : Number(resolve(parameters.InterruptFrequencySeconds));
+        const outcome = await host.loopPrompts(contact, messages, every, id);
+        if (outcome === 'DEQUEUED') return ended('DEQUEUED');
+        host.step(contact, id, action.Type, `interrupted after ${every}s`);
+        // The loop waited in simulated time: the steps before it are not a runaway flow.
+        steps = 0;
+        id = conditionTarget(action, 'MessagesInterrupted');
         break;
       }
 

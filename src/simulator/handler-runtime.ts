@@ -19,17 +19,24 @@ export function bundlePath(handler: string): string {
   return path.join(__dirname, '..', '..', 'assets', 'lambda', handler, 'index.js');
 }
 
-/**
- * `clock`: the function's clock (epoch milliseconds) for `Date` inside the bundle, e.g. the simulator's simulated time
- * for a function that judges ages (the reconciler); the host's clock by default.
- */
+export interface LoadOptions {
+  /**
+   * The function's clock (epoch milliseconds) for `Date` inside the bundle, e.g. the simulator's simulated time for a
+   * function that judges ages (the reconciler); the host's clock by default.
+   */
+  readonly clock?: () => number;
+  /** A user's deployment runs its own staged asset (simulate --app); the library's bundle by default. */
+  readonly bundleFile?: string;
+}
+
 export function loadBundledHandler(
   handler: string,
   env: Record<string, string>,
   logSink?: (line: string) => void,
-  clock?: () => number,
+  options: LoadOptions = {},
 ): LoadedHandler {
-  const file = bundlePath(handler);
+  const { clock, bundleFile } = options;
+  const file = bundleFile ?? bundlePath(handler);
   if (!fs.existsSync(file)) {
     throw new Error(`${file} is missing: run \`npx projen bundle\` first`);
   }

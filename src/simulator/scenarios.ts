@@ -4,6 +4,9 @@
  */
 import { type CallResult, Simulation, type SimulationOptions } from './contact-center';
 import { type PlainItem } from './local-services';
+import { type SynthesizedCallbackStack } from './stack-flows';
+import { CallbackPromptSets } from '../prompts';
+import { SpeechEngine } from '../voice';
 
 export const CALLER_A = '+13125550100';
 export const CALLER_B = '+13125550111';
@@ -33,6 +36,8 @@ export interface ScenarioRun {
   readonly dials: Record<string, number>;
   /** Live callers an agent hung up on because a whisper told them to. */
   readonly hungUpOnCallers: string[];
+  /** Customer queue flow runs that failed in the simulator. */
+  readonly queueFlowErrors: string[];
 }
 
 export interface ScenarioOptions {
@@ -44,6 +49,11 @@ export interface ScenarioOptions {
   readonly contactEventDelaySeconds?: number;
   /** What StopContact does to a callback whose agent whisper is running (undocumented; see SimulationOptions). */
   readonly stopContactDuringAgentWhisper?: 'END_CONTACT' | 'REFUSED';
+  /**
+   * A user's deployment (simulate --app) to run instead of the sample stack: its own flows, prompts and settings. The
+   * construct options a scenario would give the sample stack are then the deployment's own.
+   */
+  readonly deployment?: SynthesizedCallbackStack;
 }
 
 type Script = (sim: Simulation, calls: CallResult[], notes: string[]) => Promise<void>;
@@ -56,6 +66,7 @@ async function runScenario(name: string, options: ScenarioOptions, script: Scrip
     contactEventDelaySeconds: options.contactEventDelaySeconds,
     stopContactDuringAgentWhisper: options.stopContactDuringAgentWhisper,
     ...extra,
+    deployment: options.deployment,
   });
   try {
     const calls: CallResult[] = [];
@@ -92,6 +103,7 @@ async function runScenario(name: string, options: ScenarioOptions, script: Scrip
       rangAfterCancel,
       dials,
       hungUpOnCallers: [...sim.hungUpOnCallers],
+      queueFlowErrors: [...sim.queueFlowErrors],
     };
   } finally {
     await sim.stop();
@@ -293,13 +305,13 @@ export function cancelledCallbackReachesAgent(options: ScenarioOptions): Promise
 }
 
 /**
- * 14: the callback's contact event is lost, the customer does not answer, and the callback's own CTR is lost too: the
+ * 20: the callback's contact event is lost, the customer does not answer, and the callback's own CTR is lost too: the
  * record stays PENDING although Connect has finished with it, and the caller cannot book again. The reconciler leaves
  * it alone until its first lookup, 30 minutes after booking; that run asks DescribeContact, finds the callback ended,
  * completes the record (ENDED), and the caller can book again.
  */
 export function lostEventsRepairedByReconciler(options: ScenarioOptions): Promise<ScenarioRun> {
-  return runScenario('14 a contact event and a CTR are both lost: the reconciler repairs the record', { ...options, contactEvents: true }, async (sim, calls, notes) => {
+  return runScenario('20 a contact event and a CTR are both lost: the reconciler repairs the record', { ...options, contactEvents: true }, async (sim, calls, notes) => {
     sim.lostContactEvents.add('callback#1');
     sim.lostCtrs.add('callback#1');
     sim.unansweredNumbers.add(CALLER_A);
@@ -318,34 +330,150 @@ export function lostEventsRepairedByReconciler(options: ScenarioOptions): Promis
   });
 }
 
-/** Every scenario, in order, as the CLI prints them. */
+/** The sample stack of the in-queue scenarios: an offer every 60 s, when the estimated wait is at least 2 minutes. */
+const QUEUE_OFFER = { construct: { offerIntervalSeconds: 60, minimumWaitSeconds: 120 } } as const;
+
+/** The deployment's in-queue offer: its interval and wait threshold, as its flows hold them (the sample's otherwise). */
+function queueSettings(sim: Simulation): { interval: number; long: number; short: number } {
+  const actionOf = (flow: string, id: string) => sim.stack.flows[flow as 'set-callback']?.content.Actions.find((a: any) => a.Identifier === id);
+  const interval = Number(actionOf('customer-queue', 'hold')?.Parameters.InterruptFrequencySeconds ?? 60);
+  const threshold = Number(actionOf('customer-queue', 'check-queue-wait')?.Transitions.Conditions[0].Condition.Operands[0]
+    ?? actionOf('set-callback', 'check-queue-wait')?.Transitions.Conditions[0].Condition.Operands[0] ?? 120);
+  return { interval, long: threshold * 5, short: Math.floor(threshold / 4) };
+}
+
+/** 14: a caller waits in the queue (their wait estimated long), is offered a callback, accepts, and is called back. */
+export function queueOfferAccepted(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('14 a caller waiting in the queue is offered a callback, accepts, and is called back', options, async (sim, calls) => {
+    const { interval, long } = queueSettings(sim);
+    sim.estimatedWaitSeconds = long;
+    calls.push(await sim.callIntoQueue(CALLER_A, ['1']));
+    await sim.advanceTo(interval * 2);
+    await sim.agentAvailable('alice');
+  }, QUEUE_OFFER);
+}
+
+/** 15: Connect returns no estimate: the offer is made; the caller declines, keeps waiting, and reaches an agent. */
+export function queueOfferDeclined(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('15 a caller waiting in the queue (no wait estimate) declines the offer and reaches an agent', options, async (sim, calls) => {
+    const { interval } = queueSettings(sim);
+    sim.estimatedWaitSeconds = undefined;
+    calls.push(await sim.callIntoQueue(CALLER_A, ['2']));
+    await sim.advanceTo(interval * 1.5);
+    await sim.agentAvailable('alice');
+  }, QUEUE_OFFER);
+}
+
+/** 16: a caller with a pending callback waits in the queue and accepts the offer: the booking finds the pending one. */
+export function queueOfferWithPendingCallback(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('16 a caller with a pending callback is offered one in the queue, and keeps the one they have', options, async (sim, calls) => {
+    const { interval, long } = queueSettings(sim);
+    sim.estimatedWaitSeconds = long;
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advanceTo(5);
+    calls.push(await sim.callIntoQueue(CALLER_A, ['1']));
+    await sim.advanceTo(5 + interval * 1.5);
+    await sim.agentAvailable('alice');
+    await sim.agentAvailable('bob');
+  }, QUEUE_OFFER);
+}
+
+/** 17: the queue's estimated wait is short: the set-callback flow offers the queue instead, and no callback is offered there. */
+export function shortWaitStaysInQueue(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('17 the wait is short: the caller is offered the queue instead of a callback, and reaches an agent', options, async (sim, calls) => {
+    const { interval, short } = queueSettings(sim);
+    sim.estimatedWaitSeconds = short;
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advanceTo(interval * 2.5);
+    await sim.agentAvailable('alice');
+  }, QUEUE_OFFER);
+}
+
+/**
+ * 18: the in-queue booking fails after the write (the callback cannot be created): it is undone as the set-callback
+ * flow undoes one, the caller keeps their place, is offered again at the next interval, and books.
+ */
+export function queueBookingUndone(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('18 a failed in-queue booking is undone; offered again, the caller books', options, async (sim, calls) => {
+    const { interval, long } = queueSettings(sim);
+    sim.estimatedWaitSeconds = long;
+    sim.failingOnce['customer-queue/create-callback'] = 'NoMatchingError';
+    calls.push(await sim.callIntoQueue(CALLER_A, ['1', '1']));
+    await sim.advanceTo(interval * 3);
+    await sim.agentAvailable('alice');
+  }, QUEUE_OFFER);
+}
+
+/** 19: the whole of scenario 2, then the callback, in US Spanish: prompts, voice and the spoken time. */
+export function spanishCaller(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('19 in Spanish (CallbackPromptSets.SPANISH_US, voice Lupe neural): a caller books, calls again, keeps it, and is called back', options,
+    async (sim, calls) => {
+      calls.push(await sim.call(CALLER_A, ['1']));
+      await sim.advanceTo(5);
+      calls.push(await sim.call(CALLER_A, ['1', '2']));
+      await sim.advanceTo(30);
+      await sim.agentAvailable('alice');
+    }, { construct: { prompts: CallbackPromptSets.SPANISH_US, voice: { voiceId: 'Lupe', engine: SpeechEngine.NEURAL } } });
+}
+
+interface ScenarioEntry {
+  readonly run: () => Promise<ScenarioRun>;
+  /** The contact events setting it is about; a deployment with the other one does not run it. */
+  readonly contactEvents?: boolean;
+  /** It needs a customer queue flow, the wait threshold in the set-callback flow, or the reconciler. */
+  readonly needs?: 'queue flow' | 'wait threshold' | 'reconciler';
+  /** It is about the sample stack's own settings (another language), not a deployment's. */
+  readonly sampleOnly?: boolean;
+}
+
+/**
+ * Every scenario, in order, as the CLI prints them. With a deployment, those it can run: the ones about its own
+ * contact events setting, and the in-queue ones only if it offers callbacks in the queue.
+ */
 export async function runAllScenarios(options: ScenarioOptions, onRun: (run: ScenarioRun) => void): Promise<ScenarioRun[]> {
-  const runs: ScenarioRun[] = [];
-  const record = (run: ScenarioRun) => {
-    runs.push(run);
-    onRun(run);
-  };
   const on = { ...options, contactEvents: true };
   const off = { ...options, contactEvents: false };
-  record(await newCallbackConnected(on));
-  record(await duplicateKept(on));
-  record(await cancelBeforeIdKnown(on));
-  record(await cancelBeforeIdKnown(off));
-  record(await cancelAgentHangsUp(off));
-  record(await cancelAfterIdKnown(on));
-  record(await cancelAfterIdKnown(off));
-  record(await dynamoDbUnavailable(on));
-  for (const point of INVOCATION_POINTS) record(await lambdaTimeout(on, point));
-  record(await invalidAndInternationalNumbers(on));
-  record(await crossedCancels(on));
-  record(await crossedCancels(off));
-  record(await failedBookingTransferred(on));
-  record(await failedBookingTransferredOn(on));
-  record(await agentDialsOut(on));
-  record(await unansweredCallback(on));
-  record(await cancelledCallbackReachesAgent({ ...options, stopContactDuringAgentWhisper: 'END_CONTACT' }));
-  record(await cancelledCallbackReachesAgent({ ...options, stopContactDuringAgentWhisper: 'REFUSED' }));
-  record(await lostEventsRepairedByReconciler(on));
+  const entries: ScenarioEntry[] = [
+    { run: () => newCallbackConnected(on) },
+    { run: () => duplicateKept(on) },
+    { run: () => cancelBeforeIdKnown(on), contactEvents: true },
+    { run: () => cancelBeforeIdKnown(off), contactEvents: false },
+    { run: () => cancelAgentHangsUp(off), contactEvents: false },
+    { run: () => cancelAfterIdKnown(on), contactEvents: true },
+    { run: () => cancelAfterIdKnown(off), contactEvents: false },
+    { run: () => dynamoDbUnavailable(on) },
+    ...INVOCATION_POINTS.map((point) => ({ run: () => lambdaTimeout(on, point) })),
+    { run: () => invalidAndInternationalNumbers(on) },
+    { run: () => crossedCancels(on), contactEvents: true },
+    { run: () => crossedCancels(off), contactEvents: false },
+    { run: () => failedBookingTransferred(on) },
+    { run: () => failedBookingTransferredOn(on) },
+    { run: () => agentDialsOut(on) },
+    { run: () => unansweredCallback(on) },
+    { run: () => cancelledCallbackReachesAgent({ ...options, stopContactDuringAgentWhisper: 'END_CONTACT' }), contactEvents: false },
+    { run: () => cancelledCallbackReachesAgent({ ...options, stopContactDuringAgentWhisper: 'REFUSED' }), contactEvents: false },
+    { run: () => queueOfferAccepted(on), needs: 'queue flow' },
+    { run: () => queueOfferDeclined(on), needs: 'queue flow' },
+    { run: () => queueOfferWithPendingCallback(on), needs: 'queue flow' },
+    { run: () => shortWaitStaysInQueue(on), needs: 'wait threshold' },
+    { run: () => queueBookingUndone(on), needs: 'queue flow' },
+    { run: () => spanishCaller(on), sampleOnly: true },
+    { run: () => lostEventsRepairedByReconciler(on), contactEvents: true, needs: 'reconciler' },
+  ];
+  const deployment = options.deployment;
+  const runs: ScenarioRun[] = [];
+  for (const entry of entries) {
+    if (deployment) {
+      if (entry.sampleOnly) continue;
+      if (entry.contactEvents !== undefined && entry.contactEvents !== deployment.learnsIdFromContactEvents) continue;
+      if (entry.needs === 'queue flow' && !deployment.flows['customer-queue']) continue;
+      if (entry.needs === 'wait threshold' && !deployment.flows['set-callback'].content.Actions.some((a: any) => a.Identifier === 'check-queue-wait')) continue;
+      if (entry.needs === 'reconciler' && !deployment.functions.reconciler) continue;
+    }
+    const run = await entry.run();
+    runs.push(run);
+    onRun(run);
+  }
   return runs;
 }
 
@@ -366,5 +494,6 @@ export function summarize(run: ScenarioRun): string {
   if (run.stopContacts.length > 0) lines.push(`StopContact: ${run.stopContacts.join('; ')}`);
   if (run.deadLetters.length > 0) lines.push(`dead-letter queues: ${run.deadLetters.join(', ')}`);
   if (run.hungUpOnCallers.length > 0) lines.push(`agents hung up on live callers: ${run.hungUpOnCallers.join(', ')}`);
+  if (run.queueFlowErrors.length > 0) lines.push(`customer queue flow errors: ${run.queueFlowErrors.join('; ')}`);
   return lines.join('\n');
 }

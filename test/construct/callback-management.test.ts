@@ -77,7 +77,7 @@ describe('CallbackManagement with default props', () => {
     }
   });
 
-  test('gives every handler the table name, queue, instance, country, TTL and time zone', () => {
+  test('gives every handler the table name, queue, instance, country, TTL, time zone and locale', () => {
     const env = template.toJSON().Resources[functionId(template, 'WriteCallback')].Properties.Environment.Variables;
     expect(env).toEqual({
       TABLE_NAME: { Ref: expect.stringMatching(/^CallbacksTable/) },
@@ -89,6 +89,7 @@ describe('CallbackManagement with default props', () => {
       TIME_ZONE: 'UTC',
       METRICS_NAMESPACE: 'CallbackManagement',
       METRICS_SERVICE: construct.namePrefix,
+      LOCALE: 'en-US',
     });
   });
 

@@ -1,6 +1,8 @@
 import { INSTANCE_ARN, QUEUE_ARN } from './fixtures';
-import { FLOW_TEMPLATES, FlowTemplateName, fillPlaceholders, loadFlowTemplate } from '../../src/flow-templates';
+import { FLOW_TEMPLATES, FlowTemplateName, applyPrompts, fillPlaceholders, loadFlowTemplate } from '../../src/flow-templates';
 import { FlowType, checkFlow, forceZeroRetries } from '../../src/flows/flow-checker';
+import { HANDLER_REPLIES } from '../../src/handler-replies';
+import { promptParameter, promptsWithDefaults } from '../../src/prompts';
 
 const FUNCTIONS = ['write-callback', 'update-callback'];
 const VALUES: Record<string, string> = {
@@ -8,11 +10,18 @@ const VALUES: Record<string, string> = {
   'DefaultCountry': 'US',
   'Flow:agent-whisper': `${INSTANCE_ARN}/contact-flow/agent-whisper-id`,
   'Flow:transferred-caller-whisper': `${INSTANCE_ARN}/contact-flow/transferred-caller-whisper-id`,
+  'Flow:customer-queue': `${INSTANCE_ARN}/contact-flow/customer-queue-id`,
+  'MinimumWaitSeconds': '120',
+  'OfferIntervalSeconds': '60',
   ...Object.fromEntries(FUNCTIONS.map((name) => [`Function:${name}`, `arn:aws:lambda:eu-west-2:123456789012:function:${name}`])),
 };
 
+/** A template with every optional part, its prompts the English defaults and its placeholders filled. */
 function filled(name: FlowTemplateName): any {
-  return fillPlaceholders(loadFlowTemplate(name), VALUES, name);
+  const template = loadFlowTemplate(name);
+  const prompts = promptsWithDefaults(undefined) as Record<string, any>;
+  applyPrompts(template, (prompt) => promptParameter(prompt, prompts[prompt], { neuralVoice: false }), name);
+  return fillPlaceholders(template, VALUES, name);
 }
 
 describe('the shipped flow templates', () => {
@@ -199,7 +208,7 @@ describe('Lambda invocations per caller path (budget: one for the new-callback d
   test('the undo path releases the record, clears the attributes and hands the agent whisper back before the transfer', () => {
     const undo = byIdOf(setCallback, 'undo-booking');
     expect(undo.Parameters.LambdaInvocationAttributes).toEqual({ recordId: '$.ContactId', transition: 'RELEASE' });
-    const order = ['undo-booking', 'forget-callback-record', 'hand-agent-whisper-back', 'say-booking-failed', 'transfer-to-queue'];
+    const order = ['undo-booking', 'forget-callback-record', 'hand-agent-whisper-back', 'say-booking-failed', 'set-customer-queue-flow', 'transfer-to-queue'];
     let next = 'undo-booking';
     for (const expected of order.slice(1)) {
       next = byIdOf(setCallback, next).Transitions.NextAction;
@@ -284,7 +293,19 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
   const last = (flowType: FlowType) => (['CONTACT_FLOW', 'CUSTOMER_QUEUE', 'AGENT_TRANSFER', 'QUEUE_TRANSFER'].includes(flowType)
     ? { Identifier: 'end', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} }
     : { Identifier: 'end', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} });
-  const flowOf = (flowType: FlowType, ...actions: any[]) => ({ Version: '2019-10-30', StartAction: actions[0].Identifier, Actions: [...actions, last(flowType)] });
+  // A customer queue flow runs its other blocks after a Loop prompts block (adminguide/loop-prompts.html).
+  const holdFirst = (flowType: FlowType, first: any) => (flowType === 'CUSTOMER_QUEUE' && first.Type !== 'MessageParticipantIteratively'
+    ? [{
+      Identifier: 'hold',
+      Type: 'MessageParticipantIteratively',
+      Parameters: { Messages: [{ Text: 'Please hold.' }], InterruptFrequencySeconds: '30' },
+      Transitions: { Conditions: [{ NextAction: first.Identifier, Condition: { Operator: 'Equals', Operands: ['MessagesInterrupted'] } }] },
+    }]
+    : []);
+  const flowOf = (flowType: FlowType, ...actions: any[]) => {
+    const hold = holdFirst(flowType, actions[0]);
+    return { Version: '2019-10-30', StartAction: (hold[0] ?? actions[0]).Identifier, Actions: [...hold, ...actions, last(flowType)] };
+  };
 
   /** One valid action of each kind the cases break. */
   const valid: Record<string, () => any> = {
@@ -693,5 +714,114 @@ describe('the flow checker enforces the Flow language reference, one rule at a t
     const flow = { Version: '2019-10-30', StartAction: 'end', Actions: [{ Identifier: 'end', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} }] };
     expect(checkFlow(flow, flowType)).toEqual([{ actionId: 'end', message: `DisconnectParticipant is not allowed in a ${flowType} flow` }]);
     expect(checkFlow(flow, 'CUSTOMER_QUEUE')).toEqual([]);
+  });
+});
+
+describe('customer queue flows: a loop only through a Loop prompts block\'s interruption, and the caller hears nothing before one', () => {
+  const hold = (interrupted: string, extra: Record<string, unknown> = {}) => ({
+    Identifier: 'hold',
+    Type: 'MessageParticipantIteratively',
+    Parameters: { Messages: [{ Text: 'Please hold.' }], InterruptFrequencySeconds: '30' },
+    Transitions: { NextAction: 'end', Conditions: [{ NextAction: interrupted, Condition: { Operator: 'Equals', Operands: ['MessagesInterrupted'] } }], Errors: [{ NextAction: 'end', ErrorType: 'NoMatchingError' }] },
+    ...extra,
+  });
+  const offer = (pressed: string, otherwise: string) => ({
+    Identifier: 'offer',
+    Type: 'GetParticipantInput',
+    Parameters: { Text: 'Press 1 for a callback.', InputTimeLimitSeconds: '5' },
+    Transitions: {
+      NextAction: otherwise,
+      Conditions: [{ NextAction: pressed, Condition: { Operator: 'Equals', Operands: ['1'] } }],
+      Errors: ['InputTimeLimitExceeded', 'NoMatchingCondition', 'NoMatchingError'].map((ErrorType) => ({ NextAction: otherwise, ErrorType })),
+    },
+  });
+  const end = { Identifier: 'end', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} };
+  const queueFlow = (...actions: any[]) => ({ Version: '2019-10-30', StartAction: actions[0].Identifier, Actions: [...actions, end] });
+
+  test('hold messages, an offer, and back to the hold messages: a loop that waits in the interruption is what the flow is for', () => {
+    expect(checkFlow(queueFlow(hold('offer'), offer('end', 'hold')), 'CUSTOMER_QUEUE')).toEqual([]);
+  });
+
+  test('the same loop is refused in a flow of another type', () => {
+    const findings = checkFlow(queueFlow(hold('offer'), offer('end', 'hold')), 'CUSTOMER_HOLD');
+    expect(findings).toEqual(expect.arrayContaining([{ actionId: 'hold', message: expect.stringMatching(/^is on a loop \(hold > offer > hold\): every retry must be unrolled/) }]));
+  });
+
+  test('a loop that does not pass the interruption is refused: through the error branch, without an interruption period, or around a menu', () => {
+    const viaError = hold('offer', {});
+    viaError.Transitions.Errors = [{ NextAction: 'offer', ErrorType: 'NoMatchingError' }];
+    viaError.Transitions.Conditions = [{ NextAction: 'end', Condition: { Operator: 'Equals', Operands: ['MessagesInterrupted'] } }];
+    expect(checkFlow(queueFlow(viaError, offer('end', 'hold')), 'CUSTOMER_QUEUE'))
+      .toEqual([{ actionId: 'hold', message: expect.stringMatching(/^is on a loop \(hold > offer > hold\) that never waits in a Loop prompts block's interruption period/) }]);
+    const never = hold('offer');
+    delete (never.Parameters as any).InterruptFrequencySeconds;
+    expect(checkFlow(queueFlow(never, offer('end', 'hold')), 'CUSTOMER_QUEUE').map((f) => f.message))
+      .toEqual([expect.stringMatching(/^is on a loop \(hold > offer > hold\) that never waits/)]);
+    const menu = offer('again', 'end');
+    const again = { ...offer('end', 'offer'), Identifier: 'again' };
+    expect(checkFlow(queueFlow(hold('offer'), menu, again), 'CUSTOMER_QUEUE').map((f) => f.message))
+      .toEqual([expect.stringMatching(/^is on a loop \(again > offer > again\) that never waits/)]);
+  });
+
+  test('what the caller hears or does comes after a Loop prompts block, and the interruption period is more than 20 seconds', () => {
+    expect(checkFlow(queueFlow(offer('hold', 'hold'), hold('end')), 'CUSTOMER_QUEUE'))
+      .toEqual([{ actionId: 'offer', message: 'GetParticipantInput may not run before a Loop prompts block (MessageParticipantIteratively) in a customer queue flow' }]);
+    const quick = hold('offer');
+    quick.Parameters.InterruptFrequencySeconds = '20';
+    expect(checkFlow(queueFlow(quick, offer('end', 'end')), 'CUSTOMER_QUEUE'))
+      .toEqual([{ actionId: 'hold', message: expect.stringMatching(/^InterruptFrequencySeconds must be more than 20 in a customer queue flow/) }]);
+    quick.Parameters.InterruptFrequencySeconds = '21';
+    expect(checkFlow(queueFlow(quick, offer('end', 'end')), 'CUSTOMER_QUEUE')).toEqual([]);
+  });
+
+  test('the queue transfer actions are refused in a customer queue flow', () => {
+    const transfer = { Identifier: 'transfer', Type: 'TransferContactToQueue', Parameters: {}, Transitions: { NextAction: 'end', Errors: [{ NextAction: 'end', ErrorType: 'NoMatchingError' }] } };
+    const target = { Identifier: 'target', Type: 'UpdateContactTargetQueue', Parameters: { QueueId: QUEUE_ARN }, Transitions: { NextAction: 'transfer', Errors: [{ NextAction: 'end', ErrorType: 'NoMatchingError' }] } };
+    expect(checkFlow(queueFlow(hold('target'), target, transfer), 'CUSTOMER_QUEUE')).toEqual([
+      { actionId: 'target', message: 'UpdateContactTargetQueue is not allowed in a CUSTOMER_QUEUE flow' },
+      { actionId: 'transfer', message: 'TransferContactToQueue is not allowed in a CUSTOMER_QUEUE flow' },
+    ]);
+  });
+});
+
+describe('references to a handler\'s reply and to the stored input, checked against the paths that reach them', () => {
+  const WRITE = VALUES['Function:write-callback'];
+  const UPDATE = VALUES['Function:update-callback'];
+  const replies = new Map([[WRITE, { handler: 'write-callback', replies: HANDLER_REPLIES['write-callback'] }], [UPDATE, { handler: 'update-callback', replies: HANDLER_REPLIES['update-callback'] }]]);
+
+  test.each(Object.keys(FLOW_TEMPLATES) as FlowTemplateName[])('%s reads only what its handlers fill on every path', (name) => {
+    expect(checkFlow(filled(name), FLOW_TEMPLATES[name], { lambdaReplies: replies })).toEqual([]);
+  });
+
+  test('a confirmation read on a path where the write failed, and a stored input read before anything was stored, are findings', () => {
+    const flow = filled('set-callback');
+    byIdOf(flow, 'say-booking-failed').Parameters.Text = 'We could not book $.External.phoneNational today.';
+    byIdOf(flow, 'choose-number').Parameters.Text = 'You typed $.StoredCustomerInput before.';
+    expect(checkFlow(flow, 'CONTACT_FLOW', { lambdaReplies: replies })).toEqual([
+      { actionId: 'choose-number', message: 'Text: $.StoredCustomerInput is read where no customer input is stored on some path to it' },
+      // The undo path's update-callback and the write's own ERROR both reach it.
+      { actionId: 'say-booking-failed', message: expect.stringMatching(/^Text: \$\.External\.phoneNational is not filled on every path here \(the last invocation before it may be: a failed or timed-out invocation, update-callback APPLIED, .*write-callback ERROR\)$/) },
+    ]);
+  });
+
+  test('a Compare on the result narrows what is known: the cancel reads the record id of an EXISTS only', () => {
+    const flow = filled('set-callback');
+    byIdOf(flow, 'check-caller-booking').Transitions.Conditions[1].NextAction = 'offer-cancel';
+    expect(checkFlow(flow, 'CONTACT_FLOW', { lambdaReplies: replies })).toEqual([]);
+    // Reaching the cancel from the INVALID_NUMBER branch instead: no record id there.
+    byIdOf(flow, 'check-caller-booking').Transitions.Conditions[2].NextAction = 'offer-cancel';
+    const findings = checkFlow(flow, 'CONTACT_FLOW', { lambdaReplies: replies });
+    expect(findings.map((f) => f.actionId)).toEqual(expect.arrayContaining(['offer-cancel', 'cancel-callback']));
+    expect(findings.find((f) => f.actionId === 'cancel-callback')!.message).toMatch(/^LambdaInvocationAttributes\.recordId: \$\.External\.recordId is not filled/);
+  });
+
+  test('after a function whose replies are unknown, nothing is checked', () => {
+    const flow = filled('set-callback');
+    byIdOf(flow, 'book-caller-number').Parameters.LambdaFunctionARN = 'arn:aws:lambda:eu-west-2:123456789012:function:someone-else';
+    byIdOf(flow, 'say-booking-failed').Parameters.Text = 'We could not book $.External.phoneNational today.';
+    expect(checkFlow(flow, 'CONTACT_FLOW', { lambdaReplies: replies })).toEqual([]);
+    // With that function known again, the same flow has its finding.
+    byIdOf(flow, 'book-caller-number').Parameters.LambdaFunctionARN = WRITE;
+    expect(checkFlow(flow, 'CONTACT_FLOW', { lambdaReplies: replies }).map((f) => f.actionId)).toEqual(['say-booking-failed']);
   });
 });

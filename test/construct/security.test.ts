@@ -5,12 +5,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack, Validations, aws_iam as iam, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
+import { Duration, Stack, Validations, aws_iam as iam, aws_kms as kms, aws_sns as sns } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { ACCOUNT, INSTANCE_ARN, PHONE_NUMBER_ARN, QUEUE_ARN, REGION, STREAM_ARN, addConstruct, flowContent, newStack, resourcesOf } from './fixtures';
-import { CallbackManagementProps } from '../../src';
+import { CallbackManagementProps, CallbackPromptSets, SpeechEngine } from '../../src';
 import { FLOW_TEMPLATES, FlowTemplateName, loadFlowTemplate } from '../../src/flow-templates';
 import { ACTION_SPECS, checkFlow } from '../../src/flows/flow-checker';
 
@@ -39,6 +39,11 @@ function allOptions(extra: Partial<CallbackManagementProps> = {}): Variant & { k
     enableCallbacksApi: true,
     createDashboard: true,
     alarmTopic: new sns.Topic(stack, 'AlarmTopic', { enforceSSL: true }),
+    prompts: CallbackPromptSets.SPANISH_US,
+    voice: { voiceId: 'Lupe', engine: SpeechEngine.NEURAL },
+    agentVoice: { voiceId: 'Joanna', engine: SpeechEngine.NEURAL },
+    inQueueCallbackOffer: { interval: Duration.seconds(45) },
+    minimumWaitForCallback: Duration.minutes(2),
     ...extra,
   });
   // An operator role of the app's, granted both API methods: its policy is walked too.
@@ -269,8 +274,10 @@ describe('contact-flow logging', () => {
         Identifier: 'set-flow-logging',
         Type: 'UpdateFlowLoggingBehavior',
         Parameters: { FlowLoggingBehavior: 'Enabled' },
-        Transitions: { NextAction: loadFlowTemplate(name as FlowTemplateName).StartAction },
+        Transitions: { NextAction: 'set-voice' },
       });
+      // Then the voice, then the template's own start.
+      expect(flow.Actions.find((a: any) => a.Identifier === 'set-voice').Transitions.NextAction).toBe(loadFlowTemplate(name as FlowTemplateName).StartAction);
       expect(flow.Metadata.ActionMetadata['set-flow-logging'].position).toEqual({ x: expect.any(Number), y: expect.any(Number) });
       expect(checkFlow(flow, type as any)).toEqual([]);
     }

@@ -133,6 +133,55 @@ describe.each(VARIANTS)('callback life cycle (%s)', (variant) => {
     expect(await writeIn(flowEvent({ callerNumber: older }))).toMatchObject({ result: 'EXISTS', requestedAtSpoken: spokenAt(bookedAt, offsetMinutes, true) });
   });
 
+  /** How `locale` says a time in Tokyo (UTC+9, no daylight saving), worked out by hand from each locale's conventions. */
+  const WEEKDAYS_ES = ['domingo', 'lunes', 'martes', 'miércoles', 'jueves', 'viernes', 'sábado'];
+  function tokyoTime(iso: string, locale: string, withDay: boolean): string {
+    const local = new Date(Date.parse(iso) + 9 * 3600_000);
+    const hours = local.getUTCHours();
+    const minutes = String(local.getUTCMinutes()).padStart(2, '0');
+    const twelve = hours % 12 === 0 ? 12 : hours % 12;
+    const day = local.getUTCDay();
+    switch (locale) {
+      case 'es-US': return `${withDay ? `${WEEKDAYS_ES[day]} ` : ''}${twelve}:${minutes} ${hours < 12 ? 'a.m.' : 'p.m.'}`;
+      case 'es-ES': return `${withDay ? `${WEEKDAYS_ES[day]}, ` : ''}${hours}:${minutes}`;
+      default: return spokenAt(iso, 540, withDay);
+    }
+  }
+
+  test.each(['en-US', 'es-US', 'es-ES'])('requestedAtSpoken is worded in LOCALE %s', async (locale) => {
+    const writeIn = env.load('write-callback', variant, { TIME_ZONE: 'Asia/Tokyo', LOCALE: locale });
+    const recordId = newContactId();
+    const created = await writeIn(flowEvent({ contactId: recordId, callerNumber: newUsNumber() }));
+    const record = await getItem(env.db.endpoint, TABLE_NAME, recordPk(recordId));
+    expect(created.requestedAtSpoken).toBe(tokyoTime(String(record?.createdAt), locale, false));
+    const older = newUsNumber();
+    const bookedAt = new Date(Date.now() - 3 * 24 * 3600_000).toISOString();
+    await putItem(env.db.endpoint, TABLE_NAME, {
+      pk: pointerPk(older), recordType: 'ACTIVE', recordId: newContactId(), phoneE164: older, createdAt: bookedAt, expiresAt: epochOf(bookedAt) + OPEN_RECORD_TTL_SECONDS,
+    });
+    expect((await writeIn(flowEvent({ callerNumber: older }))).requestedAtSpoken).toBe(tokyoTime(bookedAt, locale, true));
+  });
+
+  test('an unknown LOCALE is spoken as en-US rather than refusing the booking', async () => {
+    const writeIn = env.load('write-callback', variant, { LOCALE: 'xx-not-a-locale' });
+    const reply = await writeIn(flowEvent({ callerNumber: newUsNumber() }));
+    expect(reply).toMatchObject({ result: 'CREATED', requestedAtSpoken: expect.stringMatching(/^\d{1,2}:\d{2} [AP]M$/) });
+  });
+
+  test('a contact whose own booking was released may book again (the customer queue flow offers it again), once', async () => {
+    const booked = await book();
+    await update(flowEvent({ contactId: booked.recordId, callerNumber: booked.caller, parameters: { recordId: booked.recordId, transition: 'RELEASE' } }));
+    const again = await write(flowEvent({ contactId: booked.recordId, callerNumber: booked.caller }));
+    expect(again).toMatchObject({ result: 'CREATED', recordId: booked.recordId, status: 'PENDING' });
+    const record = await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId));
+    expect(record).toMatchObject({ status: 'PENDING' });
+    expect(record?.resolution).toBeUndefined();
+    expect(await getItem(env.db.endpoint, TABLE_NAME, pointerPk(booked.phone))).toMatchObject({ recordId: booked.recordId });
+    // Its retry is the same booking; another contact for that number finds it pending.
+    expect((await write(flowEvent({ contactId: booked.recordId, callerNumber: booked.caller }))).result).toBe('CREATED');
+    expect(await write(flowEvent({ callerNumber: booked.caller }))).toMatchObject({ result: 'EXISTS', recordId: booked.recordId });
+  });
+
   test('a retry by the contact that booked is answered as created, and changes nothing', async () => {
     const first = await book();
     const stored = await getItem(env.db.endpoint, TABLE_NAME, recordPk(first.recordId));

@@ -48,8 +48,8 @@ test('without a DynamoDB option every scenario runs on the embedded store, and n
   expect(text).toMatch(/=== 8 two callers cancelling in crossed order \(contact events off\) ===[^=]*cancel -> removal \(simulated\): call#1 54\.0s, call#2 59\.5s/);
   expect(text).toMatch(/=== 13 a cancelled callback reaches an agent \(StopContact during its whisper: REFUSED\) ===[^=]*phone rang after the cancel: call#1 no/);
   // (Records in the order the store scans them.)
-  expect(text).toMatch(/=== 14 a contact event and a CTR are both lost: the reconciler repairs the record ===\nrecords: (?=[^\n]*call#1 COMPLETED\(ENDED\))(?=[^\n]*call#3 COMPLETED\(CONNECTED\))/);
-  expect(text).toMatch(/^24 scenario runs in [\d.]+ s \(real time\)$/m);
+  expect(text).toMatch(/=== 20 a contact event and a CTR are both lost: the reconciler repairs the record ===\nrecords: (?=[^\n]*call#1 COMPLETED\(ENDED\))(?=[^\n]*call#3 COMPLETED\(CONNECTED\))/);
+  expect(text).toMatch(/^30 scenario runs in [\d.]+ s \(real time\)$/m);
   // --quiet: summaries only, no transcript lines.
   expect(text).not.toMatch(/IVR -> /);
 });

@@ -95,3 +95,54 @@ test('no key is InputTimeLimitExceeded; a key with no condition is NoMatchingCon
   expect((await runFlow('t', flow(actions), contact(), host([], ['7']).h)).path).toEqual(['menu', 'other']);
   expect((await runFlow('t', flow(actions), contact(), host([], ['1']).h)).path).toEqual(['menu', 'one']);
 });
+
+test('Set voice is recorded on the contact; Get queue metrics returns the estimated wait for one channel only, and nothing without an estimate', async () => {
+  const metricsFlow = (channel?: string) => flow([
+    { Identifier: 'voice', Type: 'UpdateContactTextToSpeechVoice', Parameters: { TextToSpeechVoice: 'Lupe', TextToSpeechEngine: 'Neural' }, Transitions: { NextAction: 'metrics' } },
+    { Identifier: 'metrics', Type: 'GetMetricData', Parameters: channel ? { QueueChannel: channel } : {}, Transitions: { NextAction: 'say' } },
+    { Identifier: 'say', Type: 'MessageParticipant', Parameters: { Text: 'Wait: $.Metrics.Queue.EstimatedWaitTime seconds' }, Transitions: { NextAction: 'end' } },
+    { Identifier: 'end', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+  ]);
+  const withMetrics = (estimate: number | undefined) => {
+    const { h, said } = host([]);
+    h.queueMetrics = (_c, _queue, channel): Record<string, string> => (channel === 'Voice' && estimate !== undefined ? { 'Queue.EstimatedWaitTime': String(estimate) } : {});
+    return { h, said };
+  };
+  const c = contact();
+  const voice = withMetrics(300);
+  await runFlow('t', metricsFlow('Voice'), c, voice.h);
+  expect(c.voice).toBe('Lupe (Neural)');
+  expect(voice.said).toEqual(['Wait: 300 seconds']);
+  const allChannels = withMetrics(300);
+  await runFlow('t', metricsFlow(), contact(), allChannels.h);
+  // No estimate aggregated over all channels, nor when there is none: the reference reads as nothing.
+  expect(allChannels.said).toEqual(['Wait:  seconds']);
+  const none = withMetrics(undefined);
+  await runFlow('t', metricsFlow('Voice'), contact(), none.h);
+  expect(none.said).toEqual(['Wait:  seconds']);
+});
+
+test('a prompt loop needs a host that keeps time; it takes its MessagesInterrupted branch when interrupted and stops when dequeued', async () => {
+  const loop = flow([
+    {
+      Identifier: 'hold',
+      Type: 'MessageParticipantIteratively',
+      Parameters: { Messages: [{ Text: 'Please hold.' }], InterruptFrequencySeconds: '30' },
+      Transitions: { Conditions: [{ NextAction: 'end', Condition: { Operator: 'Equals', Operands: ['MessagesInterrupted'] } }] },
+    },
+    { Identifier: 'end', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} },
+  ]);
+  await expect(runFlow('t', loop, contact(), host([]).h)).rejects.toThrow(new UnsupportedActionError('t', 'hold', 'MessageParticipantIteratively'));
+  const played: Array<[string[], number | undefined]> = [];
+  const timed = (outcome: 'INTERRUPTED' | 'DEQUEUED') => {
+    const { h } = host([]);
+    h.loopPrompts = async (_c, messages, seconds) => {
+      played.push([messages, seconds]);
+      return outcome;
+    };
+    return h;
+  };
+  expect(await runFlow('t', loop, contact(), timed('INTERRUPTED'))).toMatchObject({ path: ['hold', 'end'], ended: 'ENDED' });
+  expect(await runFlow('t', loop, contact(), timed('DEQUEUED'))).toMatchObject({ path: ['hold'], ended: 'DEQUEUED' });
+  expect(played).toEqual([[['Please hold.'], 30], [['Please hold.'], 30]]);
+});

@@ -7,7 +7,7 @@ import { CALLER_A, lostEventsRepairedByReconciler } from '../../src/simulator/sc
 
 const db = useDynamoDb();
 
-test('14 a contact event and a CTR are both lost: the reconciler completes the record and the number can book again', async () => {
+test('20 a contact event and a CTR are both lost: the reconciler completes the record and the number can book again', async () => {
   const run = await lostEventsRepairedByReconciler({ dynamoDbEndpoint: db.endpoint });
   expect(run.transcript).toMatch(/the contact event INITIATED\/CALLBACK for callback#1 is lost/);
   expect(run.transcript).toMatch(/the CTR of callback#1 is lost/);

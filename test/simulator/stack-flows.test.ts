@@ -22,3 +22,13 @@ test('without contact events there is no contact event processor; the table name
   const create = stack.flows['set-callback'].content.Actions.find((a: any) => a.Type === 'CreateCallbackContact');
   expect(create.Parameters.InitialCallDelaySeconds).toBe('30');
 });
+
+test('the sample stack with the in-queue offer has the customer queue flow, which the set-callback flow hooks before its transfer', () => {
+  const stack = synthesizeCallbackStack({ tableName: 'Q', offerIntervalSeconds: 45, minimumWaitSeconds: 90 });
+  const queueFlow = stack.flows['customer-queue']!;
+  expect(queueFlow.type).toBe('CUSTOMER_QUEUE');
+  const hook = stack.flows['set-callback'].content.Actions.find((a: any) => a.Identifier === 'set-customer-queue-flow');
+  expect(hook.Parameters.EventHooks.CustomerQueue).toBe(queueFlow.arn);
+  const book = queueFlow.content.Actions.find((a: any) => a.Identifier === 'book-callback');
+  expect(book.Parameters.LambdaFunctionARN).toBe(stack.functions['write-callback'].arn);
+});

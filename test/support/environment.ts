@@ -22,6 +22,7 @@ export const CONSTRUCT_ENV: Record<string, string> = {
   [ENV.TIME_ZONE]: 'America/Chicago',
   [ENV.METRICS_NAMESPACE]: 'CallbackManagement',
   [ENV.METRICS_SERVICE]: 'test',
+  [ENV.LOCALE]: 'en-US',
 };
 
 export type FlowHandler = (event: unknown) => Promise<Record<string, string>>;

@@ -1,6 +1,8 @@
 from aws_cdk import App, Duration, Environment, Stack
 from aws_cdk import aws_kinesis as kinesis
-from cdk_connect_callback_management import CallbackManagement
+from cdk_connect_callback_management import (
+    CallbackManagement, CallbackPromptSets, InQueueCallbackOffer, SpeechEngine, Voice,
+)
 
 INSTANCE_ARN = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555'
 QUEUE_ARN = f'{INSTANCE_ARN}/queue/66666666-7777-8888-9999-000000000000'
@@ -20,6 +22,13 @@ def build_stack(app: App) -> Stack:
         stream=kinesis.Stream.from_stream_arn(stack, 'CtrStream', STREAM_ARN),
         name_prefix='example-callbacks',
         callback_ttl=Duration.hours(24),
+        # Every prompt in US Spanish, said by a neural voice that speaks it; times are spoken as es-US words them.
+        prompts=CallbackPromptSets.SPANISH_US,
+        voice=Voice(voice_id='Lupe', engine=SpeechEngine.NEURAL),
+        locale='es-US',
+        # Callers waiting in the queue are offered a callback every 45 seconds, while the estimated wait is 3 minutes or more.
+        in_queue_callback_offer=InQueueCallbackOffer(interval=Duration.seconds(45)),
+        minimum_wait_for_callback=Duration.minutes(3),
     )
     return stack
 

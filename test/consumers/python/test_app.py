@@ -6,7 +6,9 @@ from aws_cdk import App, Duration, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk.assertions import Template
-from cdk_connect_callback_management import CallbackAlarmThresholds, CallbackManagement
+from cdk_connect_callback_management import (
+    CallbackAlarmThresholds, CallbackManagement, CallbackPrompts, CallbackPromptSets, InQueueCallbackOffer, Prompt,
+)
 
 import app as example_app
 
@@ -15,6 +17,7 @@ FLOW_TYPES = {
     'agent_whisper_flow': 'AGENT_WHISPER',
     'outbound_whisper_flow': 'OUTBOUND_WHISPER',
     'transferred_caller_whisper_flow': 'AGENT_WHISPER',
+    'customer_queue_flow': 'CUSTOMER_QUEUE',
 }
 HANDLER_PROPERTIES = [
     'write_callback_function',
@@ -67,10 +70,15 @@ def flow_actions(content):
     return restore(flow)['Actions']
 
 
-def set_callback_flow_actions(example):
+def actions_of(example, flow_property):
+    """The actions of one of the construct's flows, by id."""
     stack, callbacks, template = example
-    flow = template.to_json()['Resources'][logical_id(stack, callbacks.set_callback_flow)]
-    return flow_actions(flow['Properties']['Content'])
+    flow = template.to_json()['Resources'][logical_id(stack, getattr(callbacks, flow_property))]
+    return {action['Identifier']: action for action in flow_actions(flow['Properties']['Content'])}
+
+
+def set_callback_flow_actions(example):
+    return list(actions_of(example, 'set_callback_flow').values())
 
 
 def test_one_table_expires_items_by_the_expires_at_attribute(example):
@@ -94,7 +102,7 @@ def test_each_handler_property_is_a_node24_function_of_the_bundled_handler(examp
         assert stack.resolve(getattr(callbacks, f'{name}_name')) == {'Ref': function_id}
 
 
-def test_four_contact_flows_of_their_types(example):
+def test_five_contact_flows_of_their_types(example):
     stack, callbacks, template = example
     flows = template.find_resources('AWS::Connect::ContactFlow')
     assert sorted(flow['Properties']['Type'] for flow in flows.values()) == sorted(FLOW_TYPES.values())
@@ -125,6 +133,62 @@ def test_the_set_callback_flow_invokes_the_construct_s_functions_by_arn(example)
         assert function_id in function_ids and attribute == 'Arn'
     invoked_ids = {arn['Fn::GetAtt'][0] for arn in invoked}
     assert logical_id(stack, callbacks.write_callback_function) in invoked_ids
+
+
+def test_every_flow_speaks_the_spanish_prompts_in_lupe_neural(example):
+    spanish = CallbackPromptSets.SPANISH_US
+    for name in FLOW_TYPES:
+        voice = actions_of(example, name)['set-voice']
+        assert voice['Type'] == 'UpdateContactTextToSpeechVoice', name
+        assert voice['Parameters'] == {'TextToSpeechVoice': 'Lupe', 'TextToSpeechEngine': 'Neural'}, name
+    set_callback = actions_of(example, 'set_callback_flow')
+    assert set_callback['choose-number']['Parameters']['Text'] == spanish.choose_number.value
+    assert set_callback['say-callback-booked']['Parameters']['Text'] == (
+        'Gracias. Le devolveremos la llamada al $.External.phoneNational en cuanto un agente esté disponible. Ya puede colgar.')
+    assert set_callback['confirm-number']['Parameters']['SSML'].startswith('<speak>Usted ingresó <say-as interpret-as="telephone">$.StoredCustomerInput</say-as>')
+    assert actions_of(example, 'agent_whisper_flow')['tell-agent-callback']['Parameters']['Text'] == (
+        'Llamada de regreso. Se está marcando al cliente al $.External.phoneNational')
+
+
+def test_the_handlers_speak_times_in_es_us(example):
+    stack, callbacks, template = example
+    for name in HANDLER_PROPERTIES:
+        function = template.to_json()['Resources'][logical_id(stack, getattr(callbacks, name))]
+        assert function['Properties']['Environment']['Variables']['LOCALE'] == 'es-US', name
+
+
+def test_callers_in_the_queue_are_offered_a_callback_every_45_seconds_when_the_wait_is_3_minutes(example):
+    stack, callbacks, template = example
+    queue = actions_of(example, 'customer_queue_flow')
+    assert queue['hold']['Type'] == 'MessageParticipantIteratively'
+    assert queue['hold']['Parameters'] == {
+        'Messages': [{'Text': CallbackPromptSets.SPANISH_US.queue_hold.value}], 'InterruptFrequencySeconds': '45'}
+    assert queue['get-queue-wait']['Parameters'] == {'QueueChannel': 'Voice'}
+    assert queue['check-queue-wait']['Transitions']['Conditions'][0]['Condition'] == {
+        'Operator': 'NumberLessThan', 'Operands': ['180']}
+    assert queue['create-callback']['Parameters']['MaximumConnectionAttempts'] == '0'
+    assert queue['book-callback']['Parameters']['LambdaFunctionARN'] == {
+        'Fn::GetAtt': [logical_id(stack, callbacks.write_callback_function), 'Arn']}
+    # The set-callback flow hands the callers it puts through to the queue to this flow, and checks the wait itself.
+    set_callback = actions_of(example, 'set_callback_flow')
+    assert set_callback['set-customer-queue-flow']['Parameters']['EventHooks'] == {
+        'CustomerQueue': stack.resolve(callbacks.customer_queue_flow_arn)}
+    assert set_callback['get-queue-wait']['Parameters']['QueueChannel'] == 'Voice'
+
+
+def test_prompts_made_in_python_are_said_and_checked(example):
+    audio = f'{example_app.INSTANCE_ARN}/prompt/77777777-8888-4999-8aaa-bbbbbbbbbbbb'
+    callbacks = construct_with(prompts=CallbackPrompts(
+        callback_booked=Prompt.text('Booked for {callbackNumber}.'),
+        queue_hold=Prompt.audio(audio),
+    ), in_queue_callback_offer=InQueueCallbackOffer())
+    stack = callbacks.node.scope
+    example_like = (stack, callbacks, Template.from_stack(stack))
+    assert actions_of(example_like, 'set_callback_flow')['say-callback-booked']['Parameters'] == {
+        'Text': 'Booked for $.External.phoneNational .'}
+    assert actions_of(example_like, 'customer_queue_flow')['hold']['Parameters']['Messages'] == [{'PromptId': audio}]
+    with pytest.raises(RuntimeError, match=r'prompts\.callbackBooked uses the unknown placeholder \{number\}'):
+        construct_with(prompts=CallbackPrompts(callback_booked=Prompt.text('Booked for {number}.')))
 
 
 def construct_with(**overrides):

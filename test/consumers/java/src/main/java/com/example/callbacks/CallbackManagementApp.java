@@ -1,6 +1,10 @@
 package com.example.callbacks;
 
 import io.github.cdkconnectcallback.CallbackManagement;
+import io.github.cdkconnectcallback.CallbackPromptSets;
+import io.github.cdkconnectcallback.InQueueCallbackOffer;
+import io.github.cdkconnectcallback.SpeechEngine;
+import io.github.cdkconnectcallback.Voice;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Environment;
@@ -27,6 +31,13 @@ public final class CallbackManagementApp {
             .stream(Stream.fromStreamArn(stack, "CtrStream", STREAM_ARN))
             .namePrefix("example-callbacks")
             .callbackTtl(Duration.hours(24))
+            // Every prompt in US Spanish, said by a neural voice that speaks it; times are spoken as es-US words them.
+            .prompts(CallbackPromptSets.SPANISH_US)
+            .voice(Voice.builder().voiceId("Lupe").engine(SpeechEngine.NEURAL).build())
+            .locale("es-US")
+            // Callers waiting in the queue are offered a callback every 45 seconds, while the estimated wait is 3 minutes or more.
+            .inQueueCallbackOffer(InQueueCallbackOffer.builder().interval(Duration.seconds(45)).build())
+            .minimumWaitForCallback(Duration.minutes(3))
             .build();
         return stack;
     }

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkconnectcallback.CallbackAlarmThresholds;
 import io.github.cdkconnectcallback.CallbackManagement;
+import io.github.cdkconnectcallback.CallbackPromptSets;
+import io.github.cdkconnectcallback.CallbackPrompts;
+import io.github.cdkconnectcallback.InQueueCallbackOffer;
+import io.github.cdkconnectcallback.Prompt;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,6 +33,7 @@ import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.cloudwatch.IAlarm;
 import software.amazon.awscdk.services.iam.AccountRootPrincipal;
 import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.connect.CfnContactFlow;
 import software.amazon.awscdk.services.kinesis.Stream;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.constructs.IConstruct;
@@ -83,11 +88,11 @@ class CallbackManagementAppTest {
     }
 
     @Test
-    void fourContactFlowsOfTheirTypes() {
+    void fiveContactFlowsOfTheirTypes() {
         Map<String, Map<String, Object>> flows = template.findResources("AWS::Connect::ContactFlow");
         List<Object> types = flows.values().stream()
             .map(flow -> asMap(flow.get("Properties")).get("Type")).sorted().collect(Collectors.toList());
-        assertEquals(List.of("AGENT_WHISPER", "AGENT_WHISPER", "CONTACT_FLOW", "OUTBOUND_WHISPER"), types);
+        assertEquals(List.of("AGENT_WHISPER", "AGENT_WHISPER", "CONTACT_FLOW", "CUSTOMER_QUEUE", "OUTBOUND_WHISPER"), types);
 
         Consumer<Object[]> check = flow -> {
             String id = logicalId((IConstruct) flow[0]);
@@ -101,6 +106,7 @@ class CallbackManagementAppTest {
         check.accept(new Object[] {callbacks.getOutboundWhisperFlow(), "OUTBOUND_WHISPER", callbacks.getOutboundWhisperFlowArn()});
         check.accept(new Object[] {
             callbacks.getTransferredCallerWhisperFlow(), "AGENT_WHISPER", callbacks.getTransferredCallerWhisperFlowArn()});
+        check.accept(new Object[] {callbacks.getCustomerQueueFlow(), "CUSTOMER_QUEUE", callbacks.getCustomerQueueFlowArn()});
         assertEquals("example-callbacks", callbacks.getNamePrefix());
     }
 
@@ -132,6 +138,67 @@ class CallbackManagementAppTest {
             invokedIds.add(getAtt.get(0));
         }
         assertTrue(invokedIds.contains(logicalId(callbacks.getWriteCallbackFunction())));
+    }
+
+    @Test
+    void everyFlowSpeaksTheSpanishPromptsInLupeNeural() {
+        for (CfnContactFlow flow : List.of(callbacks.getSetCallbackFlow(), callbacks.getAgentWhisperFlow(), callbacks.getOutboundWhisperFlow(),
+                callbacks.getTransferredCallerWhisperFlow(), callbacks.getCustomerQueueFlow())) {
+            Map<String, Object> voice = actionsOf(flow).get("set-voice");
+            assertEquals("UpdateContactTextToSpeechVoice", voice.get("Type"));
+            assertEquals(Map.of("TextToSpeechVoice", "Lupe", "TextToSpeechEngine", "Neural"), voice.get("Parameters"));
+        }
+        Map<String, Map<String, Object>> setCallback = actionsOf(callbacks.getSetCallbackFlow());
+        assertEquals(CallbackPromptSets.SPANISH_US.getChooseNumber().getValue(), parametersOf(setCallback, "choose-number").get("Text"));
+        assertEquals("Gracias. Le devolveremos la llamada al $.External.phoneNational en cuanto un agente esté disponible. Ya puede colgar.",
+            parametersOf(setCallback, "say-callback-booked").get("Text"));
+        assertEquals("Llamada de regreso. Se está marcando al cliente al $.External.phoneNational",
+            parametersOf(actionsOf(callbacks.getAgentWhisperFlow()), "tell-agent-callback").get("Text"));
+    }
+
+    @Test
+    void theHandlersSpeakTimesInEsUs() {
+        for (IFunction function : List.of(callbacks.getWriteCallbackFunction(), callbacks.getUpdateCallbackFunction(), callbacks.getCtrProcessorFunction())) {
+            Map<String, Object> properties = asMap(asMap(resources.get(logicalId(function))).get("Properties"));
+            assertEquals("es-US", asMap(asMap(properties.get("Environment")).get("Variables")).get("LOCALE"));
+        }
+    }
+
+    @Test
+    void callersInTheQueueAreOfferedACallbackEvery45SecondsWhenTheWaitIs3Minutes() {
+        Map<String, Map<String, Object>> queue = actionsOf(callbacks.getCustomerQueueFlow());
+        assertEquals("MessageParticipantIteratively", queue.get("hold").get("Type"));
+        assertEquals(Map.of("Messages", List.of(Map.of("Text", CallbackPromptSets.SPANISH_US.getQueueHold().getValue())), "InterruptFrequencySeconds", "45"),
+            parametersOf(queue, "hold"));
+        assertEquals(Map.of("QueueChannel", "Voice"), parametersOf(queue, "get-queue-wait"));
+        Object condition = asMap(((List<?>) asMap(queue.get("check-queue-wait").get("Transitions")).get("Conditions")).get(0)).get("Condition");
+        assertEquals(Map.of("Operator", "NumberLessThan", "Operands", List.of("180")), condition);
+        assertEquals("0", parametersOf(queue, "create-callback").get("MaximumConnectionAttempts"));
+        assertEquals(Map.of("Fn::GetAtt", List.of(logicalId(callbacks.getWriteCallbackFunction()), "Arn")),
+            parametersOf(queue, "book-callback").get("LambdaFunctionARN"));
+        // The set-callback flow hands the callers it puts through to the queue to this flow.
+        assertEquals(Map.of("CustomerQueue", stack.resolve(callbacks.getCustomerQueueFlowArn())),
+            parametersOf(actionsOf(callbacks.getSetCallbackFlow()), "set-customer-queue-flow").get("EventHooks"));
+    }
+
+    @Test
+    void promptsMadeInJavaAreSaidAndChecked() {
+        String audio = CallbackManagementApp.INSTANCE_ARN + "/prompt/77777777-8888-4999-8aaa-bbbbbbbbbbbb";
+        CallbackManagement custom = constructWith(builder -> builder
+            .prompts(CallbackPrompts.builder()
+                .callbackBooked(Prompt.text("Booked for {callbackNumber}."))
+                .queueHold(Prompt.audio(audio))
+                .build())
+            .inQueueCallbackOffer(InQueueCallbackOffer.builder().build()));
+        Stack customStack = Stack.of(custom);
+        Map<String, Object> customResources = asMap(Template.fromStack(customStack).toJSON().get("Resources"));
+        assertEquals(Map.of("Text", "Booked for $.External.phoneNational ."),
+            parametersOf(actionsOf(customStack, customResources, custom.getSetCallbackFlow()), "say-callback-booked"));
+        assertEquals(List.of(Map.of("PromptId", audio)),
+            parametersOf(actionsOf(customStack, customResources, custom.getCustomerQueueFlow()), "hold").get("Messages"));
+        RuntimeException error = assertThrows(RuntimeException.class, () -> constructWith(builder -> builder
+            .prompts(CallbackPrompts.builder().callbackBooked(Prompt.text("Booked for {number}.")).build())));
+        assertTrue(error.getMessage().contains("prompts.callbackBooked uses the unknown placeholder {number}"), error.getMessage());
     }
 
     @Test
@@ -196,14 +263,26 @@ class CallbackManagementAppTest {
         return stack.getLogicalId((CfnElement) (child != null ? child : construct));
     }
 
+    private List<Map<String, Object>> setCallbackFlowActions() {
+        return new ArrayList<>(actionsOf(callbacks.getSetCallbackFlow()).values());
+    }
+
+    private Map<String, Map<String, Object>> actionsOf(final CfnContactFlow flow) {
+        return actionsOf(stack, resources, flow);
+    }
+
+    private static Map<String, Object> parametersOf(final Map<String, Map<String, Object>> actions, final String id) {
+        return asMap(actions.get(id).get("Parameters"));
+    }
+
     /**
-     * The actions of the set-callback flow's Content, each token replaced by the CloudFormation object it stands for.
+     * The actions of a flow's Content by id, each token replaced by the CloudFormation object it stands for.
      * With tokens in it, Content synthesizes to {"Fn::Join": ["", [text, {"Fn::GetAtt": ...}, text, ...]]}:
      * the JSON is rebuilt with a marker string in each token's place, parsed (with the Jackson that the jsii
      * runtime brings), and the markers swapped back.
      */
-    private List<Map<String, Object>> setCallbackFlowActions() {
-        Map<String, Object> flow = asMap(resources.get(logicalId(callbacks.getSetCallbackFlow())));
+    private static Map<String, Map<String, Object>> actionsOf(final Stack stack, final Map<String, Object> resources, final CfnContactFlow flowResource) {
+        Map<String, Object> flow = asMap(resources.get(stack.getLogicalId(flowResource)));
         Object content = asMap(flow.get("Properties")).get("Content");
         Map<String, Object> tokens = new HashMap<>();
         String json;
@@ -225,13 +304,14 @@ class CallbackManagementAppTest {
         }
         try {
             Map<String, Object> parsed = asMap(new ObjectMapper().readValue(json, Map.class));
-            List<Map<String, Object>> actions = new ArrayList<>();
+            Map<String, Map<String, Object>> actions = new LinkedHashMap<>();
             for (Object action : (List<?>) parsed.get("Actions")) {
-                actions.add(asMap(restoreTokens(action, tokens)));
+                Map<String, Object> restored = asMap(restoreTokens(action, tokens));
+                actions.put((String) restored.get("Identifier"), restored);
             }
             return actions;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new AssertionError("the set-callback flow's Content is not JSON: " + e.getMessage(), e);
+            throw new AssertionError("a flow's Content is not JSON: " + e.getMessage(), e);
         }
     }
 

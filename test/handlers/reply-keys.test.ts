@@ -1,0 +1,75 @@
+/**
+ * The construct's table of the reply keys each result fills (src/handler-replies.ts), which the flow checker uses to
+ * refuse a prompt placeholder its handler does not give on some path, checked against the handlers' real replies.
+ */
+import { RESULTS } from '../../lambda-src/shared/contract';
+import { HANDLER_REPLIES } from '../../src/handler-replies';
+import { type FlowHandler, useTestEnvironment } from '../support/environment';
+import { flowEvent, newContactId } from '../support/events';
+import { VARIANTS } from '../support/handlers';
+
+const env = useTestEnvironment();
+
+let line = 300;
+const newNumber = () => `+1202555${String(++line).padStart(4, '0')}`;
+
+describe.each(VARIANTS)('reply keys (%s)', (variant) => {
+  let write: FlowHandler;
+  let update: FlowHandler;
+  beforeAll(() => {
+    write = env.load('write-callback', variant);
+    update = env.load('update-callback', variant);
+  });
+
+  /** One reply of every result each handler has, as a flow would get it. */
+  async function replies(): Promise<Record<'write-callback' | 'update-callback', Array<Record<string, string>>>> {
+    const broken = { TABLE_NAME: undefined };
+    const phone = newNumber();
+    const recordId = newContactId();
+    const created = await write(flowEvent({ contactId: recordId, callerNumber: phone }));
+    const exists = await write(flowEvent({ callerNumber: phone }));
+    const invalid = await write(flowEvent({ callerNumber: null }));
+    const writeError = await env.load('write-callback', variant, broken)(flowEvent({ callerNumber: newNumber() }));
+
+    const applied = await update(flowEvent({ callerNumber: phone, parameters: { recordId, transition: 'CANCEL' } }));
+    const refused = await update(flowEvent({ callerNumber: phone, parameters: { recordId, transition: 'CANCEL' } }));
+    const notFound = await update(flowEvent({ callerNumber: phone, parameters: { recordId: newContactId(), transition: 'CANCEL' } }));
+    const other = newContactId();
+    await write(flowEvent({ contactId: other, callerNumber: newNumber() }));
+    const forbidden = await update(flowEvent({ callerNumber: newNumber(), parameters: { recordId: other, transition: 'CANCEL' } }));
+    const notACallback = await update(flowEvent({ contactId: other, parameters: { recordId: other, transition: 'CONNECT' } }));
+    const invalidInput = await update(flowEvent({ parameters: { recordId: other, transition: 'TELEPORT' } }));
+    const updateError = await env.load('update-callback', variant, broken)(flowEvent({ parameters: { recordId: other, transition: 'CANCEL' } }));
+    return {
+      'write-callback': [created, exists, invalid, writeError],
+      'update-callback': [applied, refused, notFound, forbidden, notACallback, invalidInput, updateError],
+    };
+  }
+
+  test('every result of each handler has a row, and every key of its row is filled in its replies', async () => {
+    const got = await replies();
+    expect(Object.keys(HANDLER_REPLIES['write-callback']).sort()).toEqual([...RESULTS.WRITE_CALLBACK].sort());
+    expect(Object.keys(HANDLER_REPLIES['update-callback']).sort()).toEqual([...RESULTS.UPDATE_CALLBACK].sort());
+    for (const [handler, answers] of Object.entries(got) as Array<[keyof typeof HANDLER_REPLIES, Array<Record<string, string>>]>) {
+      const table: Record<string, readonly string[]> = HANDLER_REPLIES[handler];
+      expect(answers.map((answer) => answer.result).sort()).toEqual(Object.keys(table).sort());
+      for (const answer of answers) {
+        const unfilled = table[answer.result].filter((key) => !answer[key]);
+        expect({ handler, result: answer.result, unfilled }).toEqual({ handler, result: answer.result, unfilled: [] });
+      }
+    }
+  });
+
+  test('no reply fills a key the table leaves out of its row, except where the row cannot promise it', async () => {
+    const got = await replies();
+    // resolution is filled only once a record is COMPLETED, so no row can promise it; nothing else may be left out.
+    const mayBeFilled = new Set(['result', 'resolution']);
+    for (const [handler, answers] of Object.entries(got) as Array<[keyof typeof HANDLER_REPLIES, Array<Record<string, string>>]>) {
+      const table: Record<string, readonly string[]> = HANDLER_REPLIES[handler];
+      for (const answer of answers) {
+        const extra = Object.keys(answer).filter((key) => answer[key] !== '' && !mayBeFilled.has(key) && !table[answer.result].includes(key));
+        expect({ handler, result: answer.result, extra }).toEqual({ handler, result: answer.result, extra: [] });
+      }
+    }
+  });
+});
