@@ -14,7 +14,11 @@ export const BUILD_DIR = path.join(ROOT, '.cache', 'bench');
 /** The options the shipped handlers are bundled with (projenrc/bundle-handlers.ts). */
 export const SHIPPED_BUNDLE_OPTIONS: BuildOptions = HANDLER_BUNDLE_OPTIONS;
 
-export const MINIMAL_HANDLERS = ['minimal-transact-write', 'minimal-update-item', 'minimal-noop', 'probe-intl-time-zone'] as const;
+/** The minimal handlers (one per request mix a handler path sends), the size floors, and the probes, in bench/cold/. */
+export const MINIMAL_HANDLERS = [
+  'minimal-transact-write', 'minimal-connect', 'minimal-cancel', 'minimal-learn',
+  'minimal-update-item', 'minimal-stop-contact', 'minimal-noop', 'probe-intl-time-zone', 'probe-phone',
+] as const;
 export type MinimalHandler = typeof MINIMAL_HANDLERS[number];
 
 export interface BenchBuild {
