@@ -8,8 +8,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildSync } from 'esbuild';
-import { HANDLER_BUNDLE_OPTIONS } from './handler-bundle-options';
+import { build } from 'esbuild';
+import { HANDLER_BUNDLE_OPTIONS, HANDLER_BUNDLE_PLUGINS } from './handler-bundle-options';
 
 const root = path.resolve(__dirname, '..');
 const handlersDir = path.join(root, 'lambda-src', 'handlers');
@@ -28,14 +28,22 @@ if (entries.length === 0) {
 fs.rmSync(assetsDir, { recursive: true, force: true });
 fs.mkdirSync(metaDir, { recursive: true });
 
-for (const name of entries) {
-  const outfile = path.join(assetsDir, name, 'index.js');
-  const result = buildSync({
-    ...HANDLER_BUNDLE_OPTIONS,
-    entryPoints: [path.join(handlersDir, `${name}.ts`)],
-    outfile,
-  });
-  fs.writeFileSync(path.join(metaDir, `${name}.json`), JSON.stringify(result.metafile));
-  const size = fs.statSync(outfile).size;
-  console.log(`bundled ${name}: ${(size / 1024).toFixed(1)} KB`);
+async function main(): Promise<void> {
+  for (const name of entries) {
+    const outfile = path.join(assetsDir, name, 'index.js');
+    const result = await build({
+      ...HANDLER_BUNDLE_OPTIONS,
+      plugins: HANDLER_BUNDLE_PLUGINS,
+      entryPoints: [path.join(handlersDir, `${name}.ts`)],
+      outfile,
+    });
+    fs.writeFileSync(path.join(metaDir, `${name}.json`), JSON.stringify(result.metafile));
+    const size = fs.statSync(outfile).size;
+    console.log(`bundled ${name}: ${(size / 1024).toFixed(1)} KB`);
+  }
 }
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

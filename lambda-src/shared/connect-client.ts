@@ -1,33 +1,21 @@
+/**
+ * The Connect client and StopContact. Handlers load this module lazily, through contact-stopper.ts, so that the
+ * Connect client's module loads only when a contact is stopped.
+ */
 import { ConnectClient, StopContactCommand } from '@aws-sdk/client-connect';
+import { type ContactStopper, StopContactRefused, stopOutcomeOf, type StopOutcome } from './contact-stopper';
 import { boundedClientOptions } from './sdk-bounds';
 
-/** How a StopContact call ended; a failure that may pass is thrown as the SDK's error. */
-export type StopOutcome = 'STOPPED' | 'ALREADY_GONE';
-
-/**
- * StopContact refused the contact for a reason that retrying cannot change. From the StopContact reference
- * (docs.aws.amazon.com/connect/latest/APIReference/API_StopContact.html) and the @aws-sdk/client-connect model:
- * InvalidRequestException and InvalidParameterException (400) say the request itself is wrong for this contact
- * (e.g. a voice contact initiated by TRANSFER, QUEUE_TRANSFER, DISCONNECT, EXTERNAL_OUTBOUND or MONITOR, which
- * the reference says StopContact does not support), and ResourceNotFoundException (404) that it names nothing
- * there is to stop. Throttling (429), InternalServiceException (500), access errors and network failures may
- * pass, and are thrown for the caller to retry.
- */
-export class StopContactRefused extends Error {
-  constructor(public readonly errorName: string) {
-    super(`StopContact refused the contact: ${errorName}`);
-    this.name = 'StopContactRefused';
-  }
-}
-
-const REFUSALS = new Set(['InvalidRequestException', 'InvalidParameterException', 'ResourceNotFoundException']);
-
-/** Removes a contact (here: a queued callback) from Amazon Connect. */
-export type ContactStopper = (contactId: string) => Promise<StopOutcome>;
+export { type ContactStopper, StopContactRefused, type StopOutcome };
 
 /** Region, credentials and endpoint (AWS_ENDPOINT_URL_CONNECT in tests) come from the standard environment. */
 export function createConnectClient(): ConnectClient {
   return new ConnectClient(boundedClientOptions());
+}
+
+/** One StopContact request; its errors are the SDK's (contact-stopper.ts says what each means). */
+export async function stopContactRequest(client: ConnectClient, instanceId: string, contactId: string, abortSignal?: AbortSignal): Promise<void> {
+  await client.send(new StopContactCommand({ InstanceId: instanceId, ContactId: contactId }), { abortSignal });
 }
 
 /** `abortSignal`: the invocation's deadline (time-budget.ts). */
@@ -38,15 +26,10 @@ export function createContactStopper(
 ): ContactStopper {
   return async (contactId) => {
     try {
-      await client.send(new StopContactCommand({ InstanceId: instanceId, ContactId: contactId }), { abortSignal: abortSignal() });
+      await stopContactRequest(client, instanceId, contactId, abortSignal());
       return 'STOPPED';
     } catch (error) {
-      const name = (error as { name?: unknown }).name;
-      // "The contact with the specified ID is not active or does not exist" (410): ended or removed already,
-      // which is what we wanted, so not a failure.
-      if (name === 'ContactNotFoundException') return 'ALREADY_GONE';
-      if (typeof name === 'string' && REFUSALS.has(name)) throw new StopContactRefused(name);
-      throw error;
+      return stopOutcomeOf(error);
     }
   };
 }

@@ -1,7 +1,7 @@
 /** What every handler builds once per cold start: its settings, logger, invocation budget and (if configured) the store. */
 import { CallbackStore } from './callback-store';
 import { type HandlerConfig, loadConfig } from './config';
-import { type ContactStopper, createConnectClient, createContactStopper } from './connect-client';
+import { type ContactStopper, createLazyContactStopper } from './contact-stopper';
 import { createDynamoDbClient } from './dynamodb-client';
 import { createLogger, type Logger } from './log';
 import { InvocationBudget } from './time-budget';
@@ -29,9 +29,12 @@ export function createStore(runtime: HandlerRuntime): CallbackStore | undefined 
   });
 }
 
-/** Undefined without a usable INSTANCE_ARN; the handler then replies ERROR (or throws) and logs why. */
+/**
+ * Undefined without a usable INSTANCE_ARN; the handler then replies ERROR (or throws) and logs why. The Connect client
+ * is built on the first StopContact, not here (contact-stopper.ts).
+ */
 export function createStopper(runtime: HandlerRuntime): ContactStopper | undefined {
   const { config, budget } = runtime;
   if (config.instanceId === undefined) return undefined;
-  return createContactStopper(createConnectClient(), config.instanceId, () => budget.signal);
+  return createLazyContactStopper(config.instanceId, () => budget.signal);
 }

@@ -2,7 +2,7 @@
  * The scenarios the simulator runs (the CLI prints them all; test/simulator checks each). Each one starts its
  * own Simulation (its own table), drives callers, agents and the clock, and reports what happened.
  */
-import { type CallResult, Simulation, type SimulationOptions } from './contact-center';
+import { type CallResult, type LambdaInvocation, Simulation, type SimulationOptions } from './contact-center';
 import { type PlainItem } from './local-services';
 
 export const CALLER_A = '+13125550100';
@@ -33,6 +33,8 @@ export interface ScenarioRun {
   readonly dials: Record<string, number>;
   /** Live callers an agent hung up on because a whisper told them to. */
   readonly hungUpOnCallers: string[];
+  /** Every Lambda invocation, in order, with the AWS requests it sent. */
+  readonly invocations: ReadonlyArray<LambdaInvocation>;
 }
 
 export interface ScenarioOptions {
@@ -92,6 +94,7 @@ async function runScenario(name: string, options: ScenarioOptions, script: Scrip
       rangAfterCancel,
       dials,
       hungUpOnCallers: [...sim.hungUpOnCallers],
+      invocations: [...sim.invocations],
     };
   } finally {
     await sim.stop();
