@@ -11,7 +11,7 @@
  *
  * Sizes can be turned down for a quick look: BENCH_WARM_ROUNDS, BENCH_WARM_INVOCATIONS, BENCH_COLD_ROUNDS,
  * BENCH_COLD_RUNS, BENCH_CTR_ROUNDS, BENCH_SAMPLE_ROUNDS, BENCH_SYNTH_ROUNDS. A run with any of them set is
- * gated all the same but written to .cache/bench/RESULTS.quick.md, never to bench/RESULTS.md.
+ * gated all the same but written to bench/RESULTS.quick.md (not committed), never to bench/RESULTS.md.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -125,10 +125,10 @@ function failedSection(title: string, error: unknown): SectionReport {
   };
 }
 
-/** Where this run's report goes: bench/RESULTS.md for a full run that passes the gate, else a file under .cache/bench/. */
+/** Where this run's report goes: bench/RESULTS.md for a full run that passes the gate, else a file beside it that git ignores. */
 function outputFile(quick: boolean, failed: boolean): string {
-  if (quick) return path.join(ROOT, '.cache', 'bench', 'RESULTS.quick.md');
-  if (failed) return path.join(ROOT, '.cache', 'bench', 'RESULTS.regressed.md');
+  if (quick) return path.join(ROOT, 'bench', 'RESULTS.quick.md');
+  if (failed) return path.join(ROOT, 'bench', 'RESULTS.regressed.md');
   return RESULTS_FILE;
 }
 
@@ -139,7 +139,7 @@ function previousGateData(): GateData | undefined {
 
 async function main(): Promise<void> {
   const date = new Date();
-  progress(`bench settings: ${JSON.stringify(SETTINGS)}${QUICK ? ' (sizes turned down: a quick look, written to .cache/bench/)' : ''}`);
+  progress(`bench settings: ${JSON.stringify(SETTINGS)}${QUICK ? ' (sizes turned down: a quick look, written to bench/RESULTS.quick.md)' : ''}`);
   const previous = previousGateData();
   progress(previous ? `regression gate: comparing with bench/RESULTS.md of commit ${previous.commit} (${previous.date})` : 'regression gate: bench/RESULTS.md has no gate data; this run sets the baseline');
   ensureBundles();

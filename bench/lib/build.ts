@@ -4,12 +4,18 @@
  * comparing it with its asset byte for byte, which also catches a stale asset).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
 import { ROOT, bundlePath } from './handlers';
 import { HANDLER_BUNDLE_OPTIONS } from '../../projenrc/handler-bundle-options';
 
-export const BUILD_DIR = path.join(ROOT, '.cache', 'bench');
+/**
+ * A directory of this run's own: .cache/ may be shared by several checkouts of the project (worktrees link it), and
+ * a second bench starting meanwhile must not replace the bundles this one is timing.
+ */
+export const BUILD_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'callback-bench-'));
+process.once('exit', () => fs.rmSync(BUILD_DIR, { recursive: true, force: true }));
 
 /** The options the shipped handlers are bundled with (projenrc/bundle-handlers.ts). */
 export const SHIPPED_BUNDLE_OPTIONS: BuildOptions = HANDLER_BUNDLE_OPTIONS;
@@ -35,8 +41,6 @@ function bundle(entry: string, outfile: string): Metafile {
 }
 
 export function buildBench(): BenchBuild {
-  fs.rmSync(BUILD_DIR, { recursive: true, force: true });
-  fs.mkdirSync(BUILD_DIR, { recursive: true });
   const coldDir = path.join(ROOT, 'bench', 'cold');
 
   const runner = path.join(BUILD_DIR, 'runner.js');

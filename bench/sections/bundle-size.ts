@@ -101,7 +101,11 @@ export function runBundleSize(build: BenchBuild): { rows: BundleRow[]; report: S
   const started = Date.now();
   const rows = handlerNames().map((name) => {
     const metafile = JSON.parse(fs.readFileSync(path.join(META_DIR, `${name}.json`), 'utf8')) as Metafile;
-    return analyse(name, metafile, fs.statSync(bundlePath(name)).size);
+    const bytes = fs.statSync(bundlePath(name)).size;
+    // .cache/ may be shared by several checkouts: a metafile written by another one's bundling describes another bundle.
+    const described = Object.values(metafile.outputs)[0]?.bytes;
+    if (described !== bytes) throw new Error(`.cache/bundle-meta/${name}.json describes a ${described}-byte bundle, not this ${bytes}-byte asset: run \`npx projen bundle\``);
+    return analyse(name, metafile, bytes);
   }).sort((a, b) => b.bytes - a.bytes);
   const floors = new Map<MinimalHandler, BundleRow>();
   const floorRow = (name: MinimalHandler) => {
