@@ -143,7 +143,7 @@ async function main(): Promise<void> {
   const previous = previousGateData();
   progress(previous ? `regression gate: comparing with bench/RESULTS.md of commit ${previous.commit} (${previous.date})` : 'regression gate: bench/RESULTS.md has no gate data; this run sets the baseline');
   ensureBundles();
-  const build = buildBench();
+  const build = await buildBench();
   progress('synthesizing a stack with the construct to read the deployed design');
   const design: DeployedDesign = readDesign(synthesize(1).template);
 

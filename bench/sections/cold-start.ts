@@ -198,6 +198,21 @@ export async function runColdStart(options: ColdOptions): Promise<{ rows: ColdRo
       events: (count) => twice(count, async (n) => Array.from({ length: n }, () => ({}))),
     },
     {
+      id: '(probe) Connect client carried, not run',
+      module: { probe: 'probe-lazy-connect' },
+      work: 'minimal-connect\'s CONNECT, carrying the Connect client as update-callback does: bundled, required on first use, never used here',
+      baseline: 'minimal-connect',
+      baselineWork: 'GetItem, TransactWriteItems',
+      ok: result('APPLIED'),
+      events: (count) => twice(count, async (n) => (await seed(n, pending())).map((record) => connectEvent({
+        contactId: randomUUID(),
+        initiationMethod: 'CALLBACK',
+        previousContactId: record.recordId,
+        attributes: bookedAttributes(record.recordId),
+        parameters: { recordId: record.recordId, transition: 'CONNECT' },
+      }))),
+    },
+    {
       id: '(probe) phone metadata',
       module: { probe: 'probe-phone' },
       work: 'a module whose first call normalizes one number with libphonenumber-js/min',
@@ -295,6 +310,7 @@ export async function runColdStart(options: ColdOptions): Promise<{ rows: ColdRo
   const probeCost = (row: ColdRow | undefined) => (row ? row.handlerLoad + row.handlerInvoke - row.baselineLoad - row.baselineInvoke : Number.NaN);
   const intl = probe('(probe) Intl time zone');
   const phone = probe('(probe) phone metadata');
+  const lazyConnect = probe('(probe) Connect client carried, not run');
   const goals: Goal[] = rows.filter((row) => row.limit !== undefined).map((row) => {
     const value = median(row.wallRatios);
     const clean = row.requests.same && row.failures === 0;
@@ -303,6 +319,10 @@ export async function runColdStart(options: ColdOptions): Promise<{ rows: ColdRo
         + `${ms(row.handlerLoad - row.baselineLoad)} (bundle ${(row.bytes / 1024).toFixed(0)} KB vs ${(options.build.minimal[row.baseline].bytes / 1024).toFixed(0)} KB) `
         + `and first call ${ms(row.handlerInvoke - row.baselineInvoke)}`,
     ];
+    if (row.id === 'update-callback CONNECT' || row.id.endsWith('processor')) {
+      limits.push('of that, carrying the Connect client (@aws-sdk/client-connect, run only on a first StopContact, but parsed at load) '
+        + `${ms(probeCost(lazyConnect))} (probe)`);
+    }
     if (row.id === 'write-callback') {
       limits.push(`of that, Node.js's first Intl.DateTimeFormat (ICU data, for the spoken booking time) ${ms(probeCost(intl))} and libphonenumber-js's metadata and first parse ${ms(probeCost(phone))} (probes)`);
     }
@@ -327,7 +347,7 @@ export async function runColdStart(options: ColdOptions): Promise<{ rows: ColdRo
         'against DynamoDB Local and the local Connect endpoint, next to a fresh process that loads a minimal handler (bench/cold/) sending the same',
         'requests (built by bench/lib/requests.ts, as the store builds them) with its clients built at module load: the floor for that work.',
         'The order alternates run by run. The minimal handlers are bundled with the shipped bundles\' esbuild options'
-          + `${options.build.optionsMatchShipped ? ' (verified: rebuilding write-callback with them reproduces its asset byte for byte)' : ' (NOT verified: rebuilding write-callback with them did not reproduce its asset)'}.`,
+          + `${options.build.optionsMatchShipped ? ' (verified: rebuilding update-callback with them reproduces its asset byte for byte)' : ' (NOT verified: rebuilding update-callback with them did not reproduce its asset)'}.`,
         'Before any timing, one launch of each goes through the counting pass-through, and the requests it sent are shown: a goal counts as met',
         'only when handler and baseline sent the same. "process" is spawn to exit as the parent sees it (Node.js start-up included, the same',
         'for both); "load" and "first call" are measured inside the child. Times are medians over all runs; a round\'s ratio is the median of',
@@ -350,8 +370,9 @@ export async function runColdStart(options: ColdOptions): Promise<{ rows: ColdRo
       }],
       notes: [
         'In Lambda the runtime\'s own start-up is added to both sides, as Node.js start-up is to the process times here.',
-        'The probe rows are no handlers: modules that only do one piece of write-callback\'s first booking, against a module that does nothing, to '
-          + 'show what that piece costs a fresh process.',
+        'The probe rows are no handlers: modules that do one piece of a handler\'s cold start against a module without it (the Intl formatter and '
+          + 'the phone metadata of write-callback\'s first booking, against nothing; the Connect client carried but not run, against minimal-connect), '
+          + 'to show what that piece costs a fresh process.',
         'queue-outbound-whisper is a CloudFormation custom resource (a deployment, not a caller or an event): it has no cold start goal.',
       ],
       goals,
