@@ -91,7 +91,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['/assets/', '/.cache/', '/example/cdk.out/', '/example/node_modules/', '/example/package-lock.json'],
+  // The bench's reports of a quick look or of a run the regression gate failed; bench/RESULTS.md alone is kept.
+  gitignore: ['/assets/', '/.cache/', '/example/cdk.out/', '/example/node_modules/', '/example/package-lock.json', '/bench/RESULTS.*.md'],
   npmignoreEnabled: true,
   githubOptions: { mergify: false },
 });

@@ -9,8 +9,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildSync } from 'esbuild';
-import { HANDLER_BUNDLE_OPTIONS } from './handler-bundle-options';
+import { build } from 'esbuild';
+import { HANDLER_BUNDLE_OPTIONS, HANDLER_BUNDLE_PLUGINS } from './handler-bundle-options';
 
 const root = path.resolve(__dirname, '..');
 const handlersDir = path.join(root, 'lambda-src', 'handlers');
@@ -31,26 +31,34 @@ if (entries.length === 0) {
 fs.rmSync(assetsDir, { recursive: true, force: true });
 fs.mkdirSync(metaDir, { recursive: true });
 
-for (const name of entries) {
-  const outfile = path.join(assetsDir, name, 'index.js');
-  const result = buildSync({
+async function main(): Promise<void> {
+  for (const name of entries) {
+    const outfile = path.join(assetsDir, name, 'index.js');
+    const result = await build({
+      ...HANDLER_BUNDLE_OPTIONS,
+      plugins: HANDLER_BUNDLE_PLUGINS,
+      entryPoints: [path.join(handlersDir, `${name}.ts`)],
+      outfile,
+    });
+    fs.writeFileSync(path.join(metaDir, `${name}.json`), JSON.stringify(result.metafile));
+    const size = fs.statSync(outfile).size;
+    console.log(`bundled ${name}: ${(size / 1024).toFixed(1)} KB`);
+  }
+
+  // The CLI's `callbacks` command, with the SigV4 signer and the credential chain it needs bundled in: the package has
+  // no runtime dependencies. It runs on the user's Node.js (the package's minimum, 20), not on Lambda's.
+  fs.rmSync(path.dirname(cliOutfile), { recursive: true, force: true });
+  const cli = await build({
     ...HANDLER_BUNDLE_OPTIONS,
-    entryPoints: [path.join(handlersDir, `${name}.ts`)],
-    outfile,
+    target: 'node20',
+    entryPoints: [cliSource],
+    outfile: cliOutfile,
   });
-  fs.writeFileSync(path.join(metaDir, `${name}.json`), JSON.stringify(result.metafile));
-  const size = fs.statSync(outfile).size;
-  console.log(`bundled ${name}: ${(size / 1024).toFixed(1)} KB`);
+  fs.writeFileSync(path.join(metaDir, 'cli-callbacks.json'), JSON.stringify(cli.metafile));
+  console.log(`bundled the callbacks CLI: ${(fs.statSync(cliOutfile).size / 1024).toFixed(1)} KB`);
 }
 
-// The CLI's `callbacks` command, with the SigV4 signer and the credential chain it needs bundled in: the package has no
-// runtime dependencies. It runs on the user's Node.js (the package's minimum, 20), not on Lambda's.
-fs.rmSync(path.dirname(cliOutfile), { recursive: true, force: true });
-const cli = buildSync({
-  ...HANDLER_BUNDLE_OPTIONS,
-  target: 'node20',
-  entryPoints: [cliSource],
-  outfile: cliOutfile,
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
 });
-fs.writeFileSync(path.join(metaDir, 'cli-callbacks.json'), JSON.stringify(cli.metafile));
-console.log(`bundled the callbacks CLI: ${(fs.statSync(cliOutfile).size / 1024).toFixed(1)} KB`);

@@ -1,4 +1,4 @@
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 /** Must match the Lambda runtime the construct deploys (NODEJS_24_X). */
 export const LAMBDA_NODE_TARGET = 'node24';
@@ -24,3 +24,33 @@ export const HANDLER_BUNDLE_OPTIONS: BuildOptions = {
   metafile: true,
   logLevel: 'warning',
 };
+
+/** The module that loads the Connect client, which lambda-src/shared/contact-stopper.ts requires on first use. */
+const LAZY_CONNECT_CLIENT = /[\\/]lambda-src[\\/]shared[\\/]connect-client\.ts$/;
+
+/**
+ * lambda-src/shared/connect-client.ts is required on a handler's first StopContact, so esbuild wraps it, and every
+ * module it imports, in a module initialised on first use (which is what keeps the Connect client's module from
+ * running at load). A wrapped module that imports the package's index keeps everything the index re-exports
+ * (`export *` of every command, paginator and the aggregated client: about 50 KB here); so that one import resolves
+ * to the two modules it uses. A value imported there that these do not export fails the bundle, never a handler.
+ */
+export const LAZY_CONNECT_CLIENT_PLUGIN: Plugin = {
+  name: 'lazy-connect-client',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/client-connect$/ }, (args) => (LAZY_CONNECT_CLIENT.test(args.importer)
+      ? { path: 'stop-contact', namespace: 'lazy-connect-client', pluginData: { resolveDir: args.resolveDir } }
+      : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-connect-client' }, (args) => ({
+      contents: [
+        "export { ConnectClient } from '@aws-sdk/client-connect/dist-es/ConnectClient.js';",
+        "export { StopContactCommand } from '@aws-sdk/client-connect/dist-es/commands/StopContactCommand.js';",
+      ].join('\n'),
+      resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
+      loader: 'js',
+    }));
+  },
+};
+
+/** The plugins of the handlers' bundles (esbuild runs plugins in its asynchronous API only). */
+export const HANDLER_BUNDLE_PLUGINS: Plugin[] = [LAZY_CONNECT_CLIENT_PLUGIN];

@@ -6,10 +6,15 @@ import { randomUUID } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { INSTANCE_ARN, QUEUE_ARN } from './handlers';
+import { usNational } from './requests';
+import { BOOKED_ATTRIBUTE, BOOKED_VALUE, OPEN_RECORD_TTL_SECONDS, RECORD_ID_ATTRIBUTE } from '../../lambda-src/shared/contract';
 
-/** The contact attribute the set-callback flow sets to the record id (lambda-src/shared/contract.ts). */
-export const RECORD_ID_ATTRIBUTE = 'callbackRecordId';
-export const OPEN_RECORD_TTL_SECONDS = 17 * 24 * 3600;
+export { OPEN_RECORD_TTL_SECONDS, RECORD_ID_ATTRIBUTE, usNational };
+
+/** The attributes the set-callback flow puts on a contact that booked `recordId`, which its callback contact inherits. */
+export function bookedAttributes(recordId: string): Record<string, string> {
+  return { [RECORD_ID_ATTRIBUTE]: recordId, [BOOKED_ATTRIBUTE]: BOOKED_VALUE };
+}
 
 const AREA_CODES = ['212', '312', '415', '617', '202', '305', '646', '718', '773', '213'];
 /** Central office codes 200-999 without the N11 service codes. */
@@ -22,12 +27,6 @@ export function usNumber(i: number): string {
   const exchange = EXCHANGES[rest % EXCHANGES.length];
   const line = String(Math.floor(rest / EXCHANGES.length) % 10_000).padStart(4, '0');
   return `+1${area}${exchange}${line}`;
-}
-
-/** '+13122015678' -> '(312) 201-5678', as libphonenumber formats a US number. */
-export function usNational(e164: string): string {
-  const digits = e164.slice(2);
-  return `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}-${digits.slice(6)}`;
 }
 
 export interface FlowCall {
@@ -178,6 +177,8 @@ export interface SeedRecord {
   readonly phoneE164: string;
   readonly status: CallbackStatus;
   readonly callbackContactId?: string;
+  /** Whether the active pointer of a PENDING record carries the callback contact id too (as a processor leaves it). */
+  readonly pointerKnowsId?: boolean;
   readonly resolution?: string;
 }
 
@@ -220,6 +221,7 @@ export function callbackItems(seed: SeedRecord): Array<Record<string, AttributeV
       phoneE164: s(seed.phoneE164),
       createdAt: s(createdAt),
       expiresAt: n(expiresAt),
+      ...(seed.pointerKnowsId && seed.callbackContactId ? { callbackContactId: s(seed.callbackContactId) } : {}),
     });
   }
   return items;

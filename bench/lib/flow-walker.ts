@@ -76,6 +76,11 @@ export async function walkFlow(flow: Flow, contact: Contact, script: WalkScript)
     if (text === '$.StoredCustomerInput') return storedInput ?? '';
     if (text.startsWith('$.External.')) return external[text.slice('$.External.'.length)] ?? '';
     if (text.startsWith('$.Attributes.')) return contact.attributes[text.slice('$.Attributes.'.length)] ?? '';
+    // System attributes the flows compare (connect-attrib-list.html: $.InitiationMethod, $.ContactId, $.CustomerEndpoint.Address).
+    if (text === '$.InitiationMethod') return contact.initiationMethod;
+    if (text === '$.ContactId') return contact.contactId;
+    if (text === '$.CustomerEndpoint.Address') return contact.callerNumber;
+    if (text.startsWith('$.')) throw new Error(`the walker cannot resolve ${text}`);
     return text;
   };
   const onError = (action: FlowAction, errorType: string): string | undefined => {

@@ -9,7 +9,6 @@ import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const ASSET_DIR = path.join(ROOT, 'assets', 'lambda');
-export const META_DIR = path.join(ROOT, '.cache', 'bundle-meta');
 const SOURCE_DIR = path.join(ROOT, 'lambda-src');
 
 /** Every handler in lambda-src/handlers/, each shipped as assets/lambda/<name>/index.js. */
@@ -81,9 +80,7 @@ export function bundleProblem(): string | undefined {
   const sources = newestMtime(SOURCE_DIR);
   for (const name of handlerNames()) {
     const file = bundlePath(name);
-    const meta = path.join(META_DIR, `${name}.json`);
     if (!fs.existsSync(file)) return `${path.relative(ROOT, file)} is missing`;
-    if (!fs.existsSync(meta)) return `${path.relative(ROOT, meta)} is missing`;
     if (fs.statSync(file).mtimeMs < sources) return `${path.relative(ROOT, file)} is older than lambda-src/`;
   }
   return undefined;

@@ -1,7 +1,7 @@
 /**
- * The raw @aws-sdk/client-dynamodb (and client-connect) requests that a handler's work is compared with:
- * the same requests, with the same keys, expressions and return options, that lambda-src/shared/callback-store.ts
- * sends, issued by a plain client with no handler around them.
+ * The raw @aws-sdk/client-dynamodb (and client-connect) requests that a handler's work is compared with: each caller
+ * path's request mix, in order, built by bench/lib/requests.ts exactly as lambda-src/shared/callback-store.ts builds
+ * it, and issued by a plain client (from node_modules, default options) with no handler around it.
  */
 import { ConnectClient, StopContactCommand } from '@aws-sdk/client-connect';
 import {
@@ -12,174 +12,107 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { OPEN_RECORD_TTL_SECONDS, usNational } from './events';
-import { INSTANCE_ID, QUEUE_ARN, TABLE_NAME } from './handlers';
+import { COMPLETED_TTL_SECONDS, INSTANCE_ID, QUEUE_ARN, TABLE_NAME } from './handlers';
+import {
+  bookingInput, cancelInput, type CancelTold, completeCancelledInput, connectInput, getRecordInput, learnPointerInput, learnRecordInput,
+  recordItem, releaseInput, type Target,
+} from './requests';
 
-const s = (value: string): AttributeValue => ({ S: value });
-const n = (value: number): AttributeValue => ({ N: String(value) });
-const epoch = (date: Date) => Math.floor(date.getTime() / 1000);
-const recordKey = (recordId: string) => ({ pk: s(`CALLBACK#${recordId}`) });
-const pointerKey = (phoneE164: string) => ({ pk: s(`ACTIVE#${QUEUE_ARN}#${phoneE164}`) });
+export const BENCH_TARGET: Target = { table: TABLE_NAME, queueArn: QUEUE_ARN, completedTtlSeconds: COMPLETED_TTL_SECONDS };
 
 export class RawCalls {
   readonly dynamodb: DynamoDBClient;
   readonly connect: ConnectClient;
+  private readonly target = BENCH_TARGET;
 
-  /** Plain clients: region, credentials and endpoints from the environment, SDK defaults otherwise. */
-  constructor() {
-    this.dynamodb = new DynamoDBClient({});
-    this.connect = new ConnectClient({});
+  /** Plain clients: region, credentials and endpoints from the environment (or `endpoints`), SDK defaults otherwise. */
+  constructor(endpoints: { dynamodb?: string; connect?: string } = {}) {
+    this.dynamodb = new DynamoDBClient(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {});
+    this.connect = new ConnectClient(endpoints.connect ? { endpoint: endpoints.connect } : {});
   }
 
-  /** update-callback's first request for CANCEL and CONNECT (and CANCEL's re-read): a consistent GetItem of the record. */
+  /** The first request of CONNECT and RELEASE: a consistent GetItem of the record. */
   async getRecord(recordId: string): Promise<Record<string, AttributeValue> | undefined> {
-    const { Item } = await this.dynamodb.send(new GetItemCommand({ TableName: TABLE_NAME, Key: recordKey(recordId), ConsistentRead: true }));
-    return Item;
+    return (await this.dynamodb.send(new GetItemCommand(getRecordInput(this.target, recordId)))).Item;
   }
 
   /** write-callback's request: one TransactWriteItems with two conditional Puts (active pointer, record). */
   async book(recordId: string, phoneE164: string): Promise<void> {
-    const now = new Date();
-    const createdAt = now.toISOString();
-    const expiresAt = epoch(now) + OPEN_RECORD_TTL_SECONDS;
-    await this.dynamodb.send(new TransactWriteItemsCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: TABLE_NAME,
-            Item: {
-              ...pointerKey(phoneE164),
-              recordType: s('ACTIVE'),
-              recordId: s(recordId),
-              phoneE164: s(phoneE164),
-              createdAt: s(createdAt),
-              expiresAt: n(expiresAt),
-            },
-            ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt <= :now',
-            ExpressionAttributeNames: { '#pk': 'pk', '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: { ':now': n(epoch(now)) },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-        {
-          Put: {
-            TableName: TABLE_NAME,
-            Item: {
-              ...recordKey(recordId),
-              recordType: s('CALLBACK'),
-              recordId: s(recordId),
-              phoneE164: s(phoneE164),
-              phoneNational: s(usNational(phoneE164)),
-              country: s('US'),
-              queueArn: s(QUEUE_ARN),
-              status: s('PENDING'),
-              inboundContactId: s(recordId),
-              createdAt: s(createdAt),
-              expiresAt: n(expiresAt),
-            },
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': 'pk' },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-      ],
-    }));
+    await this.dynamodb.send(new TransactWriteItemsCommand(bookingInput(this.target, recordId, phoneE164)));
+  }
+
+  /** The same request for a number that already has a PENDING callback: the pointer's condition fails (EXISTS). */
+  async bookExisting(recordId: string, phoneE164: string): Promise<void> {
+    try {
+      await this.book(recordId, phoneE164);
+    } catch (error) {
+      if ((error as Error).name === 'TransactionCanceledException') return;
+      throw error;
+    }
+    throw new Error('bookExisting: the number had no PENDING callback');
   }
 
   /** A conditional PutItem of the record alone: the cheapest possible booking, shown for context. */
   async putRecordOnly(recordId: string, phoneE164: string): Promise<void> {
-    const now = new Date();
     await this.dynamodb.send(new PutItemCommand({
-      TableName: TABLE_NAME,
-      Item: {
-        ...recordKey(recordId),
-        recordType: s('CALLBACK'),
-        recordId: s(recordId),
-        phoneE164: s(phoneE164),
-        phoneNational: s(usNational(phoneE164)),
-        country: s('US'),
-        queueArn: s(QUEUE_ARN),
-        status: s('PENDING'),
-        inboundContactId: s(recordId),
-        createdAt: s(now.toISOString()),
-        expiresAt: n(epoch(now) + OPEN_RECORD_TTL_SECONDS),
-      },
+      TableName: this.target.table,
+      Item: recordItem(this.target, recordId, phoneE164, new Date()),
       ConditionExpression: 'attribute_not_exists(#pk)',
       ExpressionAttributeNames: { '#pk': 'pk' },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     }));
   }
 
-  /** update-callback AGENT_HANG_UP's request (also REMOVED_BY_API's): CANCELLED -> COMPLETED with one conditional UpdateItem. */
-  async completeCancelled(recordId: string, resolution: string): Promise<void> {
-    const now = new Date();
-    await this.dynamodb.send(new UpdateItemCommand({
-      TableName: TABLE_NAME,
-      Key: recordKey(recordId),
-      UpdateExpression: 'SET #status = :completed, #resolution = :resolution, #completedAt = :at, #expiresAt = :expiresAt',
-      ConditionExpression: 'attribute_exists(#pk) AND #status = :cancelled AND #expiresAt > :now',
-      ExpressionAttributeNames: { '#pk': 'pk', '#status': 'status', '#resolution': 'resolution', '#completedAt': 'completedAt', '#expiresAt': 'expiresAt' },
-      ExpressionAttributeValues: {
-        ':completed': s('COMPLETED'),
-        ':resolution': s(resolution),
-        ':at': s(now.toISOString()),
-        ':expiresAt': n(epoch(now) + 86_400),
-        ':cancelled': s('CANCELLED'),
-        ':now': n(epoch(now)),
-      },
-      ReturnValues: 'ALL_NEW',
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    }));
+  /** CONNECT: the read, then PENDING -> COMPLETED(CONNECTED) with the pointer deleted. */
+  async connectPending(recordId: string, phoneE164: string, callbackContactId: string): Promise<void> {
+    await this.getRecord(recordId);
+    await this.dynamodb.send(new TransactWriteItemsCommand(connectInput(this.target, recordId, phoneE164, callbackContactId)));
   }
 
-  /** A PENDING record leaves PENDING (to `status`) and its active pointer is deleted, in one transaction. */
-  async closePending(recordId: string, phoneE164: string, status: 'CANCELLED' | 'COMPLETED'): Promise<void> {
-    const now = new Date();
-    const update: { expression: string; names: Record<string, string>; values: Record<string, AttributeValue> } = status === 'CANCELLED'
-      ? { expression: 'SET #status = :next, #cancelledAt = :at', names: { '#cancelledAt': 'cancelledAt' }, values: {} }
-      : {
-        expression: 'SET #status = :next, #resolution = :resolution, #completedAt = :at, #expiresAt = :expiresAt',
-        names: { '#resolution': 'resolution', '#completedAt': 'completedAt' },
-        values: { ':resolution': s('CONNECTED'), ':expiresAt': n(epoch(now) + 86_400) },
-      };
-    const ownership = status === 'CANCELLED' ? ' AND #phoneE164 = :caller' : '';
-    await this.dynamodb.send(new TransactWriteItemsCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: TABLE_NAME,
-            Key: recordKey(recordId),
-            UpdateExpression: update.expression,
-            ConditionExpression: `attribute_exists(#pk) AND #status = :pending AND #expiresAt > :now${ownership}`,
-            ExpressionAttributeNames: {
-              '#pk': 'pk',
-              '#status': 'status',
-              '#expiresAt': 'expiresAt',
-              ...update.names,
-              ...(ownership ? { '#phoneE164': 'phoneE164' } : {}),
-            },
-            ExpressionAttributeValues: {
-              ':next': s(status),
-              ':at': s(now.toISOString()),
-              ':pending': s('PENDING'),
-              ':now': n(epoch(now)),
-              ...update.values,
-              ...(ownership ? { ':caller': s(phoneE164) } : {}),
-            },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-        {
-          Delete: {
-            TableName: TABLE_NAME,
-            Key: pointerKey(phoneE164),
-            ConditionExpression: 'attribute_not_exists(#pk) OR #recordId = :rid',
-            ExpressionAttributeNames: { '#pk': 'pk', '#recordId': 'recordId' },
-            ExpressionAttributeValues: { ':rid': s(recordId) },
-          },
-        },
-      ],
-    }));
+  /** RELEASE: the read, then PENDING -> COMPLETED(RELEASED) with the pointer deleted. */
+  async releasePending(recordId: string, phoneE164: string): Promise<void> {
+    await this.getRecord(recordId);
+    await this.dynamodb.send(new TransactWriteItemsCommand(releaseInput(this.target, recordId, phoneE164)));
+  }
+
+  /** CANCEL as the flow tells it, callback id not known yet: the conditional cancel alone. */
+  async cancelPending(told: CancelTold): Promise<void> {
+    await this.dynamodb.send(new TransactWriteItemsCommand(cancelInput(this.target, told)));
+  }
+
+  /** CANCEL with the callback contact id known: the cancel, StopContact, and CANCELLED -> COMPLETED(REMOVED_BY_API). */
+  async cancelAndRemove(told: CancelTold & { readonly callbackContactId: string }): Promise<void> {
+    await this.cancelPending(told);
+    await this.stopContact(told.callbackContactId);
+    await this.dynamodb.send(new UpdateItemCommand(completeCancelledInput(this.target, told.recordId, 'REMOVED_BY_API')));
+  }
+
+  /** AGENT_HANG_UP on a cancelled callback: CANCELLED -> COMPLETED(HUNG_UP_BY_AGENT), then StopContact. */
+  async hangUpCancelled(recordId: string, callbackContactId: string): Promise<void> {
+    await this.dynamodb.send(new UpdateItemCommand(completeCancelledInput(this.target, recordId, 'HUNG_UP_BY_AGENT', callbackContactId)));
+    await this.stopContact(callbackContactId);
+  }
+
+  /** A processor learning the callback contact id of a PENDING record: on the record, then on its active pointer. */
+  async learnCallbackId(recordId: string, phoneE164: string, callbackContactId: string): Promise<void> {
+    await this.dynamodb.send(new UpdateItemCommand(learnRecordInput(this.target, recordId, callbackContactId)));
+    await this.dynamodb.send(new UpdateItemCommand(learnPointerInput(this.target, recordId, phoneE164, callbackContactId)));
+  }
+
+  /** The same step again for an id already stored (the inbound CTR after the contact event): the record's UpdateItem alone. */
+  async learnCallbackIdAgain(recordId: string, callbackContactId: string): Promise<void> {
+    await this.dynamodb.send(new UpdateItemCommand(learnRecordInput(this.target, recordId, callbackContactId)));
+  }
+
+  /** AGENT_HANG_UP on a callback still PENDING: the conditional UpdateItem, refused (the agent is told to go ahead). */
+  async hangUpPending(recordId: string, callbackContactId: string): Promise<void> {
+    try {
+      await this.dynamodb.send(new UpdateItemCommand(completeCancelledInput(this.target, recordId, 'HUNG_UP_BY_AGENT', callbackContactId)));
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return;
+      throw error;
+    }
+    throw new Error('hangUpPending: the record was not PENDING');
   }
 
   async stopContact(contactId: string): Promise<void> {

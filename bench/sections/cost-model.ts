@@ -6,10 +6,14 @@
  */
 import type { CtrResult } from './ctr-processor';
 import { capacityUnits, type Stage, type StoryStep } from './flow-paths';
+import type { SideBySideResult } from './side-by-side';
 import type { WarmRow } from './warm-latency';
 import type { DeployedDesign } from '../lib/design';
-import type { Goal, SectionReport } from '../lib/report';
+import { gateFigure, type Goal, type SectionReport } from '../lib/report';
 import { fixed, usd } from '../lib/stats';
+
+/** The section's title, also its key in the regression gate's data: keep it stable. */
+export const COST_TITLE = '7. Cost model';
 
 /**
  * Published on-demand unit prices, us-east-1, as I take them to stand on 2025-06-01 (after DynamoDB's on-demand
@@ -36,7 +40,7 @@ export const ASSUMPTIONS = {
   sampleMemoryMb: 1024,
   /** The sample sets no architecture, so Lambda's default. */
   sampleArchitecture: 'x86_64',
-  /** The sample's DynamoDB work per decision: one read and one single-item write, no transactions. */
+  /** The sample's DynamoDB work per decision when section 5 did not run: one read and one single-item write. */
   sampleSetUnits: { reads: 1, writes: 1 },
   sampleCancelUnits: { reads: 1, writes: 1 },
 } as const;
@@ -141,21 +145,31 @@ function bill(parts: Usage): Bill {
   };
 }
 
-export function runCostModel(input: { steps: StoryStep[]; design: DeployedDesign; warm: WarmRow[]; ctr?: CtrResult }): SectionReport {
+export interface CostInput {
+  readonly steps: StoryStep[];
+  readonly design: DeployedDesign;
+  readonly warm: WarmRow[];
+  readonly ctr?: CtrResult;
+  readonly sample?: SideBySideResult;
+}
+
+export function runCostModel(input: CostInput): SectionReport {
   const started = Date.now();
   const warm = (id: string) => input.warm.find((row) => row.id === id)?.handlerP50;
-  const oneUpdate = warm('update');
+  // The processors' learning step is two conditional writes; CONNECT (a read and a transaction) is the nearest measured work.
+  const oneUpdate = warm('connect');
   const perCtrRecord = input.ctr && input.ctr.passed > 0
     ? (input.ctr.msPerFilteredBatch * input.ctr.filteredBatches) / input.ctr.passed : oneUpdate;
   /** Measured warm p50 of the matching case in section 1 (or 4), by invocation key ('<function>[ <transition>]'). */
   const durationSources: Record<string, { ms: number | undefined; from: string }> = {
-    'write-callback': { ms: warm('write'), from: 'section 1, write-callback' },
-    'update-callback CANCEL': { ms: warm('update-cancel'), from: 'section 1, update-callback CANCEL' },
-    'update-callback CONNECT': { ms: warm('update-connect'), from: 'section 1, update-callback CONNECT' },
-    'update-callback AGENT_HANG_UP': { ms: oneUpdate, from: 'section 1, update-callback AGENT_HANG_UP' },
+    'write-callback': { ms: warm('write'), from: 'section 1, write-callback CREATED' },
+    'update-callback CANCEL': { ms: warm('cancel-known'), from: 'section 1, update-callback CANCEL, id known' },
+    'update-callback CONNECT': { ms: warm('connect'), from: 'section 1, update-callback CONNECT' },
+    'update-callback AGENT_HANG_UP': { ms: warm('hang-up'), from: 'section 1, update-callback AGENT_HANG_UP' },
+    'update-callback RELEASE': { ms: warm('release'), from: 'section 1, update-callback RELEASE' },
     'ctr-processor': { ms: perCtrRecord, from: 'section 4, per callback CTR' },
   };
-  const durationOf = (key: string) => durationSources[key] ?? { ms: oneUpdate, from: 'section 1, one conditional UpdateItem (assumed alike)' };
+  const durationOf = (key: string) => durationSources[key] ?? { ms: oneUpdate, from: 'section 1, update-callback CONNECT (two requests, assumed alike)' };
   const handlerOf = (key: string) => key.split(' ')[0];
   const memoryOf = (handler: string) => input.design.functions.find((fn) => fn.handler === handler)?.memoryMb ?? Number.NaN;
   const archOf = (handler: string) => input.design.functions.find((fn) => fn.handler === handler)?.architecture ?? 'unknown';
@@ -207,12 +221,15 @@ export function runCostModel(input: { steps: StoryStep[]; design: DeployedDesign
   const sampleSeconds = (flowDurations.sort((a, b) => a - b)[Math.floor(flowDurations.length / 2)] ?? Number.NaN) / 1000;
   const sampleInvocations = 4 * weights.booking + 5 * weights.cancel;
   const sampleGbSeconds = sampleInvocations * sampleSeconds * (ASSUMPTIONS.sampleMemoryMb / 1024);
+  const measuredUnits = (path: string) => input.sample?.rows.find((row) => row.path === path)?.sampleUnits;
+  const setUnits = measuredUnits('new callback') ?? ASSUMPTIONS.sampleSetUnits;
+  const cancelUnits = measuredUnits('cancel') ?? ASSUMPTIONS.sampleCancelUnits;
   const sample = bill({
     invocations: sampleInvocations,
     gbSeconds: ASSUMPTIONS.sampleArchitecture === 'x86_64' ? 0 : sampleGbSeconds,
     x86GbSeconds: ASSUMPTIONS.sampleArchitecture === 'x86_64' ? sampleGbSeconds : 0,
-    reads: ASSUMPTIONS.sampleSetUnits.reads * weights.booking + ASSUMPTIONS.sampleCancelUnits.reads * weights.cancel,
-    writes: ASSUMPTIONS.sampleSetUnits.writes * weights.booking + ASSUMPTIONS.sampleCancelUnits.writes * weights.cancel,
+    reads: setUnits.reads * weights.booking + cancelUnits.reads * weights.cancel,
+    writes: setUnits.writes * weights.booking + cancelUnits.writes * weights.cancel,
     serviceEvents: 0,
     customEvents: 0,
   });
@@ -231,10 +248,11 @@ export function runCostModel(input: { steps: StoryStep[]; design: DeployedDesign
     limitedBy: `Lambda requests ${usd(callerPaths.lambdaRequests)} vs ${usd(sample.lambdaRequests)}; duration ${usd(callerPaths.lambdaDuration)} vs ${usd(sample.lambdaDuration)}; `
       + `DynamoDB ${usd(callerPaths.dynamodb)} vs ${usd(sample.dynamodb)} (transactions cost 2 WRU per item)`,
     comparison: true,
+    gate: gateFigure([callerPaths.total], sample.total),
   }];
 
   return {
-    title: '6. Cost model',
+    title: COST_TITLE,
     method: [
       `Per ${ASSUMPTIONS.callbacks.toLocaleString('en-US')} callbacks booked, of which ${fixed(ASSUMPTIONS.cancelledShare * 100, 0)}% are cancelled by the caller and the rest`,
       'reach an agent and are answered. This design: the invocations, DynamoDB requests and matched contact events of each stage as counted in',
@@ -242,7 +260,7 @@ export function runCostModel(input: { steps: StoryStep[]; design: DeployedDesign
       'section 1 (or 4) for the same work, rounded up to the millisecond as Lambda bills. Request units as in section 3.',
       `Published sample: 4 invocations per booking and 5 per cancel, ${ASSUMPTIONS.sampleMemoryMb} MB, ${ASSUMPTIONS.sampleArchitecture} (assumed; it sets no architecture),`,
       `each billed for ${fixed(sampleSeconds * 1000, 0)} ms (the median billed duration of this design's flow-facing invocations: the same kind of work),`,
-      `and, assumed, ${ASSUMPTIONS.sampleSetUnits.reads} read + ${ASSUMPTIONS.sampleSetUnits.writes} write unit per booking and ${ASSUMPTIONS.sampleCancelUnits.reads} + ${ASSUMPTIONS.sampleCancelUnits.writes} per cancel;`,
+      `and ${setUnits.reads} read + ${setUnits.writes} write units per booking and ${cancelUnits.reads} + ${cancelUnits.writes} per cancel${input.sample ? ' (section 5)' : ' (assumed: section 5 did not run)'};`,
       'it publishes no counts for its whisper or stream functions, so the like-for-like comparison is on the caller paths (booking and cancel calls) only.',
     ].join(' '),
     tables: [
@@ -289,7 +307,7 @@ export function runCostModel(input: { steps: StoryStep[]; design: DeployedDesign
     notes: [
       'Not included, being the same for both designs or not billed per callback: Amazon Connect itself, the Kinesis stream of CTRs (the instance streams '
         + 'them whatever the design), CloudWatch Logs, StopContact (no charge), storage (a few hundred bytes per record, deleted by TTL).',
-      `Durations come from DynamoDB Local on this machine (a raw conditional UpdateItem took ${fixed(input.warm.find((row) => row.id === 'update')?.rawP50 ?? Number.NaN, 2)} ms `
+      `Durations come from DynamoDB Local on this machine (the raw booking transaction took ${fixed(input.warm.find((row) => row.id === 'write')?.rawP50 ?? Number.NaN, 2)} ms `
         + 'at p50); DynamoDB from Lambda usually takes longer, which adds the same time per request to both designs\' billed duration.',
       'Cold starts (billed init duration) are left out for both designs; section 2 has this design\'s.',
       `Index writes per callback (${iw.booking} booking + ${iw.idLearned} id learned + up to ${iw.idLearnedAgain} id stored again + ${iw.completion} completion, `

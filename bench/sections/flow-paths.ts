@@ -11,10 +11,13 @@ import type { ConnectStub } from '../lib/connect-stub';
 import type { DeployedDesign } from '../lib/design';
 import { adminClient, type CountingProxy, emptyCount, type RequestSnapshot } from '../lib/dynamodb-local';
 import { kinesisRecordPasses, matchesPattern } from '../lib/event-pattern';
-import { connectEvent, contactEventsOf, ctr, kinesisRecords, nextPhone, RECORD_ID_ATTRIBUTE, usNational } from '../lib/events';
+import { connectEvent, contactEventsOf, ctr, kinesisRecords, nextPhone, usNational } from '../lib/events';
 import { type Contact, type FlowName, loadFlow, walkFlow } from '../lib/flow-walker';
 import { applyEnv, awsEnv, CONSTRUCT_ENV, loadHandler, silenceHandlerLogs, TABLE_NAME } from '../lib/handlers';
-import type { Goal, SectionReport } from '../lib/report';
+import { gateFigure, type Goal, type SectionReport } from '../lib/report';
+
+/** The section's title, also its key in the regression gate's data: keep it stable. */
+export const FLOWS_TITLE = '3. Lambda invocations and requests per caller path';
 
 /** Which part of a callback's life a step belongs to; the cost model adds them up per stage. */
 export type Stage = 'booking' | 'cancel' | 'completion' | 'other';
@@ -31,6 +34,8 @@ export interface StoryStep {
   readonly outcome: string;
   /** The published sample's invocation count for this path, where it publishes one. */
   readonly sample?: number;
+  /** Each Lambda invocation of a flow step, with the AWS requests it sent (all sequential: no handler sends two at once). */
+  readonly calls?: ReadonlyArray<{ readonly key: string; readonly dynamodb: RequestSnapshot; readonly connectCalls: number }>;
   /** Contact events that matched an EventBridge rule of the template. */
   readonly eventsMatched?: number;
 }
@@ -41,6 +46,9 @@ export interface FlowPathsResult {
   readonly largestItemBytes: number;
   readonly report: SectionReport;
 }
+
+/** The goal for the caller's cancel decision (update-callback CANCEL), in sequential AWS requests. */
+export const CANCEL_REQUEST_LIMIT = 3;
 
 /** The published sample's counts, from its description: 4 invocations to set a callback, 5 to cancel. */
 export const SAMPLE_INVOCATIONS = { newCallback: 4, cancel: 5 } as const;
@@ -64,6 +72,18 @@ export function describeRequests(snapshot: RequestSnapshot): string {
     return `${count} ${name} (${items})`;
   });
   return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+/** The requests counted between two snapshots of the same count. */
+function subtract(after: RequestSnapshot, before: RequestSnapshot): RequestSnapshot {
+  const minus = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.entries(a)
+    .map(([name, count]) => [name, count - (b[name] ?? 0)] as const).filter(([, count]) => count > 0));
+  return { operations: minus(after.operations, before.operations), transactionItems: minus(after.transactionItems, before.transactionItems) };
+}
+
+/** AWS requests of one invocation: DynamoDB requests plus Connect API calls. */
+export function requestTotal(call: { readonly dynamodb: RequestSnapshot; readonly connectCalls: number }): number {
+  return Object.values(call.dynamodb.operations).reduce((sum, count) => sum + count, 0) + call.connectCalls;
 }
 
 export function sumInvocations(invocations: Record<string, number>): number {
@@ -116,13 +136,15 @@ export async function runFlowPaths(options: FlowPathsOptions): Promise<FlowPaths
   const flow = async (stage: Stage, label: string, flowName: FlowName, contact: Contact, keys: string[], sample?: number) => {
     begin();
     const invocations: Record<string, number> = {};
+    const calls: Array<{ key: string; dynamodb: RequestSnapshot; connectCalls: number }> = [];
     const walk = await walkFlow(flows[flowName], contact, {
       keys,
       newContactId: randomUUID,
       invoke: async (lambda) => {
         const key = lambda.parameters.transition ? `${lambda.functionName} ${lambda.parameters.transition}` : lambda.functionName;
         invocations[key] = (invocations[key] ?? 0) + 1;
-        return handler(lambda.functionName)(connectEvent({
+        const before = { dynamodb: proxy.count.snapshot(), connect: connectCalls() };
+        const reply = await handler(lambda.functionName)(connectEvent({
           contactId: lambda.contact.contactId,
           callerNumber: lambda.contact.callerNumber,
           attributes: { ...lambda.contact.attributes },
@@ -130,6 +152,8 @@ export async function runFlowPaths(options: FlowPathsOptions): Promise<FlowPaths
           initiationMethod: lambda.contact.initiationMethod,
           previousContactId: lambda.contact.previousContactId,
         }));
+        calls.push({ key, dynamodb: subtract(proxy.count.snapshot(), before.dynamodb), connectCalls: connectCalls() - before.connect });
+        return reply;
       },
     });
     steps.push({
@@ -137,6 +161,7 @@ export async function runFlowPaths(options: FlowPathsOptions): Promise<FlowPaths
       kind: 'flow',
       label,
       sample,
+      calls,
       input: `${flowName}: ${keys.length > 0 ? `keys ${keys.join(', ')}` : 'no input'}`,
       invocations,
       dynamodb: proxy.count.snapshot(),
@@ -208,7 +233,8 @@ export async function runFlowPaths(options: FlowPathsOptions): Promise<FlowPaths
 
   const inbound = (callerNumber: string): Contact => ({ contactId: randomUUID(), callerNumber, initiationMethod: 'INBOUND', attributes: {} });
   const callbackOf = (booking: Contact, callbackId: string, number: string): Contact => ({
-    contactId: callbackId, callerNumber: number, initiationMethod: 'CALLBACK', attributes: { [RECORD_ID_ATTRIBUTE]: booking.contactId }, previousContactId: booking.contactId,
+    // The callback contact inherits the attributes the flow set on the booking contact (the record id and the booked marker).
+    contactId: callbackId, callerNumber: number, initiationMethod: 'CALLBACK', attributes: { ...booking.attributes }, previousContactId: booking.contactId,
   });
   const oneCallback = (walk: { callbacksCreated: string[] }, what: string) => {
     if (walk.callbacksCreated.length !== 1) throw new Error(`${what}: expected the flow to create one callback, it created ${walk.callbacksCreated.length}`);
@@ -294,6 +320,33 @@ export async function runFlowPaths(options: FlowPathsOptions): Promise<FlowPaths
   const flowSteps = steps.filter((step) => step.kind === 'flow');
   const byLabel = (label: string) => flowSteps.find((step) => step.label === label);
   const goals: Goal[] = [];
+  // The cancel decision: the update-callback CANCEL invocation of the cancelling call, whose callback id is known by then.
+  for (const [label, goal] of [['cancel', true], ['cancel before the callback id is known', false]] as const) {
+    const cancel = byLabel(label)?.calls?.find((call) => call.key === 'update-callback CANCEL');
+    if (!cancel) continue;
+    const count = requestTotal(cancel);
+    const mix = `${describeRequests(cancel.dynamodb)}${cancel.connectCalls > 0 ? `, ${cancel.connectCalls} StopContact` : ''}`;
+    if (goal) {
+      goals.push({
+        name: 'cancel decision, callback id known: sequential AWS requests',
+        target: `≤ ${CANCEL_REQUEST_LIMIT}`,
+        measured: String(count),
+        met: count <= CANCEL_REQUEST_LIMIT,
+        limitedBy: `update-callback CANCEL sent ${mix}, one after another (before this round: GetItem, TransactWriteItems, GetItem, StopContact, UpdateItem)`,
+        gate: gateFigure([count], CANCEL_REQUEST_LIMIT),
+      });
+    } else {
+      goals.push({
+        name: 'cancel decision, callback id not yet known: sequential AWS requests',
+        target: `≤ ${CANCEL_REQUEST_LIMIT}`,
+        measured: String(count),
+        met: count <= CANCEL_REQUEST_LIMIT,
+        limitedBy: `update-callback CANCEL sent ${mix}; the processor that learns the id stops the callback`,
+        comparison: true,
+        gate: gateFigure([count], CANCEL_REQUEST_LIMIT),
+      });
+    }
+  }
   for (const [label, sample] of [['new callback (calling number)', SAMPLE_INVOCATIONS.newCallback], ['cancel', SAMPLE_INVOCATIONS.cancel]] as const) {
     const step = byLabel(label);
     if (!step) continue;
@@ -305,6 +358,7 @@ export async function runFlowPaths(options: FlowPathsOptions): Promise<FlowPaths
       met: count < sample,
       limitedBy: `${describeInvocations(step.invocations)}; ${step.connectCalls} StopContact inside the call`,
       comparison: true,
+      gate: gateFigure([count], sample - 1),
     });
   }
 
@@ -331,7 +385,7 @@ export async function runFlowPaths(options: FlowPathsOptions): Promise<FlowPaths
     steps,
     largestItemBytes,
     report: {
-      title: '3. Lambda invocations per caller path',
+      title: FLOWS_TITLE,
       method: [
         'bench/lib/flow-walker.ts walks flows/*.json block by block with scripted key presses. Each InvokeLambdaFunction block calls the',
         'real handler bundle, whose reply becomes $.External as in Connect; UpdateContactAttributes sets the callbackRecordId attribute that',
@@ -345,10 +399,12 @@ export async function runFlowPaths(options: FlowPathsOptions): Promise<FlowPaths
         {
           caption: 'Caller and agent paths (flows)',
           table: {
-            headers: ['path', 'input', 'Lambda invocations', 'published sample', 'functions', 'DynamoDB requests', 'RRU', 'WRU', 'StopContact', 'heard'],
-            right: [2, 3, 6, 7, 8],
+            headers: ['path', 'input', 'Lambda invocations', 'published sample', 'functions', 'AWS requests per invocation, in order of the calls',
+              'DynamoDB requests', 'RRU', 'WRU', 'StopContact', 'heard'],
+            right: [2, 3, 7, 8, 9],
             rows: flowSteps.map((step) => [step.label, step.input, String(sumInvocations(step.invocations)), step.sample === undefined ? '—' : String(step.sample),
-              describeInvocations(step.invocations), describeRequests(step.dynamodb), String(unitsOf(step).reads), String(unitsOf(step).writes),
+              describeInvocations(step.invocations), (step.calls ?? []).map((call) => `${call.key}: ${requestTotal(call)}`).join('; ') || '—',
+              describeRequests(step.dynamodb), String(unitsOf(step).reads), String(unitsOf(step).writes),
               String(step.connectCalls), step.outcome]),
           },
         },

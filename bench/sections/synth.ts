@@ -3,6 +3,9 @@ import type { Goal, SectionReport } from '../lib/report';
 import { median, ms, ratio, ratioSpread } from '../lib/stats';
 import { synthesize } from '../lib/synth';
 
+/** The section's title, also its key in the regression gate's data: keep it stable. */
+export const SYNTH_TITLE = '6. Synthesis';
+
 const MAX_RESOURCES = 500;
 const MAX_TEMPLATE_KB = 1_000_000 / 1024;
 
@@ -69,7 +72,7 @@ export function runSynth(options: SynthOptions): { rows: SynthRow[]; report: Sec
   return {
     rows,
     report: {
-      title: '5. Synthesis',
+      title: SYNTH_TITLE,
       method: [
         'In this process (after one unmeasured synthesis of each kind), a new App and Stack with N CallbackManagement constructs from src/,',
         'each with its own namePrefix and queue, synthesized with app.synth() into a fresh temporary directory (assets staged, templates written),',

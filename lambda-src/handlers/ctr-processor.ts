@@ -22,8 +22,8 @@ import { describeLearnOutcome, learnCallbackContactId } from '../shared/callback
 import { countLearned, countOutcome } from '../shared/callback-metrics';
 import type { CallbackStore } from '../shared/callback-store';
 import { missingSettings } from '../shared/config';
-import type { ContactStopper } from '../shared/connect-client';
 import { isPlausibleContactId } from '../shared/connect-event';
+import type { ContactStopper } from '../shared/contact-stopper';
 import { METRIC_PATHS, RECORD_ID_ATTRIBUTE } from '../shared/contract';
 import { describeError } from '../shared/log';
 import { createRuntime, createStopper, createStore, runInvocation } from '../shared/runtime';

@@ -7,12 +7,13 @@
  * already repaired; every repair is a conditional write, so a run cut short leaves nothing half done.
  */
 import { missingSettings } from '../shared/config';
+import { createDescriber } from '../shared/contact-describer';
 import { RECONCILER_ENV } from '../shared/contract';
 import { createDynamoDbClient } from '../shared/dynamodb-client';
 import { describeError } from '../shared/log';
 import { createOpenRecordsReader } from '../shared/open-records';
 import { type ReconcileSummary, reconcileOpenRecords } from '../shared/reconciler';
-import { createDescriber, createRuntime, createStopper, createStore, runInvocation } from '../shared/runtime';
+import { createRuntime, createStopper, createStore, runInvocation } from '../shared/runtime';
 import type { RemainingTime } from '../shared/time-budget';
 
 const runtime = createRuntime('reconciler');

@@ -1,7 +1,9 @@
 /**
  * Moves a callback record along its life cycle from a flow:
  * - CANCEL (caller, inbound flow): PENDING -> CANCELLED, and in the same invocation removes the queued
- *   callback with StopContact when its contact id is known (else a processor does it on learning the id).
+ *   callback with StopContact when its contact id is known (else a processor does it on learning the id). The flow
+ *   passes what the booking attempt's reply said (phoneE164, callbackContactId): with them the cancel is one
+ *   conditional transaction, StopContact and the completion, with no read (callback-store.ts, cancel).
  * - RELEASE (the set-callback flow's undo path, by the contact that booked): PENDING -> COMPLETED(RELEASED).
  * - CONNECT (outbound whisper of our callback contact, customer answered): PENDING -> COMPLETED(CONNECTED).
  * - AGENT_HANG_UP (agent whisper of our callback contact): CANCELLED -> COMPLETED(HUNG_UP_BY_AGENT), and the
@@ -97,9 +99,13 @@ async function decide(event: ConnectFlowEvent): Promise<FlowReply> {
   let outcome: TransitionOutcome;
   try {
     if (transition === 'CANCEL') {
+      const toldId = parameter(event, 'callbackContactId');
       outcome = await store.cancel(recordId, {
         callerE164: callerE164(contact.CustomerEndpoint?.Address ?? undefined),
         allowOtherNumber: config.allowCancelForOtherNumber,
+        queueArn: config.queueArn,
+        // Only values of the right shape are used; the write's condition checks them against the record anyway.
+        told: { phoneE164: callerE164(parameter(event, 'phoneE164')), callbackContactId: isPlausibleContactId(toldId) ? toldId : undefined },
       });
     } else if (transition === 'RELEASE') {
       outcome = isPlausibleContactId(contactId) ? await store.release(recordId, contactId) : { kind: 'NOT_FOUND' };

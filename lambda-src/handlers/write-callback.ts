@@ -1,6 +1,10 @@
 /**
  * Books a callback for the number the caller entered (or the caller id), normalizing it first, in one
  * DynamoDB round trip. A PENDING callback for the same number and queue is reported, never overwritten.
+ *
+ * The EXISTS reply carries what the caller's cancel needs (the flow passes it to update-callback CANCEL): the record
+ * id, the number it is booked for, and, once a processor has learnt it, the callback contact id. With them the cancel
+ * is decided without reading the record (lambda-src/shared/callback-store.ts, cancel).
  */
 import type { CallbackRecord } from '../shared/callback-store';
 import { missingSettings } from '../shared/config';
@@ -16,6 +20,8 @@ const runtime = createRuntime('write-callback');
 const { config, log, metrics } = runtime;
 const store = createStore(runtime);
 const KEYS = ['result', 'recordId', 'status', 'phoneE164', 'phoneNational', 'requestedAtSpoken', 'canCancel'] as const;
+/** EXISTS also says what the caller's cancel needs. */
+const EXISTS_KEYS = [...KEYS, 'callbackContactId'] as const;
 
 export function handler(event: ConnectFlowEvent, context?: RemainingTime): Promise<FlowReply> {
   return runInvocation(runtime, context, () => book(event));
@@ -24,7 +30,7 @@ export function handler(event: ConnectFlowEvent, context?: RemainingTime): Promi
 async function book(event: ConnectFlowEvent): Promise<FlowReply> {
   const contact = contactData(event);
   const contactId = contact.ContactId;
-  const problems = missingSettings(config, ['tableName', 'queueArn']);
+  const problems = missingSettings(config, ['tableName', 'queueArn', 'timeZone']);
   if (!store || config.queueArn === undefined || problems.length > 0) {
     log.error('configuration invalid', { contactId, problems });
     return reply(KEYS, { result: 'ERROR' });
@@ -70,7 +76,8 @@ async function book(event: ConnectFlowEvent): Promise<FlowReply> {
     const existing = outcome.existing;
     metrics.count(METRICS.DUPLICATE_BOOKINGS);
     log.info('callback already booked', { contactId, recordId: existing.recordId, phone: maskPhone(existing.phoneE164) });
-    return reply(KEYS, {
+    const cancellable = canCancel(existing.phoneE164);
+    return reply(EXISTS_KEYS, {
       result: 'EXISTS',
       recordId: existing.recordId,
       status: existing.status,
@@ -78,7 +85,9 @@ async function book(event: ConnectFlowEvent): Promise<FlowReply> {
       phoneNational: existing.phoneNational
         ?? (existing.phoneE164 === phone.e164 ? phone.nationalFormatted : ''),
       requestedAtSpoken: requestedAtSpoken(existing.createdAt),
-      canCancel: canCancel(existing.phoneE164),
+      canCancel: cancellable,
+      // Only for a cancel the flow may offer: nothing more about someone else's callback.
+      callbackContactId: cancellable === 'true' ? existing.callbackContactId : undefined,
     });
   } catch (error) {
     log.error('callback booking failed', { contactId, error: describeError(error) });

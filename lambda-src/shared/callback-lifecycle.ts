@@ -8,7 +8,7 @@
  * end in a dead-letter queue with the record still CANCELLED.
  */
 import type { CallbackRecord, CallbackStore } from './callback-store';
-import { type ContactStopper, StopContactRefused, type StopOutcome } from './connect-client';
+import { type ContactStopper, StopContactRefused, type StopOutcome } from './contact-stopper';
 
 export type RemovalOutcome =
   /** `completedHere`: this call's write completed it (false when another path completed it meanwhile). */

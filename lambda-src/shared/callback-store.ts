@@ -6,7 +6,9 @@
  * Items (partition key `pk` only):
  * - record  `CALLBACK#<recordId>`: the callback booked by the inbound contact <recordId>.
  * - pointer `ACTIVE#<queueArn>#<phoneE164>`: exists only while that number has a PENDING callback in
- *   that queue; creating it conditionally is what stops a second booking.
+ *   that queue; creating it conditionally is what stops a second booking. Once a processor learns the
+ *   callback contact id it is copied here too, so that the next booking attempt's reply (EXISTS) carries
+ *   it and the caller's cancel can be decided without reading the record (see `cancel`).
  *
  * A record carries `openQueueArn` (its queue) from its booking until it is COMPLETED, and nothing else does: that is
  * the partition key of the sparse index of open records (OPEN_RECORDS_INDEX), which the reconciler walks and the
@@ -73,6 +75,8 @@ export interface ActiveCallback {
   readonly phoneNational?: string;
   readonly createdAt: string;
   readonly status: CallbackStatus;
+  /** The callback contact id, when a processor has learnt it (the pointer is told after the record). */
+  readonly callbackContactId?: string;
 }
 
 export type CreateOutcome =
@@ -100,6 +104,17 @@ export interface CancelRequest {
   /** The number the caller is calling from (E.164), if Amazon Connect knows it. */
   readonly callerE164?: string;
   readonly allowOtherNumber: boolean;
+  /**
+   * The queue the handler books for (its QUEUE_ARN): with the number, the record's active pointer. Without it the
+   * cancel reads the record first.
+   */
+  readonly queueArn?: string;
+  /**
+   * What the flow was told about the record by the booking attempt's reply (EXISTS): the number it is booked for, and
+   * its callback contact id or none. The cancel's write is conditioned on them, so a stale or wrong value costs one more
+   * write (the failed condition returns the record as it is), never a wrong cancel.
+   */
+  readonly told?: { readonly phoneE164?: string; readonly callbackContactId?: string };
 }
 
 export interface CallbackStoreOptions {
@@ -117,6 +132,13 @@ export const pointerKey = (queueArn: string, phoneE164: string) => `${TABLE_KEY.
 
 /** Real DynamoDB cancels a transaction that overlaps another one in flight; a second try usually passes. */
 const TRANSACTION_ATTEMPTS = 2;
+
+/**
+ * Writes of one cancel: the one it was told, one more with the record's own values when those were stale (its
+ * failed condition returned them), and one more if the callback contact id was learnt in between. An id is never
+ * replaced once stored, and the number and queue never change, so a fourth can only mean something is wrong.
+ */
+const CANCEL_ATTEMPTS = 3;
 
 const NAMES = {
   '#pk': TABLE_KEY.PARTITION_KEY,
@@ -136,12 +158,23 @@ const NAMES = {
   '#flag': 'flag',
   '#flaggedAt': 'flaggedAt',
   '#createdAt': 'createdAt',
+  '#queueArn': 'queueArn',
 } as const;
+
+const ALIAS = /#[A-Za-z0-9_]+/g;
+/** The expressions are a few fixed texts (values go in :placeholders, never in them): each one's names are worked out once. */
+const namesCache = new Map<string, Record<string, string>>();
 
 /** Only the aliases an expression uses may be sent: DynamoDB rejects unused ones. */
 function namesFor(...expressions: string[]): Record<string, string> {
   const text = expressions.join(' ');
-  return Object.fromEntries(Object.entries(NAMES).filter(([alias]) => new RegExp(`${alias}\\b`).test(text)));
+  let names = namesCache.get(text);
+  if (names === undefined) {
+    const used = new Set(text.match(ALIAS));
+    names = Object.fromEntries(Object.entries(NAMES).filter(([alias]) => used.has(alias)));
+    namesCache.set(text, names);
+  }
+  return names;
 }
 
 function valuesFor(values: Record<string, string | number>): Record<string, AttributeValue> {
@@ -327,32 +360,61 @@ export class CallbackStore {
           phoneE164: stringAttribute(pointer, 'phoneE164') ?? request.phoneE164,
           createdAt: stringAttribute(pointer, 'createdAt') ?? '',
           status: 'PENDING',
+          callbackContactId: stringAttribute(pointer, 'callbackContactId'),
         },
       };
     }
     throw new Error(`callback booking cancelled: ${reasons.map((reason) => reason.Code ?? 'None').join(', ')}`);
   }
 
-  /** PENDING -> CANCELLED; by default only from the number the callback was booked for. */
+  /**
+   * PENDING -> CANCELLED; by default only from the number the callback was booked for.
+   *
+   * With the number and queue known (the caller's number, or what the flow was told, and the handler's queue), the
+   * cancel is one transaction and no read: the record's update is conditioned on the number, the queue and the
+   * callback contact id it was told (`= :cid`, or none stored yet), together with deleting the number's pointer. When
+   * it commits, the record's id state at that instant is the one told: with an id, the caller's StopContact can follow
+   * at once; without one, whichever processor stores the id later finds the record CANCELLED and stops the callback
+   * (as before, when the cancel read the record again). When the condition fails, DynamoDB returns the record as it
+   * is: a record that is gone, no longer PENDING or someone else's ends the cancel as the read used to, and a PENDING
+   * one whose values were not the ones told is written again with its own. Without the number or the queue, the
+   * record is read first.
+   *
+   * On APPLIED, `record` is what the cancel knows: the values it was told or read and its own changes; fields it did
+   * not learn (the national form of the number, the booking time) are empty unless a read or a failed condition
+   * returned the whole record.
+   */
   async cancel(recordId: string, request: CancelRequest): Promise<TransitionOutcome> {
-    const current = await this.get(recordId);
-    if (!current) return { kind: 'NOT_FOUND' };
-    if (current.status !== 'PENDING') return { kind: 'REFUSED', record: current };
-    const ownership = cancelOwnership(current, request);
-    if (!ownership) return { kind: 'FORBIDDEN', record: current };
-
-    const cancelledAt = this.now().toISOString();
-    const outcome = await this.closePending(current, {
-      update: 'SET #status = :cancelled, #cancelledAt = :at',
-      values: { ':cancelled': 'CANCELLED', ':at': cancelledAt },
-      ...ownership,
-      after: (record) => ({ ...record, status: 'CANCELLED', cancelledAt }),
-      isOwnWrite: (record) => record.status === 'CANCELLED' && record.cancelledAt === cancelledAt,
-    });
-    if (outcome.kind !== 'APPLIED') return outcome;
-    // Read again: the callback contact id may have been learned between the first read and the write.
-    const after = await this.get(recordId);
-    return { kind: 'APPLIED', record: after ?? { ...current, status: 'CANCELLED', cancelledAt } };
+    const phoneE164 = request.allowOtherNumber ? request.told?.phoneE164 : request.callerE164;
+    let assumed: CallbackRecord;
+    if (phoneE164 !== undefined && request.queueArn !== undefined) {
+      assumed = assumedPending(recordId, phoneE164, request.queueArn, request.told?.callbackContactId);
+    } else {
+      const current = await this.get(recordId);
+      if (!current) return { kind: 'NOT_FOUND' };
+      if (current.status !== 'PENDING') return { kind: 'REFUSED', record: current };
+      if (!mayCancel(current, request)) return { kind: 'FORBIDDEN', record: current };
+      assumed = current;
+    }
+    for (let attempt = 1; attempt <= CANCEL_ATTEMPTS; attempt++) {
+      const cancelledAt = this.now().toISOString();
+      const knownId = assumed.callbackContactId !== undefined;
+      const outcome = await this.closePending(assumed, {
+        update: 'SET #status = :cancelled, #cancelledAt = :at',
+        values: { ':cancelled': 'CANCELLED', ':at': cancelledAt },
+        // The number's condition is also the ownership check: without ALLOW_CANCEL_FOR_OTHER_NUMBER it is the caller's.
+        condition: ` AND #phoneE164 = :phone AND #queueArn = :queue AND ${knownId ? '#callbackContactId = :cid' : 'attribute_not_exists(#callbackContactId)'}`,
+        conditionValues: { ':phone': assumed.phoneE164, ':queue': assumed.queueArn, ...(knownId ? { ':cid': assumed.callbackContactId! } : {}) },
+        after: (record) => ({ ...record, status: 'CANCELLED', cancelledAt }),
+        isOwnWrite: (record) => record.status === 'CANCELLED' && record.cancelledAt === cancelledAt,
+      });
+      if (outcome.kind !== 'REFUSED' || outcome.record.status !== 'PENDING') return outcome;
+      const current = outcome.record;
+      if (!mayCancel(current, request)) return { kind: 'FORBIDDEN', record: current };
+      // PENDING and the caller's to cancel, but not as told: the number, the queue or the id differ. Again, with its own.
+      assumed = current;
+    }
+    throw new Error(`callback cancel of ${recordId}: the record changed under every attempt`);
   }
 
   /**
@@ -423,8 +485,14 @@ export class CallbackStore {
   /**
    * Records the callback contact id (from the inbound CTR's NextContactId or the callback's own CTR).
    * Idempotent for the same id; a different id is never overwritten.
+   *
+   * The write that stores the id first, on a record still PENDING, copies it to the number's active pointer, where the
+   * next booking attempt's reply finds it for the caller's cancel. That copy is conditioned on the pointer being this
+   * record's (so it never creates one, nor touches a later booking's), and may lose a race with the cancel's delete,
+   * which is harmless: the pointer only saves the cancel a write. A redelivery (the id stored before) does not repeat it.
    */
   async learnCallbackId(recordId: string, callbackContactId: string): Promise<LearnOutcome> {
+    const learnedAt = this.now().toISOString();
     const update = 'SET #callbackContactId = :cid, #callbackIdLearnedAt = if_not_exists(#callbackIdLearnedAt, :at)';
     // A released record never had a callback: whatever contact a CTR names for it is not one.
     const condition = 'attribute_exists(#pk) AND (attribute_not_exists(#callbackContactId) OR #callbackContactId = :cid)'
@@ -436,15 +504,35 @@ export class CallbackStore {
         UpdateExpression: update,
         ConditionExpression: condition,
         ExpressionAttributeNames: namesFor(update, condition),
-        ExpressionAttributeValues: valuesFor({ ':cid': callbackContactId, ':at': this.now().toISOString(), ':released': 'RELEASED' }),
+        ExpressionAttributeValues: valuesFor({ ':cid': callbackContactId, ':at': learnedAt, ':released': 'RELEASED' }),
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }));
-      return { kind: 'LEARNED', record: recordFromItem(Attributes ?? {}) };
+      const record = recordFromItem(Attributes ?? {});
+      if (record.status === 'PENDING' && record.callbackIdLearnedAt === learnedAt) await this.tellPointer(record, callbackContactId);
+      return { kind: 'LEARNED', record };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const old = (error as { Item?: Record<string, AttributeValue> }).Item;
       return old ? { kind: 'CONFLICT', record: recordFromItem(old) } : { kind: 'NOT_FOUND' };
+    }
+  }
+
+  /** The callback contact id on the record's own active pointer; nothing when the pointer is gone or another record's. */
+  private async tellPointer(record: CallbackRecord, callbackContactId: string): Promise<void> {
+    const update = 'SET #callbackContactId = :cid';
+    const condition = '#recordId = :rid';
+    try {
+      await this.send(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { [TABLE_KEY.PARTITION_KEY]: { S: pointerKey(record.queueArn, record.phoneE164) } },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: namesFor(update, condition),
+        ExpressionAttributeValues: valuesFor({ ':cid': callbackContactId, ':rid': record.recordId }),
+      }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
     }
   }
 
@@ -670,13 +758,29 @@ export class CallbackStore {
   }
 }
 
-/** Who may cancel `record`, as a condition the write re-checks; undefined when `request` may not. */
-function cancelOwnership(record: CallbackRecord, request: CancelRequest): Pick<RecordChange, 'condition' | 'conditionValues'> | undefined {
-  if (request.allowOtherNumber) return { condition: '', conditionValues: {} };
-  if (request.callerE164 !== undefined && request.callerE164 === record.phoneE164) {
-    return { condition: ' AND #phoneE164 = :caller', conditionValues: { ':caller': request.callerE164 } };
-  }
-  return undefined;
+/**
+ * The PENDING record a cancel was told of, before it reads anything: the fields a cancel needs (its key, its
+ * pointer's key, its callback contact id) and nothing it does not know. The record id is the booking contact's id.
+ */
+function assumedPending(recordId: string, phoneE164: string, queueArn: string, callbackContactId: string | undefined): CallbackRecord {
+  return {
+    recordId,
+    status: 'PENDING',
+    phoneE164,
+    phoneNational: '',
+    country: '',
+    queueArn,
+    inboundContactId: recordId,
+    callbackContactId,
+    createdAt: '',
+    // Not known without a read; only ever compared on records read from the table.
+    expiresAt: Number.NaN,
+  };
+}
+
+/** Whether `request` may cancel `record`: by default only from the number it was booked for (the write re-checks it). */
+function mayCancel(record: CallbackRecord, request: CancelRequest): boolean {
+  return request.allowOtherNumber || (request.callerE164 !== undefined && request.callerE164 === record.phoneE164);
 }
 
 function epochSeconds(date: Date): number {

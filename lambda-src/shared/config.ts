@@ -1,4 +1,5 @@
 import { DEFAULT_COMPLETED_RECORD_TTL_SECONDS, ENV } from './contract';
+import { isUsableTimeZone } from './local-time';
 
 /** Settings every handler reads once, at cold start, from the environment the construct sets. */
 export interface HandlerConfig {
@@ -10,28 +11,12 @@ export interface HandlerConfig {
   readonly defaultCountry: string;
   readonly completedRecordTtlSeconds: number;
   readonly allowCancelForOtherNumber: boolean;
+  /** Not checked at load: only write-callback speaks times, and it asks for it (missingSettings 'timeZone'). */
   readonly timeZone: string;
-  /** The locale times are spoken in (the construct's `locale`, matching its voice). */
+  /** The locale times are spoken in (the construct's `locale`, matching its voice); not checked at load. */
   readonly locale: string;
   /** What is wrong with the environment; handlers reply ERROR instead of throwing at cold start. */
   readonly problems: readonly string[];
-}
-
-function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isSupportedLocale(locale: string): boolean {
-  try {
-    return Intl.DateTimeFormat.supportedLocalesOf(locale).length > 0;
-  } catch {
-    return false;
-  }
 }
 
 function instanceIdOf(instanceArn: string): string | undefined {
@@ -63,15 +48,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     problems.push(`${ENV.COMPLETED_RECORD_TTL_SECONDS} must be a positive whole number of seconds`);
   }
 
+  // Checking the zone means building an Intl formatter, the first of which loads ICU's data: more than 10 ms of a cold
+  // start, for handlers that never speak a time. The handler that does checks it on its first call (missingSettings).
   const timeZone = text(ENV.TIME_ZONE) ?? 'UTC';
-  if (!isValidTimeZone(timeZone)) {
-    problems.push(`${ENV.TIME_ZONE} is not an IANA time zone`);
-  }
 
-  // The construct only sets locales it could format; one this runtime cannot is spoken as en-US rather than
-  // refusing every booking over the wording of a time.
-  const localeText = text(ENV.LOCALE);
-  const locale = localeText !== undefined && isSupportedLocale(localeText) ? localeText : 'en-US';
+  // Like the zone, not checked here (asking Intl about it loads the same data): the spoken time falls back to en-US
+  // for a locale this runtime cannot format (local-time.ts), rather than refusing every booking over its wording.
+  const locale = text(ENV.LOCALE) ?? 'en-US';
 
   return {
     tableName: text(ENV.TABLE_NAME),
@@ -87,11 +70,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): HandlerConfig {
   };
 }
 
-/** Names of required settings that are missing, for the handler's ERROR reply and log. */
-export function missingSettings(config: HandlerConfig, required: ReadonlyArray<'tableName' | 'queueArn' | 'instanceId'>): string[] {
+/**
+ * Names of required settings that are missing or wrong, for the handler's ERROR reply and log. 'timeZone' asks for a
+ * TIME_ZONE Intl knows (its formatter is then built, and kept for the handler's spoken times).
+ */
+export function missingSettings(config: HandlerConfig, required: ReadonlyArray<'tableName' | 'queueArn' | 'instanceId' | 'timeZone'>): string[] {
   const envName = { tableName: ENV.TABLE_NAME, queueArn: ENV.QUEUE_ARN, instanceId: ENV.INSTANCE_ARN } as const;
   return [
     ...config.problems,
-    ...required.filter((key) => config[key] === undefined).map((key) => `${envName[key]} is not set`),
+    ...required.filter((key) => key !== 'timeZone' && config[key] === undefined).map((key) => `${envName[key as keyof typeof envName]} is not set`),
+    ...(required.includes('timeZone') && !isUsableTimeZone(config.timeZone) ? [`${ENV.TIME_ZONE} is not an IANA time zone`] : []),
   ];
 }

@@ -1,4 +1,12 @@
-/** Times spoken to callers, in the configured IANA time zone (never a hard-coded one). */
+/**
+ * Times spoken to callers, in the configured IANA time zone (never a hard-coded one).
+ *
+ * The first Intl formatter of a Node.js process loads ICU's formatting data, which costs a fresh process more than
+ * 10 ms (bench/RESULTS.md, section 2, the Intl probe). So a zone's formatter is never built at module load: it is
+ * built once per zone, when a path first speaks a time, and reused (a formatter is immutable; building one per call
+ * cost more than the formatting itself). Checking that a zone exists does not need one: Intl.supportedValuesOf lists
+ * the canonical zone names without loading that data.
+ */
 
 interface LocalTime {
   /** YYYY-MM-DD */
@@ -9,23 +17,55 @@ interface LocalTime {
   readonly dayOfWeek: string;
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's formatter, built on first use; throws RangeError for a name that is not an IANA time zone. */
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      weekday: 'long',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+let canonicalZones: ReadonlySet<string> | undefined;
+
+/**
+ * Whether `timeZone` is a zone Intl knows. A canonical name is looked up in Intl.supportedValuesOf('timeZone')
+ * (ECMA-402; Node.js 18 and later), and 'UTC', which every implementation must support, is taken as it is; anything
+ * else (an alias such as 'US/Eastern', which Intl accepts but does not list) is checked by building its formatter.
+ */
+export function isUsableTimeZone(timeZone: string): boolean {
+  if (timeZone === 'UTC' || formatters.has(timeZone)) return true;
+  canonicalZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  if (canonicalZones.has(timeZone)) return true;
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function localTime(instant: Date, timeZone: string): LocalTime {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    weekday: 'long',
-  }).formatToParts(instant).map((part) => [part.type, part.value]));
+  const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
   const hour24 = Number(parts.hour);
   const hour12 = hour24 % 12 === 0 ? 12 : hour24 % 12;
   return {
     localDate: `${parts.year}-${parts.month}-${parts.day}`,
     spokenTime: `${hour12}:${parts.minute} ${hour24 < 12 ? 'AM' : 'PM'}`,
-    dayOfWeek: parts.weekday,
+    dayOfWeek: parts.weekday ?? '',
   };
 }
 
@@ -35,11 +75,23 @@ function localTime(instant: Date, timeZone: string): LocalTime {
  */
 const spokenFormats = new Map<string, Intl.DateTimeFormat>();
 
+function isSupportedLocale(locale: string): boolean {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf(locale).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 function spokenFormat(locale: string, timeZone: string, withDay: boolean): Intl.DateTimeFormat {
   const key = `${locale}|${timeZone}|${withDay}`;
   let format = spokenFormats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit', ...(withDay ? { weekday: 'long' } : {}) });
+    const options: Intl.DateTimeFormatOptions = { timeZone, hour: 'numeric', minute: '2-digit', ...(withDay ? { weekday: 'long' } : {}) };
+    // The construct only sets locales it could format; one this runtime cannot (or a malformed tag) speaks en-US
+    // rather than refusing every booking over the wording of a time.
+    const usable = isSupportedLocale(locale) ? locale : 'en-US';
+    format = new Intl.DateTimeFormat(usable, options);
     spokenFormats.set(key, format);
   }
   return format;

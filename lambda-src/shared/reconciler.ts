@@ -30,7 +30,8 @@
 import { type RemovalOutcome, removeCancelledCallback } from './callback-lifecycle';
 import { countOutcome, countRemoval } from './callback-metrics';
 import type { CallbackRecord, CallbackStore, ReconcilerFlag } from './callback-store';
-import type { ContactDescriber, ContactStopper } from './connect-client';
+import type { ContactDescriber } from './contact-describer';
+import type { ContactStopper } from './contact-stopper';
 import { LONGEST_CALLBACK_WAIT_SECONDS, METRICS, METRIC_PATHS } from './contract';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';

@@ -1,7 +1,7 @@
 /** What every handler builds once per cold start: its settings, logger, invocation budget and (if configured) the store. */
 import { CallbackStore } from './callback-store';
 import { type HandlerConfig, loadConfig } from './config';
-import { type ContactDescriber, type ContactStopper, createConnectClient, createContactDescriber, createContactStopper } from './connect-client';
+import { type ContactStopper, createLazyContactStopper } from './contact-stopper';
 import { METRICS } from './contract';
 import { createDynamoDbClient } from './dynamodb-client';
 import { createLogger, type Logger } from './log';
@@ -42,11 +42,14 @@ export function createStore(runtime: HandlerRuntime): CallbackStore | undefined 
   });
 }
 
-/** Undefined without a usable INSTANCE_ARN; the handler then replies ERROR (or throws) and logs why. */
+/**
+ * Undefined without a usable INSTANCE_ARN; the handler then replies ERROR (or throws) and logs why. The Connect client
+ * is built on the first StopContact, not here (contact-stopper.ts).
+ */
 export function createStopper(runtime: HandlerRuntime): ContactStopper | undefined {
   const { config, budget } = runtime;
   if (config.instanceId === undefined) return undefined;
-  const stop = createContactStopper(createConnectClient(), config.instanceId, () => budget.signal);
+  const stop = createLazyContactStopper(config.instanceId, () => budget.signal);
   // Every StopContact failure of every path is counted here, whichever handler made the call.
   return async (contactId) => {
     try {
@@ -56,11 +59,4 @@ export function createStopper(runtime: HandlerRuntime): ContactStopper | undefin
       throw error;
     }
   };
-}
-
-/** DescribeContact with the runtime's instance and deadline; undefined without a usable INSTANCE_ARN. */
-export function createDescriber(runtime: HandlerRuntime, client = createConnectClient()): ContactDescriber | undefined {
-  const { config, budget } = runtime;
-  if (config.instanceId === undefined) return undefined;
-  return createContactDescriber(client, config.instanceId, () => budget.signal);
 }

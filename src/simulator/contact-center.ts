@@ -100,6 +100,10 @@ export interface LambdaInvocation {
   readonly source: string;
   readonly handler: string;
   readonly outcome: string;
+  /** The DynamoDB requests it sent, in order, as they reached the table. */
+  readonly dynamoDbRequests: readonly string[];
+  /** The StopContact calls it made. */
+  readonly stopContacts: number;
 }
 
 export interface RecordTimeline {
@@ -522,6 +526,8 @@ export class Simulation {
   private async invoke(source: string, handler: string, event: unknown, extraSeconds = 0, timeLimitSeconds = Infinity): Promise<LambdaOutcome> {
     const fn = this.handlers.get(handler);
     if (!fn) throw new Error(`no bundle loaded for ${handler}`);
+    const firstRequest = this.gate?.operations.length ?? 0;
+    const firstStop = this.stopContactCalls.length;
     const started = Date.now();
     let outcome: LambdaOutcome;
     try {
@@ -533,7 +539,14 @@ export class Simulation {
     }
     const described = outcome.kind === 'REPLY' ? describeReply(outcome.reply)
       : outcome.kind === 'TIMEOUT' ? `TIMEOUT after ${outcome.elapsedSeconds.toFixed(1)}s (limit ${timeLimitSeconds}s)` : `FAILED: ${outcome.error}`;
-    this.invocations.push({ time: this.now, source, handler, outcome: described });
+    this.invocations.push({
+      time: this.now,
+      source,
+      handler,
+      outcome: described,
+      dynamoDbRequests: this.gate?.operations.slice(firstRequest) ?? [],
+      stopContacts: this.stopContactCalls.length - firstStop,
+    });
     this.log('lambda', `${handler} (${source}) -> ${described}`);
     if (outcome.kind === 'TIMEOUT') this.now += timeLimitSeconds;
     await this.logRecordChanges();

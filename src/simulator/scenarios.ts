@@ -2,7 +2,7 @@
  * The scenarios the simulator runs (the CLI prints them all; test/simulator checks each). Each one starts its
  * own Simulation (its own table), drives callers, agents and the clock, and reports what happened.
  */
-import { type CallResult, Simulation, type SimulationOptions } from './contact-center';
+import { type CallResult, type LambdaInvocation, Simulation, type SimulationOptions } from './contact-center';
 import { type PlainItem } from './local-services';
 import { type SynthesizedCallbackStack } from './stack-flows';
 import { CallbackPromptSets } from '../prompts';
@@ -38,6 +38,8 @@ export interface ScenarioRun {
   readonly hungUpOnCallers: string[];
   /** Customer queue flow runs that failed in the simulator. */
   readonly queueFlowErrors: string[];
+  /** Every Lambda invocation, in order, with the AWS requests it sent. */
+  readonly invocations: ReadonlyArray<LambdaInvocation>;
 }
 
 export interface ScenarioOptions {
@@ -104,6 +106,7 @@ async function runScenario(name: string, options: ScenarioOptions, script: Scrip
       dials,
       hungUpOnCallers: [...sim.hungUpOnCallers],
       queueFlowErrors: [...sim.queueFlowErrors],
+      invocations: [...sim.invocations],
     };
   } finally {
     await sim.stop();

@@ -125,7 +125,10 @@ describe('Lambda invocations per caller path (budget: one for the new-callback d
   test('cancel: 1 call to find it, 1 to cancel it, then the caller is disconnected, never queued', () => {
     const call = walk(setCallback, { keys: ['1', '1'], replies: [exists, { result: 'APPLIED', status: 'CANCELLED' }] });
     expect(call.lambdaCalls).toBe(2);
-    expect(call.invoked[1]).toEqual({ recordId: '$.External.recordId', transition: 'CANCEL' });
+    // What the booking attempt's reply said goes with the cancel, so that it is decided without reading the record.
+    expect(call.invoked[1]).toEqual({
+      recordId: '$.External.recordId', transition: 'CANCEL', phoneE164: '$.External.phoneE164', callbackContactId: '$.External.callbackContactId',
+    });
     expect(call.path).toContain('say-cancelled');
     expect(call.path).not.toContain('transfer-to-queue');
     expect(call.last).toBe('disconnect');

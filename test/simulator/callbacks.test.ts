@@ -63,6 +63,11 @@ describe.each([true, false])('4 cancel after the callback id is known (contact e
     expect(run.cancelToRemoval['call#1']).toBe(0);
     expect(run.queuedCallbacks).toEqual([]);
     expect(run.offered).toEqual([]);
+    // The flow passes what the booking attempt's reply said (the number, the callback id a processor copied to the
+    // number's active pointer): the cancel reads nothing, and sends three requests in all.
+    const cancel = run.invocations.filter((invocation) => invocation.source === 'set-callback' && invocation.handler === 'update-callback');
+    expect(cancel.map(({ dynamoDbRequests, stopContacts }) => ({ dynamoDbRequests, stopContacts })))
+      .toEqual([{ dynamoDbRequests: ['TransactWriteItems', 'UpdateItem'], stopContacts: 1 }]);
   });
 });
 
