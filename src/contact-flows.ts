@@ -12,7 +12,7 @@ import {
 import { checkFlow, forceZeroRetries, startWithFlowLogging, startWithVoice } from './flows/flow-checker';
 import { type LambdaReplyTables, unsetReferences } from './flows/flow-references';
 import { HandlerFunctions, HandlerName } from './handler-functions';
-import { HANDLER_REPLIES } from './handler-replies';
+import { HANDLER_OPTIONAL_REPLIES, HANDLER_REPLIES, HANDLER_REPLIES_BY_TRANSITION } from './handler-replies';
 import { type CallbackPrompts, type PromptName, placeholderOf, promptParameter } from './prompts';
 import { SpeechEngine, type Voice } from './voice';
 
@@ -102,7 +102,12 @@ export class ContactFlows extends Construct {
     if (props.minimumWaitSeconds !== undefined) values.MinimumWaitSeconds = String(props.minimumWaitSeconds);
     if (props.offerIntervalSeconds !== undefined) values.OfferIntervalSeconds = String(props.offerIntervalSeconds);
     this.replyTables = new Map(Object.entries(invoked)
-      .map(([name, fn]) => [fn.functionArn, { handler: name, replies: HANDLER_REPLIES[name as FlowHandlerName] }]));
+      .map(([name, fn]) => [fn.functionArn, {
+        handler: name,
+        replies: HANDLER_REPLIES[name as FlowHandlerName],
+        optionalReplies: HANDLER_OPTIONAL_REPLIES[name as FlowHandlerName],
+        byTransition: HANDLER_REPLIES_BY_TRANSITION[name as FlowHandlerName],
+      }]));
 
     this.agentWhisperFlow = this.contactFlow('AgentWhisperFlow', 'agent-whisper', templates, values, associations);
     values['Flow:agent-whisper'] = this.agentWhisperFlow.attrContactFlowArn;

@@ -34,3 +34,25 @@ export const HANDLER_REPLIES = {
 } as const satisfies Record<string, ReplyKeysByResult>;
 
 export type FlowHandlerName = keyof typeof HANDLER_REPLIES;
+
+/**
+ * Keys a reply with this result carries but may leave empty (''), by handler and result: a flow may pass them on to a
+ * function (which reads '' as "not known"), but a prompt may not read them out. write-callback's EXISTS carries the
+ * pending callback's contact id once known, which the cancel decision uses (update-callback CANCEL).
+ */
+export const HANDLER_OPTIONAL_REPLIES: Readonly<Record<FlowHandlerName, ReplyKeysByResult>> = {
+  'write-callback': { EXISTS: ['callbackContactId'] },
+  'update-callback': {},
+};
+
+/**
+ * Rows that differ for one transition of update-callback (Parameters.transition), by handler, transition and result;
+ * other transitions use HANDLER_REPLIES. A cancel decided without reading the record (it was told the number, the
+ * queue and the callback id) knows no national form of the number to give back.
+ */
+export const HANDLER_REPLIES_BY_TRANSITION: Readonly<Record<FlowHandlerName, Readonly<Record<string, ReplyKeysByResult>>>> = {
+  'write-callback': {},
+  'update-callback': {
+    CANCEL: { APPLIED: ['status', 'phoneE164', 'removedFromQueue'] },
+  },
+};

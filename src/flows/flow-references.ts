@@ -16,7 +16,14 @@ import { type ReplyKeysByResult } from '../handler-replies';
 import { isObject, list } from './flow-values';
 
 /** A handler's reply table, by the LambdaFunctionARN value the flow invokes it with (a token in the construct). */
-export type LambdaReplyTables = ReadonlyMap<string, { readonly handler: string; readonly replies: ReplyKeysByResult }>;
+export type LambdaReplyTables = ReadonlyMap<string, {
+  readonly handler: string;
+  readonly replies: ReplyKeysByResult;
+  /** Keys the reply carries but may leave empty: a function may be given them, a prompt may not read them out. */
+  readonly optionalReplies?: ReplyKeysByResult;
+  /** Rows that differ for one value of the invocation's `transition` attribute. */
+  readonly byTransition?: Readonly<Record<string, ReplyKeysByResult>>;
+}>;
 
 /** A reference an action makes to a value that is not set on every path to it. */
 export interface UnsetReference {
@@ -64,7 +71,10 @@ function edgesOf(action: Record<string, unknown>, state: FlowState, tables: Lamb
 
   if (action.Type === 'InvokeLambdaFunction') {
     const table = tables.get(String(parameters.LambdaFunctionARN));
-    const answered = table ? Object.keys(table.replies).map((result) => `${table.handler}|${result}`) : [UNKNOWN];
+    const attributes = isObject(parameters.LambdaInvocationAttributes) ? parameters.LambdaInvocationAttributes : {};
+    // The transition asked for can narrow what a result fills (a static value: a dynamic one is not known here).
+    const asked = typeof attributes.transition === 'string' && !attributes.transition.includes('$.') ? `/${attributes.transition}` : '';
+    const answered = table ? Object.keys(table.replies).map((result) => `${table.handler}${asked}|${result}`) : [UNKNOWN];
     add(next, { ...state, origins: new Set(answered) });
     for (const error of errors) add(error.NextAction, { ...state, origins: new Set([FAILED]) });
     return edges;
@@ -131,14 +141,21 @@ export function flowStates(flow: unknown, tables: LambdaReplyTables): Map<string
   return states;
 }
 
-/** The reply keys filled on every way to an action, or undefined when a function of unknown replies was invoked. */
-function filledKeys(state: FlowState, tables: LambdaReplyTables): ReadonlySet<string> | undefined {
+/**
+ * The reply keys filled on every way to an action (with `carried`, also those carried but possibly empty), or undefined
+ * when a function of unknown replies was invoked.
+ */
+function filledKeys(state: FlowState, tables: LambdaReplyTables, carried = false): ReadonlySet<string> | undefined {
   if (state.origins.has(UNKNOWN)) return undefined;
   let keys: Set<string> | undefined;
   for (const origin of state.origins) {
-    const [handler, result] = origin.split('|');
+    const [invoked, result] = origin.split('|');
+    const [handler, transition] = invoked.split('/');
     const table = [...tables.values()].find((candidate) => candidate.handler === handler);
-    const of = new Set<string>(result === undefined ? [] : ['result', ...(table?.replies[result] ?? [])]);
+    const rows = (transition === undefined ? undefined : table?.byTransition?.[transition]) ?? {};
+    const optional = carried && result !== undefined ? table?.optionalReplies?.[result] ?? [] : [];
+    const filled = result === undefined ? [] : rows[result] ?? table?.replies[result] ?? [];
+    const of = new Set<string>(result === undefined ? [] : ['result', ...filled, ...optional]);
     keys = keys === undefined ? of : new Set([...keys].filter((key) => of.has(key)));
   }
   return keys ?? new Set();
@@ -146,7 +163,7 @@ function filledKeys(state: FlowState, tables: LambdaReplyTables): ReadonlySet<st
 
 function describeOrigins(state: FlowState): string {
   const results = [...state.origins].map((origin) => (origin === NOTHING ? 'no invocation yet'
-    : origin === FAILED ? 'a failed or timed-out invocation' : origin.replace('|', ' ')));
+    : origin === FAILED ? 'a failed or timed-out invocation' : origin.replace('/', ' ').replace('|', ' ')));
   return results.sort().join(', ');
 }
 
@@ -159,10 +176,13 @@ export function unsetReferences(flow: unknown, tables: LambdaReplyTables): Unset
     const state = states.get(action.Identifier);
     if (!state) continue;
     const keys = filledKeys(state, tables);
+    const passedOn = filledKeys(state, tables, true);
     for (const [parameter, text] of stringsOf(action.Parameters, '')) {
-      if (keys !== undefined) {
+      // A function given a key may be given an empty one; what is spoken may not be.
+      const known = parameter.startsWith('LambdaInvocationAttributes.') ? passedOn : keys;
+      if (known !== undefined) {
         for (const match of text.matchAll(EXTERNAL)) {
-          if (keys.has(match[1])) continue;
+          if (known.has(match[1])) continue;
           const reason = `the last invocation before it may be: ${describeOrigins(state)}`;
           found.push({ actionId: action.Identifier, parameter, reference: match[0], reason, message: `${parameter}: ${match[0]} is not filled on every path here (${reason})` });
         }

@@ -1,7 +1,7 @@
 import { INSTANCE_ARN, QUEUE_ARN } from './fixtures';
 import { FLOW_TEMPLATES, FlowTemplateName, applyPrompts, fillPlaceholders, loadFlowTemplate } from '../../src/flow-templates';
 import { FlowType, checkFlow, forceZeroRetries } from '../../src/flows/flow-checker';
-import { HANDLER_REPLIES } from '../../src/handler-replies';
+import { HANDLER_OPTIONAL_REPLIES, HANDLER_REPLIES, HANDLER_REPLIES_BY_TRANSITION } from '../../src/handler-replies';
 import { promptParameter, promptsWithDefaults } from '../../src/prompts';
 
 const FUNCTIONS = ['write-callback', 'update-callback'];
@@ -790,7 +790,22 @@ describe('customer queue flows: a loop only through a Loop prompts block\'s inte
 describe('references to a handler\'s reply and to the stored input, checked against the paths that reach them', () => {
   const WRITE = VALUES['Function:write-callback'];
   const UPDATE = VALUES['Function:update-callback'];
-  const replies = new Map([[WRITE, { handler: 'write-callback', replies: HANDLER_REPLIES['write-callback'] }], [UPDATE, { handler: 'update-callback', replies: HANDLER_REPLIES['update-callback'] }]]);
+  const replies = new Map(([[WRITE, 'write-callback'], [UPDATE, 'update-callback']] as const).map(([arn, handler]) => [arn, {
+    handler,
+    replies: HANDLER_REPLIES[handler],
+    optionalReplies: HANDLER_OPTIONAL_REPLIES[handler],
+    byTransition: HANDLER_REPLIES_BY_TRANSITION[handler],
+  }]));
+
+  test('a key a reply may leave empty may be passed on to a function, but not read out', () => {
+    const flow = filled('set-callback');
+    expect(byIdOf(flow, 'cancel-callback').Parameters.LambdaInvocationAttributes.callbackContactId).toBe('$.External.callbackContactId');
+    byIdOf(flow, 'say-callback-kept').Parameters.Text = 'Your callback $.External.callbackContactId stays booked.';
+    expect(checkFlow(flow, 'CONTACT_FLOW', { lambdaReplies: replies })).toEqual([{
+      actionId: 'say-callback-kept',
+      message: expect.stringMatching(/^Text: \$\.External\.callbackContactId is not filled on every path here/),
+    }]);
+  });
 
   test.each(Object.keys(FLOW_TEMPLATES) as FlowTemplateName[])('%s reads only what its handlers fill on every path', (name) => {
     expect(checkFlow(filled(name), FLOW_TEMPLATES[name], { lambdaReplies: replies })).toEqual([]);
@@ -803,7 +818,7 @@ describe('references to a handler\'s reply and to the stored input, checked agai
     expect(checkFlow(flow, 'CONTACT_FLOW', { lambdaReplies: replies })).toEqual([
       { actionId: 'choose-number', message: 'Text: $.StoredCustomerInput is read where no customer input is stored on some path to it' },
       // The undo path's update-callback and the write's own ERROR both reach it.
-      { actionId: 'say-booking-failed', message: expect.stringMatching(/^Text: \$\.External\.phoneNational is not filled on every path here \(the last invocation before it may be: a failed or timed-out invocation, update-callback APPLIED, .*write-callback ERROR\)$/) },
+      { actionId: 'say-booking-failed', message: expect.stringMatching(/^Text: \$\.External\.phoneNational is not filled on every path here \(the last invocation before it may be: a failed or timed-out invocation, update-callback RELEASE APPLIED, .*write-callback ERROR\)$/) },
     ]);
   });
 

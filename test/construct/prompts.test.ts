@@ -154,7 +154,7 @@ describe('placeholders', () => {
     ['the callback number where the handler answered an error', { bookingFailed: Prompt.text('We could not book {callbackNumber}.') },
       /^prompts\.bookingFailed uses \{callbackNumber\}, which the set-callback flow cannot fill where it says it \(say-booking-failed\): the last invocation before it may be: .*a failed or timed-out invocation.*write-callback ERROR/],
     ['the booking time in the agent whisper, whose handler never gives one', { agentHangUp: Prompt.text('Cancelled at {requestedAt}. Hang up.') },
-      /^prompts\.agentHangUp uses \{requestedAt\}, which the agent-whisper flow cannot fill where it says it \(tell-agent-hang-up\): the last invocation before it may be: update-callback APPLIED/],
+      /^prompts\.agentHangUp uses \{requestedAt\}, which the agent-whisper flow cannot fill where it says it \(tell-agent-hang-up\): the last invocation before it may be: update-callback AGENT_HANG_UP APPLIED/],
     ['the number where the state could not be read', { agentStatusUnknown: Prompt.text('Dialling {callbackNumber}.') },
       /^prompts\.agentStatusUnknown uses \{callbackNumber\}, which the agent-whisper flow cannot fill/],
     ['the booking time before any booking, in the queue flow', { queueOffer: Prompt.text('Since {requestedAt}: press 1.') },

@@ -3,7 +3,7 @@
  * refuse a prompt placeholder its handler does not give on some path, checked against the handlers' real replies.
  */
 import { RESULTS } from '../../lambda-src/shared/contract';
-import { HANDLER_REPLIES } from '../../src/handler-replies';
+import { HANDLER_OPTIONAL_REPLIES, HANDLER_REPLIES, HANDLER_REPLIES_BY_TRANSITION } from '../../src/handler-replies';
 import { type FlowHandler, useTestEnvironment } from '../support/environment';
 import { flowEvent, newContactId } from '../support/events';
 import { VARIANTS } from '../support/handlers';
@@ -54,8 +54,16 @@ describe.each(VARIANTS)('reply keys (%s)', (variant) => {
       const table: Record<string, readonly string[]> = HANDLER_REPLIES[handler];
       expect(answers.map((answer) => answer.result).sort()).toEqual(Object.keys(table).sort());
       for (const answer of answers) {
-        const unfilled = table[answer.result].filter((key) => !answer[key]);
+        // Every update-callback answer here but NOT_A_CALLBACK (a CONNECT) and INVALID_INPUT (no transition) is a CANCEL's.
+        const transition = handler === 'update-callback' && !['NOT_A_CALLBACK', 'INVALID_INPUT'].includes(answer.result) ? 'CANCEL' : undefined;
+        const byTransition: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = HANDLER_REPLIES_BY_TRANSITION[handler];
+        const row = (transition === undefined ? undefined : byTransition[transition]?.[answer.result]) ?? table[answer.result];
+        const unfilled = row.filter((key) => !answer[key]);
         expect({ handler, result: answer.result, unfilled }).toEqual({ handler, result: answer.result, unfilled: [] });
+        // The keys it may leave empty are still in the reply, so a flow may pass them on.
+        const optional: readonly string[] = (HANDLER_OPTIONAL_REPLIES[handler] as Record<string, readonly string[]>)[answer.result] ?? [];
+        const absent = optional.filter((key) => answer[key] === undefined);
+        expect({ handler, result: answer.result, absent }).toEqual({ handler, result: answer.result, absent: [] });
       }
     }
   });
