@@ -17,7 +17,7 @@ import {
   type TransactWriteItem,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type CallbackResolution, type CallbackStatus, OPEN_RECORD_TTL_SECONDS, TABLE_KEY } from './contract';
+import { type CallbackMode, type CallbackResolution, type CallbackStatus, OPEN_RECORD_TTL_SECONDS, TABLE_KEY } from './contract';
 
 export interface CallbackRecord {
   readonly recordId: string;
@@ -28,7 +28,13 @@ export interface CallbackRecord {
   readonly country: string;
   readonly queueArn: string;
   readonly inboundContactId: string;
+  /** Agent-first: the callback contact. Customer-first: the queued leg C2, the contact StopContact removes before any dial. */
   readonly callbackContactId?: string;
+  /** Absent on records written in agent-first mode (and before modes existed). */
+  readonly callbackMode?: CallbackMode;
+  /** Customer-first only: the dialled leg C3, the call to the customer (C2's NextContactId). */
+  readonly dialledContactId?: string;
+  readonly dialledIdLearnedAt?: string;
   readonly createdAt: string;
   readonly cancelledAt?: string;
   readonly completedAt?: string;
@@ -45,7 +51,22 @@ export interface NewCallback {
   readonly phoneNational: string;
   readonly country: string;
   readonly queueArn: string;
+  /** Written only for CUSTOMER_FIRST: a record without it is agent-first. */
+  readonly callbackMode?: CallbackMode;
 }
+
+/** The legs of a customer-first callback a contact names: its dialled leg C3, and C3's previous contact, the queued leg C2. */
+export interface CustomerFirstLegs {
+  readonly dialledContactId: string;
+  /** Unknown when the source does not name it (e.g. a flow event without PreviousContactId). */
+  readonly queuedContactId?: string;
+}
+
+/**
+ * How a customer-first callback's dialled leg went: a person answered (ANSWERED), a voicemail did (VOICEMAIL), or it
+ * ended without media (NOT_ANSWERED: it rang out, was busy, or was refused by the network).
+ */
+export type DialledLegOutcome = 'ANSWERED' | 'VOICEMAIL' | 'NOT_ANSWERED';
 
 /** What a booking found: the number's PENDING callback in the queue (as the active pointer knows it). */
 export interface ActiveCallback {
@@ -113,6 +134,8 @@ const NAMES = {
   '#callbackContactId': 'callbackContactId',
   '#callbackIdLearnedAt': 'callbackIdLearnedAt',
   '#stopError': 'stopError',
+  '#dialledContactId': 'dialledContactId',
+  '#dialledIdLearnedAt': 'dialledIdLearnedAt',
 } as const;
 
 /** Only the aliases an expression uses may be sent: DynamoDB rejects unused ones. */
@@ -159,6 +182,9 @@ function recordFromItem(item: Record<string, AttributeValue>): CallbackRecord {
     queueArn: stringAttribute(item, 'queueArn') ?? '',
     inboundContactId: stringAttribute(item, 'inboundContactId') ?? recordId,
     callbackContactId: stringAttribute(item, 'callbackContactId'),
+    callbackMode: stringAttribute(item, 'callbackMode') as CallbackMode | undefined,
+    dialledContactId: stringAttribute(item, 'dialledContactId'),
+    dialledIdLearnedAt: stringAttribute(item, 'dialledIdLearnedAt'),
     createdAt: stringAttribute(item, 'createdAt') ?? '',
     cancelledAt: stringAttribute(item, 'cancelledAt'),
     completedAt: stringAttribute(item, 'completedAt'),
@@ -570,6 +596,93 @@ export class CallbackStore {
   private isExpired(record: CallbackRecord): boolean {
     return record.expiresAt <= epochSeconds(this.now());
   }
+
+  // Customer-first callbacks (lambda-src/shared/customer-first-lifecycle.ts). The queued leg C2 is the record's
+  // callbackContactId, as an agent-first callback contact is: the contact StopContact removes from the queue before
+  // any dial. The dialled leg C3 is its dialledContactId. Each method is one conditional write per transition.
+
+  /**
+   * Records the dialled leg C3 and its queued leg C2 (from C3's contact event, or C2's CTR, whose NextContactId C3 is)
+   * in one conditional write: both are kept once known, and a different id is never written over either.
+   */
+  async learnDialledContactId(recordId: string, legs: CustomerFirstLegs): Promise<LearnOutcome> {
+    const clauses = legClauses(legs);
+    const update = `SET ${clauses.set.join(', ')}`;
+    const condition = `attribute_exists(#pk) AND (attribute_not_exists(#resolution) OR #resolution <> :released)${clauses.condition}`;
+    try {
+      const { Attributes } = await this.send<{ Attributes?: Record<string, AttributeValue> }>(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: namesFor(update, condition),
+        ExpressionAttributeValues: valuesFor({ ...clauses.values, ':at': this.now().toISOString(), ':released': 'RELEASED' }),
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+      return { kind: 'LEARNED', record: recordFromItem(Attributes ?? {}) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const old = (error as { Item?: Record<string, AttributeValue> }).Item;
+      return old ? { kind: 'CONFLICT', record: recordFromItem(old) } : { kind: 'NOT_FOUND' };
+    }
+  }
+
+  /**
+   * The dialled leg's outcome ends the record, learning both legs on the way: from PENDING, ANSWERED is CONNECTED and
+   * VOICEMAIL / NOT_ANSWERED are themselves; from CANCELLED (the cancel came after the dial began), ANSWERED is
+   * CANCELLED_ON_ANSWER. The outcome depends on the leg alone, so every source of it (the outbound callback flow,
+   * C3's DISCONNECTED event, C3's CTR) ends the record the same way, whichever comes first.
+   */
+  async completeDialledLeg(recordId: string, legs: CustomerFirstLegs, outcome: DialledLegOutcome): Promise<TransitionOutcome> {
+    const withLegs = (change: RecordChange) => this.legsOnTheWay(change, legs);
+    const afterCancel: CallbackResolution = outcome === 'ANSWERED' ? 'CANCELLED_ON_ANSWER' : outcome;
+    const whilePending: CallbackResolution = outcome === 'ANSWERED' ? 'CONNECTED' : outcome;
+    // A cancel stored between the two writes moves the record on: the second round finds it CANCELLED.
+    for (let round = 0; ; round++) {
+      const fromCancelled = await this.completeCancelled(recordId, afterCancel, undefined, withLegs);
+      if (fromCancelled.kind !== 'REFUSED' || fromCancelled.record.status !== 'PENDING') return fromCancelled;
+      const fromPending = await this.closePending(fromCancelled.record, withLegs(this.completion(whilePending)));
+      if (round > 0 || fromPending.kind !== 'REFUSED' || fromPending.record.status !== 'CANCELLED') return fromPending;
+    }
+  }
+
+  /** CANCELLED -> COMPLETED(DIAL_STOPPED): StopContact ended the dialled leg of a callback cancelled after its dial began. */
+  completeDialStopped(recordId: string): Promise<TransitionOutcome> {
+    return this.completeCancelled(recordId, 'DIAL_STOPPED');
+  }
+
+  /** A transition that names the legs of the contact it runs for: it learns them, and only moves a record whose legs they are. */
+  private legsOnTheWay(change: RecordChange, legs: CustomerFirstLegs): RecordChange {
+    const clauses = legClauses(legs);
+    return {
+      ...change,
+      update: `${change.update}, ${clauses.set.join(', ')}`,
+      condition: `${change.condition}${clauses.condition}`,
+      conditionValues: { ...change.conditionValues, ...clauses.values },
+      after: (record) => ({
+        ...change.after(record),
+        dialledContactId: record.dialledContactId ?? legs.dialledContactId,
+        callbackContactId: record.callbackContactId ?? legs.queuedContactId,
+      }),
+    };
+  }
+}
+
+/**
+ * The SET clauses, condition and values that learn a customer-first callback's legs: `:at` is the caller's timestamp.
+ * Each id is written only where none is, and the condition refuses a record that holds a different one.
+ */
+function legClauses(legs: CustomerFirstLegs): { set: string[]; condition: string; values: Record<string, string> } {
+  const set = ['#dialledContactId = if_not_exists(#dialledContactId, :did)', '#dialledIdLearnedAt = if_not_exists(#dialledIdLearnedAt, :at)'];
+  let condition = ' AND (attribute_not_exists(#dialledContactId) OR #dialledContactId = :did)';
+  const values: Record<string, string> = { ':did': legs.dialledContactId };
+  if (legs.queuedContactId !== undefined) {
+    set.push('#callbackContactId = if_not_exists(#callbackContactId, :qid)', '#callbackIdLearnedAt = if_not_exists(#callbackIdLearnedAt, :at)');
+    condition += ' AND (attribute_not_exists(#callbackContactId) OR #callbackContactId = :qid)';
+    values[':qid'] = legs.queuedContactId;
+  }
+  return { set, condition, values };
 }
 
 /** Who may cancel `record`, as a condition the write re-checks; undefined when `request` may not. */

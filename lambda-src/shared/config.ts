@@ -1,4 +1,4 @@
-import { DEFAULT_COMPLETED_RECORD_TTL_SECONDS, ENV } from './contract';
+import { CALLBACK_MODES, type CallbackMode, DEFAULT_COMPLETED_RECORD_TTL_SECONDS, ENV } from './contract';
 
 /** Settings every handler reads once, at cold start, from the environment the construct sets. */
 export interface HandlerConfig {
@@ -11,6 +11,8 @@ export interface HandlerConfig {
   readonly completedRecordTtlSeconds: number;
   readonly allowCancelForOtherNumber: boolean;
   readonly timeZone: string;
+  /** The construct's callbackMode: what write-callback stamps on a new record (AGENT_FIRST when unset). */
+  readonly callbackMode: CallbackMode;
   /** What is wrong with the environment; handlers reply ERROR instead of throwing at cold start. */
   readonly problems: readonly string[];
 }
@@ -58,6 +60,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     problems.push(`${ENV.TIME_ZONE} is not an IANA time zone`);
   }
 
+  const callbackMode = (text(ENV.CALLBACK_MODE) ?? 'AGENT_FIRST').toUpperCase() as CallbackMode;
+  if (!CALLBACK_MODES.includes(callbackMode)) {
+    problems.push(`${ENV.CALLBACK_MODE} must be one of ${CALLBACK_MODES.join(', ')}`);
+  }
+
   return {
     tableName: text(ENV.TABLE_NAME),
     queueArn: text(ENV.QUEUE_ARN),
@@ -67,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     completedRecordTtlSeconds,
     allowCancelForOtherNumber: text(ENV.ALLOW_CANCEL_FOR_OTHER_NUMBER)?.toLowerCase() === 'true',
     timeZone,
+    callbackMode,
     problems,
   };
 }
