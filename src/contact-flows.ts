@@ -6,6 +6,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ConnectArnParts } from './arns';
+import { CallbackMode } from './callback-mode';
 import { FLOW_TEMPLATES, FlowTemplateName, fillPlaceholders, invocationTimeLimits, loadFlowTemplate } from './flow-templates';
 import { checkFlow, forceZeroRetries, startWithFlowLogging } from './flows/flow-checker';
 import { HandlerFunctions, HandlerName } from './handler-functions';
@@ -28,6 +29,9 @@ export interface ContactFlowsProps {
   readonly defaultCountry: string;
   readonly initialCallDelay: Duration;
   readonly contactFlowLogging: boolean;
+  readonly callbackMode: CallbackMode;
+  /** CUSTOMER_FIRST only: the exported parameters merged into the set-callback flow's callback block (validated). */
+  readonly customerFirstCallbackParameters?: Record<string, string>;
 }
 
 /**
@@ -42,6 +46,12 @@ export class ContactFlows extends Construct {
   public readonly agentWhisperFlow: connect.CfnContactFlow;
   public readonly outboundWhisperFlow: connect.CfnContactFlow;
   public readonly transferredCallerWhisperFlow: connect.CfnContactFlow;
+  /** CUSTOMER_FIRST only: the creation flow of the queued leg C2. */
+  public readonly callbackCreationFlow?: connect.CfnContactFlow;
+  /** CUSTOMER_FIRST only: the outbound callback flow of the dialled leg C3. */
+  public readonly outboundCallbackFlow?: connect.CfnContactFlow;
+  /** CUSTOMER_FIRST only: the agent whisper of an answered dialled leg. */
+  public readonly answeredCallbackWhisperFlow?: connect.CfnContactFlow;
 
   private readonly props: ContactFlowsProps;
 
@@ -86,6 +96,16 @@ export class ContactFlows extends Construct {
     // clears a hook, so it is replaced by this one).
     this.transferredCallerWhisperFlow = this.contactFlow('TransferredCallerWhisperFlow', 'transferred-caller-whisper', templates, values, associations);
     values['Flow:transferred-caller-whisper'] = this.transferredCallerWhisperFlow.attrContactFlowArn;
+    if (props.callbackMode === CallbackMode.CUSTOMER_FIRST) {
+      // The dialled leg's flow names its agent whisper; the set-callback flow names the other two, through the
+      // exported parameters' placeholders.
+      this.answeredCallbackWhisperFlow = this.contactFlow('AnsweredCallbackWhisperFlow', 'answered-callback-whisper', templates, values, associations);
+      values['Flow:answered-callback-whisper'] = this.answeredCallbackWhisperFlow.attrContactFlowArn;
+      this.outboundCallbackFlow = this.contactFlow('OutboundCallbackFlow', 'outbound-callback', templates, values, associations);
+      values['Flow:outbound-callback'] = this.outboundCallbackFlow.attrContactFlowArn;
+      this.callbackCreationFlow = this.contactFlow('CallbackCreationFlow', 'callback-creation', templates, values, associations);
+      values['Flow:callback-creation'] = this.callbackCreationFlow.attrContactFlowArn;
+    }
     this.setCallbackFlow = this.contactFlow('SetCallbackFlow', 'set-callback', templates, values, associations);
   }
 
@@ -112,12 +132,18 @@ export class ContactFlows extends Construct {
     associations: connect.CfnIntegrationAssociation[],
   ): connect.CfnContactFlow {
     const flowType = FLOW_TEMPLATES[name];
-    const flow = fillPlaceholders(templates[name], values, name);
+    const exported = this.props.customerFirstCallbackParameters;
+    const flow = fillPlaceholders(exported ? withCustomerFirstCallbacks(templates[name], exported) : templates[name], values, name);
     setInitialCallDelay(flow, this.props.initialCallDelay);
-    // Whatever the template says, a callback is attempted once: a retry would ring a customer who cancelled.
-    forceZeroRetries(flow);
+    // Whatever the template says, an agent-first callback is attempted once: a retry would ring a customer who
+    // cancelled. A customer-first callback takes no retry settings at all: its dialled leg's flow decides, and ours
+    // never retries (withCustomerFirstCallbacks).
+    if (!exported) forceZeroRetries(flow);
     startWithFlowLogging(flow, this.props.contactFlowLogging);
-    const findings = checkFlow(flow, flowType);
+    const findings = checkFlow(flow, flowType, {
+      callbackMode: exported ? 'CUSTOMER_FIRST' : 'AGENT_FIRST',
+      exportedCallbackParameters: Object.keys(exported ?? {}),
+    });
     if (findings.length > 0) {
       throw new Error(`the ${name} flow is not valid:\n${findings.map((f) => `  - ${f.actionId ?? '(flow)'}: ${f.message}`).join('\n')}`);
     }
@@ -142,6 +168,23 @@ function singleLimit(limits: ReadonlyMap<string, ReadonlySet<number>>, name: str
     throw new Error(`every flow block invoking ${name} must give it the same InvocationTimeLimitSeconds, found ${found.length === 0 ? 'none' : found.join(', ')}`);
   }
   return found[0];
+}
+
+/**
+ * The template with its callback blocks made customer-first: "C2 does not support the Maximum number of retries and
+ * Minimum time between attempts settings ... That functionality is only available for agent first callbacks"
+ * (adminguide/customer-first-cb.html), so the template's two agent-first retry settings are left out, and the exported
+ * parameters, which select the mode and name the construct's flows by placeholder, are merged in as given (an export
+ * that holds retry settings brings its own back).
+ */
+function withCustomerFirstCallbacks(template: any, exported: Record<string, string>): any {
+  const flow = JSON.parse(JSON.stringify(template));
+  for (const action of flow.Actions ?? []) {
+    if (action.Type !== 'CreateCallbackContact') continue;
+    const { MaximumConnectionAttempts: _retries, RetryDelaySeconds: _delay, ...kept } = action.Parameters ?? {};
+    action.Parameters = { ...kept, ...exported };
+  }
+  return flow;
 }
 
 function setInitialCallDelay(flow: any, delay: Duration): void {

@@ -9,7 +9,7 @@
  * (reachability, no loops) and this library's own rules. An action type the table does not list is reported.
  */
 
-import { ACTION_SPECS, FlowType, MAX_LAMBDA_SECONDS, ZERO_RETRIES, specOfType } from './action-specs';
+import { ACTION_SPECS, ActionSpec, CUSTOMER_FIRST_CREATE_CALLBACK_CONTACT, FlowType, MAX_LAMBDA_SECONDS, ZERO_RETRIES, specOfType } from './action-specs';
 import { TOKEN, checkOneOf, checkPromptReferences, formProblem, isObject, list } from './flow-values';
 
 export { ACTION_SPECS, MAX_LAMBDA_SECONDS, ZERO_RETRIES };
@@ -69,11 +69,25 @@ export function successorsOf(action: Record<string, unknown>): string[] {
   return targets.filter((target): target is string => typeof target === 'string');
 }
 
+/** What the checker needs to know of the callbacks a flow creates. */
+export interface FlowCheckOptions {
+  /**
+   * CUSTOMER_FIRST: the flow's CreateCallbackContact creates customer-first callbacks, which do not take the
+   * agent-first retry settings (CUSTOMER_FIRST_CREATE_CALLBACK_CONTACT). Default AGENT_FIRST: retries = 0.
+   */
+  readonly callbackMode?: 'AGENT_FIRST' | 'CUSTOMER_FIRST';
+  /**
+   * CreateCallbackContact parameters taken as exported from an instance, which the reference does not document (the
+   * ones that select customer-first mode): accepted without a check of their own.
+   */
+  readonly exportedCallbackParameters?: readonly string[];
+}
+
 /**
  * Checks a parsed flow against the flow language and this library's rules (bounded Lambda timeouts with an
- * error branch, callbacks with zero retries). Returns every defect found; an empty list means none.
+ * error branch, agent-first callbacks with zero retries). Returns every defect found; an empty list means none.
  */
-export function checkFlow(flow: unknown, flowType: FlowType): FlowFinding[] {
+export function checkFlow(flow: unknown, flowType: FlowType, options: FlowCheckOptions = {}): FlowFinding[] {
   const findings: FlowFinding[] = [];
   const report = (message: string, actionId?: string) => findings.push({ actionId, message });
 
@@ -108,7 +122,7 @@ export function checkFlow(flow: unknown, flowType: FlowType): FlowFinding[] {
     report(`StartAction ${JSON.stringify(flow.StartAction)} is not an action of the flow`);
   }
 
-  for (const [id, action] of actions) checkAction(id, action, flowType, actions, report);
+  for (const [id, action] of actions) checkAction(id, action, flowType, actions, report, options);
 
   // Reachability from the start: an unreachable action is dead weight at best, a miswired branch at worst.
   const reached = new Set<string>();
@@ -212,9 +226,10 @@ function checkAction(
   flowType: FlowType,
   actions: ReadonlyMap<string, unknown>,
   report: Report,
+  options: FlowCheckOptions,
 ): void {
   const type = action.Type;
-  const specOf = specOfType(type);
+  const specOf = type === 'CreateCallbackContact' ? createCallbackSpec(options) : specOfType(type);
   if (!specOf) {
     report(`action type ${JSON.stringify(type)} is unknown or not supported by this checker`, id);
     return;
@@ -297,6 +312,12 @@ function checkAction(
 }
 
 type Report = (message: string, actionId?: string) => void;
+
+function createCallbackSpec(options: FlowCheckOptions): ActionSpec {
+  const base = options.callbackMode === 'CUSTOMER_FIRST' ? CUSTOMER_FIRST_CREATE_CALLBACK_CONTACT : ACTION_SPECS.CreateCallbackContact;
+  const exported = (options.exportedCallbackParameters ?? []).filter((name) => !base.required.includes(name) && !base.optional.includes(name));
+  return exported.length === 0 ? base : { ...base, optional: [...base.optional, ...exported] };
+}
 
 /** The id of the action that {@link startWithFlowLogging} puts first. */
 export const FLOW_LOGGING_ACTION_ID = 'set-flow-logging';

@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { App, Duration, Stack, aws_kinesis as kinesis } from 'aws-cdk-lib';
-import { CallbackManagement } from '../callback-management';
+import { CallbackManagement, CallbackMode } from '../callback-management';
 
 export const SIM_ACCOUNT = '123456789012';
 export const SIM_REGION = 'us-east-1';
@@ -14,7 +14,22 @@ export const SIM_INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
 export const SIM_INSTANCE_ARN = `arn:aws:connect:${SIM_REGION}:${SIM_ACCOUNT}:instance/${SIM_INSTANCE_ID}`;
 export const SIM_QUEUE_ARN = `${SIM_INSTANCE_ARN}/queue/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee`;
 
-export type SimFlowName = 'set-callback' | 'agent-whisper' | 'outbound-whisper' | 'transferred-caller-whisper';
+export type SimFlowName =
+  | 'set-callback' | 'agent-whisper' | 'outbound-whisper' | 'transferred-caller-whisper'
+  | 'callback-creation' | 'outbound-callback' | 'answered-callback-whisper';
+
+/**
+ * The customer-first parameters the simulator's stack gives the construct, and the simulator's Connect reads back. The
+ * parameters that select the mode and name the outbound callback flow are documented nowhere and no public export shows
+ * them, so these two names are the simulator's own stand-ins for whatever a user's export holds (a real instance
+ * would not know them); ContactFlowId is the creation flow as CreateCallbackContact's reference names it
+ * (APIReference/interactions-createcallbackcontact.html).
+ */
+export const SIM_CUSTOMER_FIRST_PARAMETERS = {
+  SimulatedDialMode: 'CUSTOMER_FIRST',
+  SimulatedOutboundCallbackFlow: CallbackManagement.OUTBOUND_CALLBACK_FLOW_ARN,
+  ContactFlowId: CallbackManagement.CALLBACK_CREATION_FLOW_ARN,
+} as const;
 
 /** Flows every version of the construct has; the others are found when the stack has them. */
 const REQUIRED_FLOWS: readonly SimFlowName[] = ['set-callback', 'agent-whisper', 'outbound-whisper'];
@@ -48,6 +63,10 @@ export interface SynthesizedCallbackStack {
   readonly ctrFilters: readonly unknown[];
   /** Whether the construct sets the queue's outbound whisper flow (its configureQueueOutboundWhisper). */
   readonly outboundWhisperOnQueue: boolean;
+  /** The construct's callbackMode. */
+  readonly callbackMode: 'AGENT_FIRST' | 'CUSTOMER_FIRST';
+  /** The contact event rule's pattern, as synthesized (undefined without contact events): only events it matches are sent. */
+  readonly contactEventPattern?: unknown;
 }
 
 export interface SynthesizeOptions {
@@ -55,10 +74,13 @@ export interface SynthesizeOptions {
   readonly learnCallbackIdFromContactEvents?: boolean;
   readonly initialCallDelaySeconds?: number;
   readonly defaultCountry?: string;
+  readonly callbackMode?: 'AGENT_FIRST' | 'CUSTOMER_FIRST';
 }
 
 /** A flow's template name is the end of its physical name (`<namePrefix>-<template>`); longest names first. */
-const FLOW_NAMES: readonly SimFlowName[] = ['transferred-caller-whisper', 'outbound-whisper', 'agent-whisper', 'set-callback'];
+const FLOW_NAMES: readonly SimFlowName[] = [
+  'answered-callback-whisper', 'transferred-caller-whisper', 'callback-creation', 'outbound-callback', 'outbound-whisper', 'agent-whisper', 'set-callback',
+];
 const flowNameOf = (physicalName: string): SimFlowName | undefined => FLOW_NAMES.find((name) => physicalName.endsWith(`-${name}`));
 
 /**
@@ -127,6 +149,9 @@ function synthesizeOnce(options: SynthesizeOptions): SynthesizedCallbackStack {
     learnCallbackIdFromContactEvents: options.learnCallbackIdFromContactEvents ?? true,
     defaultCountry: options.defaultCountry,
     ...(options.initialCallDelaySeconds === undefined ? {} : { initialCallDelay: Duration.seconds(options.initialCallDelaySeconds) }),
+    ...(options.callbackMode === 'CUSTOMER_FIRST'
+      ? { callbackMode: CallbackMode.CUSTOMER_FIRST, customerFirstCallbackParameters: { ...SIM_CUSTOMER_FIRST_PARAMETERS } }
+      : {}),
   });
   const template = app.synth().getStackByName(stack.stackName).template;
   const resources: Record<string, any> = template.Resources;
@@ -188,6 +213,8 @@ function synthesizeOnce(options: SynthesizeOptions): SynthesizedCallbackStack {
     // No filter at all would let every CTR through.
     ctrFilters: mappings.length > 0 && ctrFilters.length === 0 ? [{}] : ctrFilters,
     outboundWhisperOnQueue: Object.values(resources).some((r) => r.Type === 'Custom::ConnectQueueOutboundWhisper'),
+    callbackMode: options.callbackMode ?? 'AGENT_FIRST',
+    contactEventPattern: Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule')?.Properties.EventPattern,
   };
 }
 

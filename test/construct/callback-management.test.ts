@@ -67,7 +67,7 @@ describe('CallbackManagement with default props', () => {
     }
   });
 
-  test('gives every handler the table name, queue, instance, country, TTL and time zone', () => {
+  test('gives every handler the table name, queue, instance, country, TTL, time zone and callback mode', () => {
     const env = template.toJSON().Resources[functionId(template, 'WriteCallback')].Properties.Environment.Variables;
     expect(env).toEqual({
       TABLE_NAME: { Ref: expect.stringMatching(/^CallbacksTable/) },
@@ -77,6 +77,7 @@ describe('CallbackManagement with default props', () => {
       COMPLETED_RECORD_TTL_SECONDS: '86400',
       ALLOW_CANCEL_FOR_OTHER_NUMBER: 'false',
       TIME_ZONE: 'UTC',
+      CALLBACK_MODE: 'AGENT_FIRST',
     });
   });
 

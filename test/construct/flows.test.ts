@@ -8,6 +8,7 @@ const VALUES: Record<string, string> = {
   'DefaultCountry': 'US',
   'Flow:agent-whisper': `${INSTANCE_ARN}/contact-flow/agent-whisper-id`,
   'Flow:transferred-caller-whisper': `${INSTANCE_ARN}/contact-flow/transferred-caller-whisper-id`,
+  'Flow:answered-callback-whisper': `${INSTANCE_ARN}/contact-flow/answered-callback-whisper-id`,
   ...Object.fromEntries(FUNCTIONS.map((name) => [`Function:${name}`, `arn:aws:lambda:eu-west-2:123456789012:function:${name}`])),
 };
 
