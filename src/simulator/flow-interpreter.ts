@@ -44,6 +44,11 @@ export interface FlowHost {
   injectedError?(actionId: string): string | undefined;
   /** Whether the contact still exists; a flow stops running for a contact that was ended meanwhile. */
   isActive?(contact: FlowContact): boolean;
+  /**
+   * What Check call progress finds on an outbound call (CheckOutboundCallStatus): CallAnswered, VoicemailBeep,
+   * VoicemailNoBeep or NotDetected; undefined raises its NoMatchingError.
+   */
+  callProgress?(contact: FlowContact): string | undefined;
 }
 
 /** One prompt as the participant heard it, in seconds from the start of the flow run. */
@@ -358,6 +363,17 @@ export async function runFlow(flowName: string, flow: any, contact: FlowContact,
         }
         state.external = { ...(reply as Record<string, string>) };
         id = next;
+        break;
+      }
+
+      case 'CheckOutboundCallStatus': {
+        // flow-control-actions-checkoutboundcallstatus.html: Equals conditions on the result, NoMatchingError "if no
+        // condition matches".
+        const progress = host.callProgress?.(contact);
+        host.step(contact, id, action.Type, progress ?? 'no result');
+        const branch = (action.Transitions?.Conditions ?? []).find((candidate: any) => progress !== undefined
+          && candidate.Condition?.Operator === 'Equals' && candidate.Condition?.Operands?.[0] === progress);
+        id = branch ? branch.NextAction : errorTarget(action, 'NoMatchingError');
         break;
       }
 

@@ -12,6 +12,7 @@ export const CALLER_UK = '+442079460123';
 export interface ScenarioRun {
   readonly name: string;
   readonly contactEvents: boolean;
+  readonly callbackMode: 'AGENT_FIRST' | 'CUSTOMER_FIRST';
   readonly transcript: string;
   /** Lambda invocations by flow or event source. */
   readonly lambdaCounts: Record<string, number>;
@@ -31,8 +32,15 @@ export interface ScenarioRun {
   readonly rangAfterCancel: Record<string, number>;
   /** Per record label: how many times Connect dialled its customer. */
   readonly dials: Record<string, number>;
+  /**
+   * Customer-first, per record label whose dial began before the cancel: how many simulated seconds the customer's
+   * phone went on ringing after the cancel was stored (until it was stopped, answered or rang out).
+   */
+  readonly ringingAfterCancel: Record<string, number>;
   /** Live callers an agent hung up on because a whisper told them to. */
   readonly hungUpOnCallers: string[];
+  /** Customer-first: per record label, its legs after the inbound contact (queued leg, then dialled legs). */
+  readonly legs: Record<string, string[]>;
 }
 
 export interface ScenarioOptions {
@@ -44,6 +52,12 @@ export interface ScenarioOptions {
   readonly contactEventDelaySeconds?: number;
   /** What StopContact does to a callback whose agent whisper is running (undocumented; see SimulationOptions). */
   readonly stopContactDuringAgentWhisper?: 'END_CONTACT' | 'REFUSED';
+  /** The construct's callbackMode (default AGENT_FIRST). */
+  readonly callbackMode?: 'AGENT_FIRST' | 'CUSTOMER_FIRST';
+  /** What StopContact does to a ringing customer-first dialled leg (undocumented; see SimulationOptions). */
+  readonly stopContactDuringDial?: 'END_CONTACT' | 'REFUSED';
+  /** Whether the initial delay applies with a creation flow (the docs disagree; see SimulationOptions). */
+  readonly initialDelayWithCreationFlow?: 'HONOURED' | 'IGNORED';
 }
 
 type Script = (sim: Simulation, calls: CallResult[], notes: string[]) => Promise<void>;
@@ -55,8 +69,14 @@ async function runScenario(name: string, options: ScenarioOptions, script: Scrip
     ctrDelaySeconds: options.ctrDelaySeconds,
     contactEventDelaySeconds: options.contactEventDelaySeconds,
     stopContactDuringAgentWhisper: options.stopContactDuringAgentWhisper,
+    callbackMode: options.callbackMode,
+    stopContactDuringDial: options.stopContactDuringDial,
+    initialDelayWithCreationFlow: options.initialDelayWithCreationFlow,
     ...extra,
   });
+  const customerFirst = options.callbackMode === 'CUSTOMER_FIRST';
+  const ignoredDelay = options.initialDelayWithCreationFlow === 'IGNORED' ? ', initial delay ignored with a creation flow' : '';
+  name = customerFirst ? `${name} [customer first${ignoredDelay}]` : name;
   try {
     const calls: CallResult[] = [];
     const notes: string[] = [];
@@ -67,17 +87,28 @@ async function runScenario(name: string, options: ScenarioOptions, script: Scrip
     const cancelToRemoval: Record<string, number | undefined> = {};
     const rangAfterCancel: Record<string, number> = {};
     const dials: Record<string, number> = {};
+    const legs: Record<string, string[]> = {};
+    const ringingAfterCancel: Record<string, number> = {};
     for (const timeline of sim.timelines.values()) {
       const label = sim.labelOf(timeline.recordId);
       if (timeline.dialledAt.length > 0) dials[label] = timeline.dialledAt.length;
+      if (timeline.legs.length > 0) legs[label] = [...timeline.legs];
       if (timeline.cancelledAt === undefined) continue;
-      const removedAt = timeline.removedFromQueueAt ?? timeline.agentHungUpAt;
+      // Removed: the callback left the queue (StopContact on it, or a customer-first queued leg), its dial was stopped,
+      // the agent hung up on it, or the outbound callback flow hung up on its customer; whichever came first.
+      const ends = [timeline.removedFromQueueAt, timeline.dialStoppedAt, timeline.agentHungUpAt, timeline.hungUpOnAnswerAt]
+        .filter((at) => at !== undefined);
+      const removedAt = ends.length === 0 ? undefined : Math.min(...ends);
       cancelToRemoval[label] = removedAt === undefined ? undefined : Math.max(0, removedAt - timeline.cancelledAt);
       rangAfterCancel[label] = timeline.dialledAt.filter((at) => at >= timeline.cancelledAt!).length;
+      if (timeline.ringingEndedAt !== undefined && timeline.dialledAt.some((at) => at < timeline.cancelledAt!)) {
+        ringingAfterCancel[label] = Math.max(0, timeline.ringingEndedAt - timeline.cancelledAt);
+      }
     }
     return {
       name,
       contactEvents: sim.contactEvents,
+      callbackMode: customerFirst ? 'CUSTOMER_FIRST' : 'AGENT_FIRST',
       transcript: sim.render(),
       lambdaCounts: sim.invocationCounts(),
       cancelToRemoval,
@@ -92,6 +123,8 @@ async function runScenario(name: string, options: ScenarioOptions, script: Scrip
       rangAfterCancel,
       dials,
       hungUpOnCallers: [...sim.hungUpOnCallers],
+      legs,
+      ringingAfterCancel,
     };
   } finally {
     await sim.stop();
@@ -292,6 +325,48 @@ export function cancelledCallbackReachesAgent(options: ScenarioOptions): Promise
   });
 }
 
+/** CF1: customer first, the customer's phone rings out: the record ends NOT_ANSWERED, not PENDING until its TTL. */
+export function unansweredDial(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('CF1 the customer does not answer the dial', { ...options, callbackMode: 'CUSTOMER_FIRST' }, async (sim, calls) => {
+    sim.unansweredNumbers.add(CALLER_A);
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advanceTo(30);
+    await sim.agentAvailable('alice');
+    await sim.settle(7200);
+  });
+}
+
+/** CF2: customer first, a voicemail answers the dial: the record ends VOICEMAIL, and nothing retries it. */
+export function voicemailDial(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('CF2 a voicemail answers the dial', { ...options, callbackMode: 'CUSTOMER_FIRST' }, async (sim, calls) => {
+    sim.voicemailNumbers.add(CALLER_A);
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advanceTo(30);
+    await sim.agentAvailable('alice');
+    await sim.settle(7200);
+  });
+}
+
+/**
+ * CF3: customer first, the caller cancels one second after Connect has started to dial them (the queued leg is out of
+ * the queue, the dialled leg's id not yet known to the record). The simulator does not model a line that is busy with
+ * the cancelling call. Run with either answer of StopContact to a ringing dialled leg.
+ */
+export function cancelRacesDial(options: ScenarioOptions): Promise<ScenarioRun> {
+  const mode = options.stopContactDuringDial ?? 'END_CONTACT';
+  const events = options.contactEvents !== false;
+  return runScenario(`CF3 a cancel races the dial (contact events ${events ? 'on' : 'off'}, StopContact while it rings: ${mode})`,
+    { ...options, callbackMode: 'CUSTOMER_FIRST' }, async (sim, calls, notes) => {
+      calls.push(await sim.call(CALLER_A, ['1']));
+      await sim.advanceTo(30);
+      await sim.agentAvailable('alice');
+      const dialledAt = sim.timelineOf(calls[0].contactId).dialledAt[0];
+      notes.push(`the dial began at ${dialledAt}s`);
+      await sim.advanceTo(dialledAt + 1);
+      calls.push(await sim.call(CALLER_A, ['1', '1']));
+    });
+}
+
 /** Every scenario, in order, as the CLI prints them. */
 export async function runAllScenarios(options: ScenarioOptions, onRun: (run: ScenarioRun) => void): Promise<ScenarioRun[]> {
   const runs: ScenarioRun[] = [];
@@ -319,6 +394,23 @@ export async function runAllScenarios(options: ScenarioOptions, onRun: (run: Sce
   record(await unansweredCallback(on));
   record(await cancelledCallbackReachesAgent({ ...options, stopContactDuringAgentWhisper: 'END_CONTACT' }));
   record(await cancelledCallbackReachesAgent({ ...options, stopContactDuringAgentWhisper: 'REFUSED' }));
+  // The same lifecycle in customer-first mode, and what only it has: the dial's outcomes and a cancel racing the dial.
+  const cfOn = { ...on, callbackMode: 'CUSTOMER_FIRST' as const };
+  const cfOff = { ...off, callbackMode: 'CUSTOMER_FIRST' as const };
+  record(await newCallbackConnected(cfOn));
+  record(await duplicateKept(cfOn));
+  record(await cancelBeforeIdKnown(cfOn));
+  record(await cancelBeforeIdKnown(cfOff));
+  record(await cancelAfterIdKnown(cfOn));
+  record(await cancelAfterIdKnown(cfOff));
+  record(await crossedCancels(cfOn));
+  record(await crossedCancels(cfOff));
+  record(await unansweredDial(on));
+  record(await voicemailDial(on));
+  record(await cancelRacesDial({ ...on, stopContactDuringDial: 'END_CONTACT' }));
+  record(await cancelRacesDial({ ...on, stopContactDuringDial: 'REFUSED' }));
+  record(await cancelRacesDial({ ...off, stopContactDuringDial: 'END_CONTACT' }));
+  record(await cancelBeforeIdKnown({ ...cfOn, initialDelayWithCreationFlow: 'IGNORED' }));
   return runs;
 }
 
@@ -334,10 +426,15 @@ export function summarize(run: ScenarioRun): string {
   if (removals.length > 0) {
     lines.push(`cancel -> removal (simulated): ${removals.map(([label, seconds]) => `${label} ${seconds === undefined ? 'never' : `${seconds.toFixed(1)}s`}`).join(', ')}`);
     lines.push(`customer's phone rang after the cancel: ${Object.entries(run.rangAfterCancel).map(([label, times]) => `${label} ${times === 0 ? 'no' : `${times} time(s)`}`).join(', ')}`);
+    const ringing = Object.entries(run.ringingAfterCancel);
+    if (ringing.length > 0) {
+      lines.push(`a dial already ringing at the cancel rang on for: ${ringing.map(([label, seconds]) => `${label} ${seconds.toFixed(1)}s`).join(', ')}`);
+    }
   }
   if (Object.keys(run.dials).length > 0) lines.push(`customers dialled: ${Object.entries(run.dials).map(([label, times]) => `${label} ${times}x`).join(', ')}`);
   if (run.stopContacts.length > 0) lines.push(`StopContact: ${run.stopContacts.join('; ')}`);
   if (run.deadLetters.length > 0) lines.push(`dead-letter queues: ${run.deadLetters.join(', ')}`);
   if (run.hungUpOnCallers.length > 0) lines.push(`agents hung up on live callers: ${run.hungUpOnCallers.join(', ')}`);
+  if (Object.keys(run.legs).length > 0) lines.push(`legs: ${Object.entries(run.legs).map(([label, legs]) => `${label} -> ${legs.join(' -> ')}`).join(', ')}`);
   return lines.join('\n');
 }

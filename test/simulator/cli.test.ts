@@ -47,7 +47,8 @@ test('without a DynamoDB option every scenario runs on the embedded store, and n
   expect(text).toMatch(/=== 4 cancel after the callback id is known \(contact events on\) ===\nrecords: call#1 COMPLETED\(REMOVED_BY_API\)/);
   expect(text).toMatch(/=== 8 two callers cancelling in crossed order \(contact events off\) ===[^=]*cancel -> removal \(simulated\): call#1 54\.0s, call#2 59\.5s/);
   expect(text).toMatch(/=== 13 a cancelled callback reaches an agent \(StopContact during its whisper: REFUSED\) ===[^=]*phone rang after the cancel: call#1 no/);
-  expect(text).toMatch(/^23 scenario runs in [\d.]+ s \(real time\)$/m);
+  expect(text).toMatch(/^37 scenario runs in [\d.]+ s \(real time\)$/m);
+  expect(text).toMatch(/=== CF3 a cancel races the dial \(contact events on, StopContact while it rings: END_CONTACT\) \[customer first\] ===\nrecords: call#1 COMPLETED\(DIAL_STOPPED\)/);
   // --quiet: summaries only, no transcript lines.
   expect(text).not.toMatch(/IVR -> /);
 });
