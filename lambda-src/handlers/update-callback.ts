@@ -127,9 +127,8 @@ async function decide(event: ConnectFlowEvent): Promise<FlowReply> {
     log.error('configuration invalid', { contactId, problems });
     return bare('ERROR');
   }
-  const transitionText = parameter(event, 'transition')?.toUpperCase();
-  const recordId = recordIdOf(event) ?? (isTransition(transitionText) ? legRecordId(transitionText, contact) : undefined);
-  const transition = transitionText;
+  const transition = parameter(event, 'transition')?.toUpperCase();
+  const recordId = recordIdOf(event) ?? (isTransition(transition) ? legRecordId(transition, contact) : undefined);
   if (!recordId || !isPlausibleContactId(recordId) || !isTransition(transition)) {
     log.warn('invalid input', { contactId, transition, hasRecordId: recordId !== undefined });
     return bare('INVALID_INPUT');
