@@ -15,6 +15,9 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { assertQueueBelongsToInstance, parseInstanceArn, parsePhoneNumberArn, parseQueueArn } from './arns';
+import {
+  CALLBACK_CREATION_FLOW_PLACEHOLDER, CallbackMode, OUTBOUND_CALLBACK_FLOW_PLACEHOLDER, validateCustomerFirstParameters,
+} from './callback-mode';
 import { CallbacksApi } from './callbacks-api';
 import { ContactFlows, flowIdOf } from './contact-flows';
 import { EventProcessing } from './event-processing';
@@ -45,6 +48,8 @@ export interface InQueueCallbackOffer {
    */
   readonly interval?: Duration;
 }
+
+export { CallbackMode } from './callback-mode';
 
 /**
  * Properties of a CallbackManagement construct.
@@ -330,6 +335,35 @@ export interface CallbackManagementProps {
    * @default - callbacks are offered whatever the wait
    */
   readonly minimumWaitForCallback?: Duration;
+
+  /**
+   * How Amazon Connect runs the callbacks: agent first (the agent accepts, then the customer is dialled) or customer
+   * first (the customer is dialled, and offered to an agent once they answer; Next Generation Amazon Connect only).
+   *
+   * In CUSTOMER_FIRST mode the construct adds a creation flow for the queued leg (it stops a cancelled callback before
+   * it is queued, so before any dial), an outbound callback flow for the dialled leg (it ends the record on a voicemail,
+   * tells a customer whose callback was cancelled meanwhile so and hangs up, and queues everyone else for an agent, with
+   * an agent whisper of its own), and processors that follow all three contacts. No documented flow-language parameter
+   * selects the mode: give `customerFirstCallbackParameters`. See the README, "Choosing a callback mode".
+   *
+   * @default CallbackMode.AGENT_FIRST
+   */
+  readonly callbackMode?: CallbackMode;
+
+  /**
+   * CUSTOMER_FIRST only, and required then: the parameters of a customer-first "Transfer to queue" (callback) block as
+   * your instance exports them, other than QueueId and InitialCallDelaySeconds, which the construct sets. They are
+   * merged into the set-callback flow's callback block as given; where your export names the block's outbound callback
+   * flow and its creation flow, give `CallbackManagement.OUTBOUND_CALLBACK_FLOW_ARN` and
+   * `CallbackManagement.CALLBACK_CREATION_FLOW_ARN`, which the construct replaces with its own flows' ARNs.
+   *
+   * The flow-language reference documents no parameter for the mode or the outbound callback flow, and no public
+   * export shows one, so the construct cannot write them itself: export a flow with such a block from your instance
+   * (see the README) and copy its CreateCallbackContact parameters here. They are not checked beyond their form.
+   *
+   * @default - none; required with CallbackMode.CUSTOMER_FIRST
+   */
+  readonly customerFirstCallbackParameters?: Record<string, string>;
 }
 
 /** Names of the environment variables the handlers read (lambda-src/shared/contract.ts; checked by a test). */
@@ -344,6 +378,7 @@ const ENV = {
   METRICS_NAMESPACE: METRICS_ENV.NAMESPACE,
   METRICS_SERVICE: METRICS_ENV.SERVICE,
   LOCALE: 'LOCALE',
+  CALLBACK_MODE: 'CALLBACK_MODE',
 } as const;
 
 const TABLE_PARTITION_KEY = 'pk';
@@ -359,6 +394,17 @@ const TABLE_TTL_ATTRIBUTE = 'expiresAt';
  * exposes what users need.
  */
 export class CallbackManagement extends Construct {
+  /**
+   * In `customerFirstCallbackParameters`: the value that stands for the ARN of the construct's outbound callback flow,
+   * the flow the dialled leg of a customer-first callback runs.
+   */
+  public static readonly OUTBOUND_CALLBACK_FLOW_ARN: string = OUTBOUND_CALLBACK_FLOW_PLACEHOLDER;
+  /**
+   * In `customerFirstCallbackParameters`: the value that stands for the ARN of the construct's callback creation flow,
+   * the flow the queued leg of a customer-first callback runs before it is queued.
+   */
+  public static readonly CALLBACK_CREATION_FLOW_ARN: string = CALLBACK_CREATION_FLOW_PLACEHOLDER;
+
   /** The callback table. */
   public readonly table: dynamodb.ITable;
   /** Name of the callback table. */
@@ -469,6 +515,28 @@ export class CallbackManagement extends Construct {
   public readonly cancelCallbackFunction?: lambda.IFunction;
 
   private readonly api?: CallbacksApi;
+  /** How Amazon Connect runs the callbacks (the `callbackMode` prop). */
+  public readonly callbackMode: CallbackMode;
+  /**
+   * The creation flow of a customer-first callback's queued leg (type CONTACT_FLOW). Undefined in agent-first mode.
+   */
+  public readonly callbackCreationFlow?: connect.CfnContactFlow;
+  /** ARN of the callback creation flow. Undefined in agent-first mode. */
+  public readonly callbackCreationFlowArn?: string;
+  /**
+   * The outbound callback flow of a customer-first callback's dialled leg (type CONTACT_FLOW). Undefined in agent-first
+   * mode.
+   */
+  public readonly outboundCallbackFlow?: connect.CfnContactFlow;
+  /** ARN of the outbound callback flow. Undefined in agent-first mode. */
+  public readonly outboundCallbackFlowArn?: string;
+  /**
+   * What the agent hears for a customer-first callback whose customer answered (type AGENT_WHISPER). Undefined in
+   * agent-first mode.
+   */
+  public readonly answeredCallbackWhisperFlow?: connect.CfnContactFlow;
+  /** ARN of the answered callback's agent whisper flow. Undefined in agent-first mode. */
+  public readonly answeredCallbackWhisperFlowArn?: string;
 
   constructor(scope: Construct, id: string, props: CallbackManagementProps) {
     super(scope, id);
@@ -479,6 +547,11 @@ export class CallbackManagement extends Construct {
     if (instance && queue) assertQueueBelongsToInstance(instance, queue);
     const phoneNumber = props.phoneNumberArn === undefined ? undefined : parsePhoneNumberArn(props.phoneNumberArn, 'phoneNumberArn');
     if (!props.stream) throw new Error('stream is required: the Kinesis data stream the instance streams its contact records to');
+    this.callbackMode = props.callbackMode ?? CallbackMode.AGENT_FIRST;
+    if (!Object.values(CallbackMode).includes(this.callbackMode)) {
+      throw new Error(`callbackMode must be CallbackMode.AGENT_FIRST or CallbackMode.CUSTOMER_FIRST, got ${JSON.stringify(props.callbackMode)}`);
+    }
+    const customerFirstCallbackParameters = validateCustomerFirstParameters(this.callbackMode, props.customerFirstCallbackParameters);
 
     const callbackTtl = props.callbackTtl ?? Duration.hours(24);
     validateDurationRange(callbackTtl, 'callbackTtl', 3600, 7 * 24 * 3600, '1 hour and 7 days');
@@ -545,6 +618,7 @@ export class CallbackManagement extends Construct {
         [ENV.METRICS_NAMESPACE]: this.metricsNamespace,
         [ENV.METRICS_SERVICE]: this.namePrefix,
         [ENV.LOCALE]: speech.locale,
+        [ENV.CALLBACK_MODE]: this.callbackMode,
       },
     });
 
@@ -562,6 +636,8 @@ export class CallbackManagement extends Construct {
       agentVoice: speech.agentVoice,
       offerIntervalSeconds: speech.offerIntervalSeconds,
       minimumWaitSeconds: speech.minimumWaitSeconds,
+      callbackMode: this.callbackMode,
+      customerFirstCallbackParameters,
     });
     this.writeCallbackFunction = flows.writeCallback;
     this.writeCallbackFunctionName = flows.writeCallback.functionName;
@@ -582,6 +658,12 @@ export class CallbackManagement extends Construct {
     this.customerQueueFlow = flows.customerQueueFlow;
     this.customerQueueFlowArn = flows.customerQueueFlow?.attrContactFlowArn;
     this.customerQueueFlowId = this.customerQueueFlowArn === undefined ? undefined : flowIdOf(this.customerQueueFlowArn);
+    this.callbackCreationFlow = flows.callbackCreationFlow;
+    this.callbackCreationFlowArn = flows.callbackCreationFlow?.attrContactFlowArn;
+    this.outboundCallbackFlow = flows.outboundCallbackFlow;
+    this.outboundCallbackFlowArn = flows.outboundCallbackFlow?.attrContactFlowArn;
+    this.answeredCallbackWhisperFlow = flows.answeredCallbackWhisperFlow;
+    this.answeredCallbackWhisperFlowArn = flows.answeredCallbackWhisperFlow?.attrContactFlowArn;
 
     const events_ = new EventProcessing(this, 'Events', {
       functions,
@@ -589,6 +671,7 @@ export class CallbackManagement extends Construct {
       stream: props.stream,
       encryptionKey: props.encryptionKey,
       learnCallbackIdFromContactEvents: props.learnCallbackIdFromContactEvents ?? true,
+      callbackMode: this.callbackMode,
     });
     this.ctrProcessorFunction = events_.ctrProcessor;
     this.ctrProcessorFunctionName = events_.ctrProcessor.functionName;
@@ -725,6 +808,8 @@ export class CallbackManagement extends Construct {
       AgentWhisperFlowArn: this.agentWhisperFlowArn,
       OutboundWhisperFlowArn: this.outboundWhisperFlowArn,
       CustomerQueueFlowArn: this.customerQueueFlowArn,
+      CallbackCreationFlowArn: this.callbackCreationFlowArn,
+      OutboundCallbackFlowArn: this.outboundCallbackFlowArn,
       WriteCallbackFunctionName: this.writeCallbackFunctionName,
       UpdateCallbackFunctionName: this.updateCallbackFunctionName,
       CtrProcessorFunctionName: this.ctrProcessorFunctionName,

@@ -6,6 +6,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ConnectArnParts } from './arns';
+import { CallbackMode } from './callback-mode';
 import {
   FLOW_TEMPLATES, FlowTemplateName, applyPrompts, bypass, fillPlaceholders, invocationTimeLimits, loadFlowTemplate, promptsOfTemplate,
 } from './flow-templates';
@@ -44,10 +45,13 @@ export interface ContactFlowsProps {
   readonly offerIntervalSeconds?: number;
   /** The queue's estimated wait below which no callback is offered, in seconds. Undefined: always offered. */
   readonly minimumWaitSeconds?: number;
+  readonly callbackMode: CallbackMode;
+  /** CUSTOMER_FIRST only: the exported parameters merged into the set-callback flow's callback block (validated). */
+  readonly customerFirstCallbackParameters?: Record<string, string>;
 }
 
 /** Which voice speaks each flow: agents may not speak the customers' language. */
-const AGENT_FLOWS: readonly FlowTemplateName[] = ['agent-whisper', 'transferred-caller-whisper'];
+const AGENT_FLOWS: readonly FlowTemplateName[] = ['agent-whisper', 'transferred-caller-whisper', 'answered-callback-whisper'];
 
 /**
  * The contact flows and what they call: the flow-facing functions, their integration associations with the
@@ -63,6 +67,12 @@ export class ContactFlows extends Construct {
   public readonly transferredCallerWhisperFlow: connect.CfnContactFlow;
   /** The customer queue flow; undefined without an in-queue callback offer. */
   public readonly customerQueueFlow?: connect.CfnContactFlow;
+  /** CUSTOMER_FIRST only: the creation flow of the queued leg C2. */
+  public readonly callbackCreationFlow?: connect.CfnContactFlow;
+  /** CUSTOMER_FIRST only: the outbound callback flow of the dialled leg C3. */
+  public readonly outboundCallbackFlow?: connect.CfnContactFlow;
+  /** CUSTOMER_FIRST only: the agent whisper of an answered dialled leg. */
+  public readonly answeredCallbackWhisperFlow?: connect.CfnContactFlow;
 
   private readonly props: ContactFlowsProps;
   private replyTables: LambdaReplyTables = new Map();
@@ -117,6 +127,16 @@ export class ContactFlows extends Construct {
     // clears a hook, so it is replaced by this one).
     this.transferredCallerWhisperFlow = this.contactFlow('TransferredCallerWhisperFlow', 'transferred-caller-whisper', templates, values, associations);
     values['Flow:transferred-caller-whisper'] = this.transferredCallerWhisperFlow.attrContactFlowArn;
+    if (props.callbackMode === CallbackMode.CUSTOMER_FIRST) {
+      // The dialled leg's flow names its agent whisper; the flows that create callbacks (set-callback, customer queue)
+      // name the other two, through the exported parameters' placeholders.
+      this.answeredCallbackWhisperFlow = this.contactFlow('AnsweredCallbackWhisperFlow', 'answered-callback-whisper', templates, values, associations);
+      values['Flow:answered-callback-whisper'] = this.answeredCallbackWhisperFlow.attrContactFlowArn;
+      this.outboundCallbackFlow = this.contactFlow('OutboundCallbackFlow', 'outbound-callback', templates, values, associations);
+      values['Flow:outbound-callback'] = this.outboundCallbackFlow.attrContactFlowArn;
+      this.callbackCreationFlow = this.contactFlow('CallbackCreationFlow', 'callback-creation', templates, values, associations);
+      values['Flow:callback-creation'] = this.callbackCreationFlow.attrContactFlowArn;
+    }
     if (props.offerIntervalSeconds !== undefined) {
       // Runs while a caller waits in a queue whose contacts an inbound flow pointed at it (UpdateContactEventHooks,
       // CustomerQueue), the set-callback flow's own transfers included.
@@ -185,14 +205,21 @@ export class ContactFlows extends Construct {
     const saying = promptsOfTemplate(template);
     applyPrompts(template, (prompt) => (prompt in this.props.prompts
       ? promptParameter(prompt, this.props.prompts[prompt as PromptName]!, context) : undefined), name);
-    const flow = fillPlaceholders(template, values, name);
+    const exported = this.props.customerFirstCallbackParameters;
+    const flow = fillPlaceholders(exported ? withCustomerFirstCallbacks(template, exported) : template, values, name);
     setInitialCallDelay(flow, this.props.initialCallDelay);
-    // Whatever the template says, a callback is attempted once: a retry would ring a customer who cancelled.
-    forceZeroRetries(flow);
+    // Whatever the template says, an agent-first callback is attempted once: a retry would ring a customer who
+    // cancelled. A customer-first callback takes no retry settings at all: its dialled leg's flow decides, and ours
+    // never retries (withCustomerFirstCallbacks).
+    if (!exported) forceZeroRetries(flow);
     startWithVoice(flow, voice.voiceId, voice.engine);
     startWithFlowLogging(flow, this.props.contactFlowLogging);
     this.checkPromptReferences(name, saying, flow);
-    const findings = checkFlow(flow, flowType, { lambdaReplies: this.replyTables });
+    const findings = checkFlow(flow, flowType, {
+      lambdaReplies: this.replyTables,
+      callbackMode: exported ? 'CUSTOMER_FIRST' : 'AGENT_FIRST',
+      exportedCallbackParameters: Object.keys(exported ?? {}),
+    });
     if (findings.length > 0) {
       throw new Error(`the ${name} flow is not valid:\n${findings.map((f) => `  - ${f.actionId ?? '(flow)'}: ${f.message}`).join('\n')}`);
     }
@@ -217,6 +244,23 @@ function singleLimit(limits: ReadonlyMap<string, ReadonlySet<number>>, name: str
     throw new Error(`every flow block invoking ${name} must give it the same InvocationTimeLimitSeconds, found ${found.length === 0 ? 'none' : found.join(', ')}`);
   }
   return found[0];
+}
+
+/**
+ * The template with its callback blocks made customer-first: "C2 does not support the Maximum number of retries and
+ * Minimum time between attempts settings ... That functionality is only available for agent first callbacks"
+ * (adminguide/customer-first-cb.html), so the template's two agent-first retry settings are left out, and the exported
+ * parameters, which select the mode and name the construct's flows by placeholder, are merged in as given (an export
+ * that holds retry settings brings its own back).
+ */
+function withCustomerFirstCallbacks(template: any, exported: Record<string, string>): any {
+  const flow = JSON.parse(JSON.stringify(template));
+  for (const action of flow.Actions ?? []) {
+    if (action.Type !== 'CreateCallbackContact') continue;
+    const { MaximumConnectionAttempts: _retries, RetryDelaySeconds: _delay, ...kept } = action.Parameters ?? {};
+    action.Parameters = { ...kept, ...exported };
+  }
+  return flow;
 }
 
 function setInitialCallDelay(flow: any, delay: Duration): void {

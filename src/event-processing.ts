@@ -11,6 +11,7 @@ import {
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { CallbackMode } from './callback-mode';
 import { HandlerFunctions } from './handler-functions';
 import { DLQ_REASON, acknowledge } from './nag';
 
@@ -25,6 +26,17 @@ const CALLBACK_CONTACT_EVENT = {
   INITIATION_METHOD: 'CALLBACK',
 } as const;
 
+/**
+ * The contact events of a customer-first callback's legs (CUSTOMER_FIRST_CONTACT_EVENT in lambda-src/shared/contract.ts,
+ * checked by a test): the creation of the queued leg C2 and of the dialled leg C3, and the end of C3. The initiation
+ * methods are those of "Use customer first callback mode" (adminguide/customer-first-cb.html); the contact-events page
+ * lists neither.
+ */
+const CUSTOMER_FIRST_CONTACT_EVENT = {
+  INITIATION_METHODS: ['CALLBACK_CUSTOMER_FIRST_QUEUED', 'CALLBACK_CUSTOMER_FIRST_DIALED'],
+  EVENT_TYPES: ['INITIATED', 'DISCONNECTED'],
+} as const;
+
 /** The marker the set-callback flow sets on a booked contact, and clears on a booking it undoes (BOOKED_ATTRIBUTE). */
 const BOOKED_ATTRIBUTE = 'callbackBooked';
 const BOOKED_VALUE = 'true';
@@ -35,6 +47,7 @@ export interface EventProcessingProps {
   readonly stream: kinesis.IStream;
   readonly encryptionKey?: kms.IKey;
   readonly learnCallbackIdFromContactEvents: boolean;
+  readonly callbackMode: CallbackMode;
 }
 
 /**
@@ -76,8 +89,15 @@ export class EventProcessing extends Construct {
       // Only CTRs that matter to callbacks: the inbound call that booked one and the callback contact it created,
       // which inherits the inbound contact's attributes, both marked by the set-callback flow. A booking it undid
       // carries the marker cleared; the callbacks of other flows of the instance carry none. Nothing else invokes it.
+      // A customer-first callback's legs are let through by initiation method as well: whether they inherit the inbound
+      // contact's attributes is not documented (that C4 "inherits the user-defined attributes set on C3" is the nearest
+      // statement, adminguide/customer-first-cb.html), and without them the CTR processor still finds the record by the
+      // legs' PreviousContactId / InitialContactId. Filters are ORed.
       filters: [
         lambda.FilterCriteria.filter({ data: { Attributes: { [BOOKED_ATTRIBUTE]: lambda.FilterRule.isEqual(BOOKED_VALUE) } } }),
+        ...(props.callbackMode === CallbackMode.CUSTOMER_FIRST
+          ? [lambda.FilterCriteria.filter({ data: { InitiationMethod: [...CUSTOMER_FIRST_CONTACT_EVENT.INITIATION_METHODS] } })]
+          : []),
       ],
     }));
 
@@ -86,10 +106,13 @@ export class EventProcessing extends Construct {
         description: 'Records each callback\'s contact id from the Amazon Connect contact event of its creation',
         timeout: Duration.seconds(30),
       });
-      // learnCallbackId, and completeRemovedByApi after a StopContact: single-item updates only.
-      functions.grantTable(this.contactEventProcessor, 'dynamodb:UpdateItem');
+      // learnCallbackId, and completeRemovedByApi after a StopContact: single-item updates only. A customer-first
+      // dialled leg's end also closes a PENDING record, which deletes its active pointer in the same transaction.
+      if (props.callbackMode === CallbackMode.CUSTOMER_FIRST) functions.grantTable(this.contactEventProcessor, 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+      else functions.grantTable(this.contactEventProcessor, 'dynamodb:UpdateItem');
       functions.allowStopContact(this.contactEventProcessor);
-      const { rule, deadLetterQueue } = this.learnIdsFromContactEvents(this.contactEventProcessor, props.instanceArn, props.encryptionKey);
+      const { rule, deadLetterQueue } = this.learnIdsFromContactEvents(
+        this.contactEventProcessor, props.instanceArn, props.encryptionKey, props.callbackMode);
       this.contactEventRule = rule;
       this.contactEventDeadLetterQueue = deadLetterQueue;
     }
@@ -101,7 +124,7 @@ export class EventProcessing extends Construct {
    * previousContactId, which is the record id: no index, one keyed write) and stops the callback at once if the
    * caller has cancelled already. The CTR processor stays the fallback, and the two are idempotent together.
    */
-  private learnIdsFromContactEvents(processor: lambda.Function, instanceArn: string, encryptionKey: kms.IKey | undefined) {
+  private learnIdsFromContactEvents(processor: lambda.Function, instanceArn: string, encryptionKey: kms.IKey | undefined, mode: CallbackMode) {
     const deadLetterQueue = this.deadLetterQueue('ContactEventDeadLetterQueue', encryptionKey);
     // EventBridge writes undeliverable events to the queue itself, so it must be able to use the key. This
     // reaches the key policy of a key defined in the app; an imported key's policy is its owner's to change.
@@ -115,16 +138,21 @@ export class EventProcessing extends Construct {
       onFailure: new destinations.SqsDestination(deadLetterQueue),
     });
 
+    // Customer-first: both legs' INITIATED events and the dialled leg's DISCONNECTED one. The pattern also lets the
+    // queued leg's DISCONNECTED event through (one pattern is a product of its lists), which the processor ignores.
+    const customerFirst = mode === CallbackMode.CUSTOMER_FIRST;
     const rule = new events.Rule(this, 'ContactEventRule', {
-      description: 'New callback contacts of one Amazon Connect instance, for the callback management construct',
+      description: customerFirst
+        ? 'The legs of customer-first callbacks of one Amazon Connect instance, for the callback management construct'
+        : 'New callback contacts of one Amazon Connect instance, for the callback management construct',
       // No eventBus: Amazon Connect sends contact events to the account's default bus.
       eventPattern: {
         source: [CALLBACK_CONTACT_EVENT.SOURCE],
         detailType: [CALLBACK_CONTACT_EVENT.DETAIL_TYPE],
         detail: {
           instanceArn: [instanceArn],
-          initiationMethod: [CALLBACK_CONTACT_EVENT.INITIATION_METHOD],
-          eventType: [CALLBACK_CONTACT_EVENT.EVENT_TYPE],
+          initiationMethod: customerFirst ? [...CUSTOMER_FIRST_CONTACT_EVENT.INITIATION_METHODS] : [CALLBACK_CONTACT_EVENT.INITIATION_METHOD],
+          eventType: customerFirst ? [...CUSTOMER_FIRST_CONTACT_EVENT.EVENT_TYPES] : [CALLBACK_CONTACT_EVENT.EVENT_TYPE],
         },
       },
     });

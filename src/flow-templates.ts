@@ -9,9 +9,28 @@ export const FLOW_TEMPLATES = {
   'transferred-caller-whisper': 'AGENT_WHISPER',
   // Only with inQueueCallbackOffer.
   'customer-queue': 'CUSTOMER_QUEUE',
+  // Customer-first callbacks only (CUSTOMER_FIRST_FLOW_TEMPLATES). The creation flow "must be the default flow type,
+  // Contact flow (inbound)" (adminguide/setup-queued-cb.html). The type of the outbound callback flow is documented
+  // nowhere; what it must hold is (a Check call progress block, then a Transfer to queue, adminguide/customer-first-cb.html),
+  // and TransferContactToQueue is allowed only in contact and transfer flows (its flow-language reference page): the
+  // one type that allows both and runs for a customer's own call is CONTACT_FLOW, as StartOutboundVoiceContact's
+  // ContactFlowId is for an outbound call.
+  'callback-creation': 'CONTACT_FLOW',
+  'outbound-callback': 'CONTACT_FLOW',
+  'answered-callback-whisper': 'AGENT_WHISPER',
 } as const;
 
 export type FlowTemplateName = keyof typeof FLOW_TEMPLATES;
+
+/** The templates a customer-first construct adds: the queued leg's creation flow, the dialled leg's flow and its agent whisper. */
+export const CUSTOMER_FIRST_FLOW_TEMPLATES: readonly FlowTemplateName[] = ['callback-creation', 'outbound-callback', 'answered-callback-whisper'];
+
+/** The templates a construct in `mode` creates, with or without the in-queue callback offer (the customer queue flow). */
+export function flowTemplatesFor(mode: 'AGENT_FIRST' | 'CUSTOMER_FIRST', inQueueCallbackOffer = false): FlowTemplateName[] {
+  return (Object.keys(FLOW_TEMPLATES) as FlowTemplateName[])
+    .filter((name) => mode === 'CUSTOMER_FIRST' || !CUSTOMER_FIRST_FLOW_TEMPLATES.includes(name))
+    .filter((name) => inQueueCallbackOffer || name !== 'customer-queue');
+}
 
 /** The placeholders a template may use; each is a whole JSON string value. */
 const PLACEHOLDER = /^\$\{([A-Za-z]+(?::[a-z0-9-]+)?)\}$/;

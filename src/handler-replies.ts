@@ -13,7 +13,7 @@
 export type ReplyKeysByResult = Readonly<Record<string, readonly string[]>>;
 
 const RECORD_KEYS = ['recordId', 'status', 'phoneE164', 'phoneNational', 'requestedAtSpoken', 'canCancel'] as const;
-const TRANSITION_KEYS = ['status', 'phoneE164', 'phoneNational', 'removedFromQueue'] as const;
+const TRANSITION_KEYS = ['status', 'phoneE164', 'phoneNational', 'removedFromQueue', 'cancelled'] as const;
 
 export const HANDLER_REPLIES = {
   'write-callback': {
@@ -53,6 +53,6 @@ export const HANDLER_OPTIONAL_REPLIES: Readonly<Record<FlowHandlerName, ReplyKey
 export const HANDLER_REPLIES_BY_TRANSITION: Readonly<Record<FlowHandlerName, Readonly<Record<string, ReplyKeysByResult>>>> = {
   'write-callback': {},
   'update-callback': {
-    CANCEL: { APPLIED: ['status', 'phoneE164', 'removedFromQueue'] },
+    CANCEL: { APPLIED: ['status', 'phoneE164', 'removedFromQueue', 'cancelled'] },
   },
 };

@@ -46,9 +46,12 @@ export const METRIC_PATHS = {
   CTR: 'ctr',
   RECONCILER: 'reconciler',
   WHISPER: 'whisper',
+  /** A customer-first callback's creation flow, which stops a cancelled callback before it is queued. */
+  CREATION_FLOW: 'creation-flow',
 } as const;
 /** Every resolution a record can reach (CallbackResolution in lambda-src/shared/contract.ts). */
-export const RESOLUTIONS = ['CONNECTED', 'REMOVED_BY_API', 'HUNG_UP_BY_AGENT', 'ENDED', 'RELEASED', 'STOP_REFUSED', 'EXPIRED'] as const;
+export const RESOLUTIONS = ['CONNECTED', 'REMOVED_BY_API', 'HUNG_UP_BY_AGENT', 'ENDED', 'RELEASED', 'STOP_REFUSED', 'EXPIRED',
+  'NOT_ANSWERED', 'VOICEMAIL', 'DIAL_STOPPED', 'CANCELLED_ON_ANSWER'] as const;
 
 /** The default namespace of the handlers' metrics. */
 export const DEFAULT_METRICS_NAMESPACE = 'CallbackManagement';
@@ -243,7 +246,8 @@ export function createDashboard(scope: Construct, id: string, props: DashboardPr
       title: 'Removals from the queue, by path',
       width,
       stacked: true,
-      left: [METRIC_PATHS.CALLER, METRIC_PATHS.CONTACT_EVENT, METRIC_PATHS.CTR, METRIC_PATHS.RECONCILER, METRIC_PATHS.OPERATOR]
+      left: [METRIC_PATHS.CALLER, METRIC_PATHS.CONTACT_EVENT, METRIC_PATHS.CTR, METRIC_PATHS.RECONCILER, METRIC_PATHS.OPERATOR,
+        METRIC_PATHS.CREATION_FLOW]
         .map((path) => metric(METRICS.REMOVALS, { label: path, extra: { [METRICS.PATH_DIMENSION]: path } })),
       right: [metric(METRICS.AGENT_HANG_UPS, { label: 'agent hang-ups' })],
     }),

@@ -219,6 +219,28 @@ export interface CallbackPrompts {
    * @default Prompt.text('Hello, an agent will be with you now.')
    */
   readonly customerGreeting?: Prompt;
+  /**
+   * Customer-first outbound callback flow (customer's voice): the customer answered the callback they asked for and is
+   * queued for the next agent.
+   * @default Prompt.text('Hello, this is the callback you asked for. Please hold for the next agent.')
+   */
+  readonly customerFirstGreeting?: Prompt;
+  /**
+   * Customer-first outbound callback flow (customer's voice): the customer answered a callback cancelled while it was
+   * being dialled; the call ends.
+   * @default Prompt.text('Hello. This is about the callback you asked for. It was cancelled, so no agent will call you. Goodbye.')
+   */
+  readonly customerFirstCancelled?: Prompt;
+  /**
+   * Customer-first outbound callback flow (customer's voice): the answered customer could not be queued for an agent.
+   * @default Prompt.text('Sorry, no agent can take your call right now. Please call us again later. Goodbye.')
+   */
+  readonly customerFirstNoAgent?: Prompt;
+  /**
+   * Customer-first answered callback whisper (agent's voice): the customer is already on the line.
+   * @default Prompt.text('Callback. The customer is on the line.')
+   */
+  readonly agentCustomerOnLine?: Prompt;
 }
 
 export type PromptName = keyof CallbackPrompts;
@@ -256,6 +278,10 @@ const ENGLISH_US: Required<CallbackPrompts> = {
   agentTransferredCaller: Prompt.text('Caller from the callback line. Their callback could not be booked.'),
   customerCallbackGreeting: Prompt.text('Hello, this is the callback you asked for. An agent will be with you now.'),
   customerGreeting: Prompt.text('Hello, an agent will be with you now.'),
+  customerFirstGreeting: Prompt.text('Hello, this is the callback you asked for. Please hold for the next agent.'),
+  customerFirstCancelled: Prompt.text('Hello. This is about the callback you asked for. It was cancelled, so no agent will call you. Goodbye.'),
+  customerFirstNoAgent: Prompt.text('Sorry, no agent can take your call right now. Please call us again later. Goodbye.'),
+  agentCustomerOnLine: Prompt.text('Callback. The customer is on the line.'),
 };
 
 const SPANISH_US: Required<CallbackPrompts> = {
@@ -293,6 +319,10 @@ const SPANISH_US: Required<CallbackPrompts> = {
   agentTransferredCaller: Prompt.text('Llamada de la línea de llamadas de regreso. No se pudo programar su llamada de regreso.'),
   customerCallbackGreeting: Prompt.text('Hola, esta es la llamada de regreso que usted pidió. Un agente lo atenderá ahora.'),
   customerGreeting: Prompt.text('Hola, un agente lo atenderá ahora.'),
+  customerFirstGreeting: Prompt.text('Hola, esta es la llamada de regreso que usted pidió. Espere en la línea al próximo agente, por favor.'),
+  customerFirstCancelled: Prompt.text('Hola. Le llamamos por la llamada de regreso que usted pidió. Fue cancelada, así que ningún agente lo llamará. Adiós.'),
+  customerFirstNoAgent: Prompt.text('Disculpe, ningún agente puede atender su llamada en este momento. Vuelva a llamar más tarde. Adiós.'),
+  agentCustomerOnLine: Prompt.text('Llamada de regreso. El cliente está en la línea.'),
 };
 
 /** Complete prompt sets, ready to pass as `prompts`. */

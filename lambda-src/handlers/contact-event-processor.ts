@@ -8,16 +8,23 @@
  * fallback and reconciliation: whichever comes first stores the id, the other finds it stored, and only a
  * CANCELLED record is stopped, once, since stopping completes it.
  *
+ * For a customer-first callback (the construct's rule matches its legs in that mode), the queued leg C2's INITIATED
+ * event is read like an agent-first callback's (previousContactId is the inbound contact), and the dialled leg C3's
+ * events (lambda-src/shared/customer-first-event.ts) store C3's id, stopping the dial of a callback cancelled meanwhile
+ * (INITIATED), and end the record with the dial's outcome (DISCONNECTED).
+ *
  * EventBridge invokes asynchronously. An event that can never apply (malformed, another instance, a contact
  * that booked nothing here) is logged and answered IGNORED or NO_RECORD; a failure that may pass (DynamoDB or
  * Connect unreachable, throttled) is thrown, so Lambda retries it and, when retries run out, sends the event
  * to the dead-letter queue. Configuration errors are thrown too, so the events are kept there.
  */
 import { eventIdOf, readCallbackContactEvent } from '../shared/callback-contact-event';
-import { describeLearnOutcome, learnCallbackContactId } from '../shared/callback-lifecycle';
-import { countLearned } from '../shared/callback-metrics';
+import { type LearnIdOutcome, describeLearnOutcome, learnCallbackContactId, removeCancelledCallback } from '../shared/callback-lifecycle';
+import { countLearned, countOutcome, countRemoval } from '../shared/callback-metrics';
 import { missingSettings } from '../shared/config';
 import { METRIC_PATHS } from '../shared/contract';
+import { type DialledLegReading, readDialledLegEvent } from '../shared/customer-first-event';
+import { endDialledLeg, learnDialledLeg } from '../shared/customer-first-lifecycle';
 import { describeError } from '../shared/log';
 import { createRuntime, createStopper, createStore, runInvocation } from '../shared/runtime';
 import type { RemainingTime } from '../shared/time-budget';
@@ -27,7 +34,12 @@ const { config, log, metrics } = runtime;
 const store = createStore(runtime);
 const stopContact = createStopper(runtime);
 
-export type ContactEventOutcome = 'IGNORED' | 'NO_RECORD' | 'CONFLICT' | 'ID_LEARNED' | 'REMOVED' | 'STOP_REFUSED';
+export type ContactEventOutcome =
+  | 'IGNORED' | 'NO_RECORD' | 'CONFLICT' | 'ID_LEARNED' | 'REMOVED' | 'STOP_REFUSED'
+  /** Customer-first: the stop found its leg gone already (the record waits for the next leg's id or its end). */
+  | 'LEG_ENDED'
+  /** Customer-first: the dialled leg's end completed the record, or found it completed. */
+  | 'COMPLETED' | 'ALREADY_COMPLETED';
 
 export interface ContactEventResult {
   readonly outcome: ContactEventOutcome;
@@ -44,6 +56,9 @@ async function apply(event: unknown): Promise<ContactEventResult> {
     log.error('configuration invalid', { eventId, problems });
     throw new Error(`configuration invalid: ${problems.join('; ')}`);
   }
+
+  const dialled = readDialledLegEvent(event, config.instanceArn);
+  if (dialled.kind !== 'NOT_DIALLED_LEG') return applyDialledLeg(eventId, dialled);
 
   const reading = readCallbackContactEvent(event, config.instanceArn);
   if (reading.kind === 'IGNORED') {
@@ -67,12 +82,46 @@ async function apply(event: unknown): Promise<ContactEventResult> {
         return { outcome: 'CONFLICT' };
       case 'LEARNED':
         log.info('contact event applied', fields);
-        return { outcome: learned.removal.kind === 'REMOVED' ? 'REMOVED' : learned.removal.kind === 'STOP_REFUSED' ? 'STOP_REFUSED' : 'ID_LEARNED' };
+        return { outcome: learnedOutcome(learned) };
     }
   } catch (error) {
-    const described = describeError(error);
-    log.warn('contact event will be retried', { eventId, recordId, error: described });
-    // Lambda logs what is thrown in its own format, unscrubbed: throw the scrubbed description, not the SDK error.
-    throw new Error(`contact event not applied: ${described.name}: ${described.message}`);
+    throw retried(eventId, recordId, error);
   }
+}
+
+function learnedOutcome(learned: Extract<LearnIdOutcome, { kind: 'LEARNED' }>): ContactEventOutcome {
+  switch (learned.removal.kind) {
+    case 'REMOVED': return 'REMOVED';
+    case 'STOP_REFUSED': return 'STOP_REFUSED';
+    case 'LEG_ENDED': return 'LEG_ENDED';
+    default: return 'ID_LEARNED';
+  }
+}
+
+async function applyDialledLeg(eventId: string | undefined, reading: Exclude<DialledLegReading, { kind: 'NOT_DIALLED_LEG' }>): Promise<ContactEventResult> {
+  const { recordId, legs } = reading;
+  const fields = { eventId, recordId, queuedContactId: legs.queuedContactId, dialledContactId: legs.dialledContactId };
+  try {
+    if (reading.kind === 'DIAL_STARTED') {
+      const learned = await learnDialledLeg(store!, (record) => removeCancelledCallback(store!, stopContact!, record), recordId, legs);
+      if (learned.kind === 'LEARNED') countRemoval(metrics, learned.removal, METRIC_PATHS.CONTACT_EVENT);
+      log.info('dialled leg started', { ...fields, outcome: describeLearnOutcome(learned) });
+      if (learned.kind === 'NO_RECORD') return { outcome: 'NO_RECORD' };
+      if (learned.kind === 'CONFLICT') return { outcome: 'CONFLICT' };
+      return { outcome: learnedOutcome(learned) };
+    }
+    const ended = await endDialledLeg(store!, recordId, legs, reading.outcome);
+    if (ended.kind === 'COMPLETED' && ended.record.resolution) countOutcome(metrics, ended.record.resolution);
+    log.info('dialled leg ended', { ...fields, dial: reading.outcome, outcome: ended.kind });
+    return { outcome: ended.kind };
+  } catch (error) {
+    throw retried(eventId, recordId, error);
+  }
+}
+
+/** A failure that may pass: logged, and thrown scrubbed for Lambda to retry (Lambda logs what is thrown, unscrubbed). */
+function retried(eventId: string | undefined, recordId: string, error: unknown): Error {
+  const described = describeError(error);
+  log.warn('contact event will be retried', { eventId, recordId, error: described });
+  return new Error(`contact event not applied: ${described.name}: ${described.message}`);
 }

@@ -6,6 +6,13 @@
  *   processor usually stored it a minute or more earlier (the CTR comes only after the inbound call
  *   ends); this path is the fallback when contact events are off or one was lost, and reconciles;
  * - the callback contact's own CTR means it ended: a record still open is completed (ENDED).
+ * A customer-first callback has two legs after the inbound contact (lambda-src/shared/customer-first-lifecycle.ts):
+ * - the queued leg C2's CTR names the dialled leg C3 as NextContactId once the customer was dialled: both ids are
+ *   stored, and a cancelled callback's dial is stopped. Without a NextContactId, C2 ended without a dial (stopped,
+ *   or expired in the queue): it is the callback's end, as an agent-first callback contact's CTR is. That the first
+ *   delivery of a dialled C2's CTR already carries NextContactId is the example record's reading, not a documented
+ *   guarantee;
+ * - the dialled leg C3's CTR is the dial's end: the record ends with its outcome (Agent, AnsweringMachineDetectionStatus).
  * CTRs arrive at least once and are re-sent on change; every step is idempotent.
  * A record that can never be processed (not base64 JSON, no ContactId, or a Kinesis record without its data or
  * sequence number, or an event without a Records list) is logged and skipped: retrying input that cannot change
@@ -18,13 +25,14 @@
  * callback) names no record; and the store refuses an id for a released record.
  */
 import type { KinesisStreamBatchResponse } from 'aws-lambda';
-import { describeLearnOutcome, learnCallbackContactId } from '../shared/callback-lifecycle';
-import { countLearned, countOutcome } from '../shared/callback-metrics';
-import type { CallbackStore } from '../shared/callback-store';
+import { describeLearnOutcome, learnCallbackContactId, removeCancelledCallback } from '../shared/callback-lifecycle';
+import { countLearned, countOutcome, countRemoval } from '../shared/callback-metrics';
+import type { CallbackStore, CustomerFirstLegs, DialledLegOutcome } from '../shared/callback-store';
 import { missingSettings } from '../shared/config';
 import { isPlausibleContactId } from '../shared/connect-event';
 import type { ContactStopper } from '../shared/contact-stopper';
-import { METRIC_PATHS, RECORD_ID_ATTRIBUTE } from '../shared/contract';
+import { CUSTOMER_FIRST_INITIATION, METRIC_PATHS, RECORD_ID_ATTRIBUTE } from '../shared/contract';
+import { dialledLegOutcome, endDialledLeg, learnDialledLeg } from '../shared/customer-first-lifecycle';
 import { describeError } from '../shared/log';
 import { createRuntime, createStopper, createStore, runInvocation } from '../shared/runtime';
 import type { RemainingTime } from '../shared/time-budget';
@@ -38,6 +46,10 @@ const stopContact = createStopper(runtime);
 type CtrAction =
   | { readonly kind: 'CALLBACK_QUEUED'; readonly recordId: string; readonly callbackContactId: string }
   | { readonly kind: 'CALLBACK_ENDED'; readonly recordId: string; readonly callbackContactId: string }
+  /** Customer-first: the queued leg's CTR names the dialled leg. */
+  | { readonly kind: 'DIAL_STARTED'; readonly recordId: string; readonly legs: Required<CustomerFirstLegs> }
+  /** Customer-first: the dialled leg's own CTR. */
+  | { readonly kind: 'DIAL_ENDED'; readonly recordId: string; readonly legs: CustomerFirstLegs; readonly outcome: DialledLegOutcome }
   | { readonly kind: 'UNRELATED' };
 
 class PoisonRecord extends Error {
@@ -69,6 +81,27 @@ function parseCtr(data: string): CtrAction {
     : {};
   const recordIdAttribute = optionalId(attributes[RECORD_ID_ATTRIBUTE]);
 
+  if (fields.InitiationMethod === CUSTOMER_FIRST_INITIATION.QUEUED) {
+    // C2's PreviousContactId is the inbound contact C1 (its example record, customer-first-cb.html).
+    const recordId = optionalId(fields.PreviousContactId) ?? recordIdAttribute;
+    if (!recordId || recordId === contactId) return { kind: 'UNRELATED' };
+    const dialled = optionalId(fields.NextContactId);
+    if (dialled && dialled !== recordId && dialled !== contactId) {
+      return { kind: 'DIAL_STARTED', recordId, legs: { dialledContactId: dialled, queuedContactId: contactId } };
+    }
+    return { kind: 'CALLBACK_ENDED', recordId, callbackContactId: contactId };
+  }
+  if (fields.InitiationMethod === CUSTOMER_FIRST_INITIATION.DIALED) {
+    // C3 inherits the booked contact's attributes (as C4 inherits C3's, customer-first-cb.html "Retries"); its
+    // InitialContactId is C1 and its PreviousContactId C2 (its example record).
+    const recordId = recordIdAttribute ?? optionalId(fields.InitialContactId);
+    if (!recordId || recordId === contactId) return { kind: 'UNRELATED' };
+    const queued = optionalId(fields.PreviousContactId);
+    const agent = typeof fields.Agent === 'object' && fields.Agent !== null ? fields.Agent as Record<string, unknown> : undefined;
+    const connectedToAgent = agent?.ConnectedToAgentTimestamp !== undefined && agent.ConnectedToAgentTimestamp !== null;
+    const outcome = dialledLegOutcome(fields.AnsweringMachineDetectionStatus, connectedToAgent);
+    return { kind: 'DIAL_ENDED', recordId, legs: { dialledContactId: contactId, queuedContactId: queued !== recordId ? queued : undefined }, outcome };
+  }
   if (fields.InitiationMethod === 'CALLBACK') {
     // The callback contact inherits the attribute; PreviousContactId names the inbound contact too.
     const recordId = optionalId(fields.PreviousContactId) ?? recordIdAttribute;
@@ -87,6 +120,18 @@ function warnConflict(action: { readonly recordId: string; readonly callbackCont
 
 async function apply(action: CtrAction, callbacks: CallbackStore, stop: ContactStopper): Promise<string> {
   if (action.kind === 'UNRELATED') return 'unrelated';
+  if (action.kind === 'DIAL_STARTED') {
+    const outcome = await learnDialledLeg(callbacks, (record) => removeCancelledCallback(callbacks, stop, record), action.recordId, action.legs);
+    if (outcome.kind === 'LEARNED') countRemoval(metrics, outcome.removal, METRIC_PATHS.CTR);
+    if (outcome.kind === 'CONFLICT') warnConflict({ recordId: action.recordId, callbackContactId: action.legs.queuedContactId });
+    return describeLearnOutcome(outcome);
+  }
+  if (action.kind === 'DIAL_ENDED') {
+    const ended = await endDialledLeg(callbacks, action.recordId, action.legs, action.outcome);
+    if (ended.kind === 'COMPLETED' && ended.record.resolution) countOutcome(metrics, ended.record.resolution);
+    if (ended.kind === 'CONFLICT') warnConflict({ recordId: action.recordId, callbackContactId: action.legs.dialledContactId });
+    return ended.kind === 'COMPLETED' ? `completed ${ended.record.resolution}` : ended.kind.toLowerCase().replace('_', ' ');
+  }
   if (action.kind === 'CALLBACK_QUEUED') {
     // The same step as the contact event processor's: whichever of the two comes first stores the id.
     const requestedAt = Date.now();

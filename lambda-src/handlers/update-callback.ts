@@ -8,15 +8,23 @@
  * - CONNECT (outbound whisper of our callback contact, customer answered): PENDING -> COMPLETED(CONNECTED).
  * - AGENT_HANG_UP (agent whisper of our callback contact): CANCELLED -> COMPLETED(HUNG_UP_BY_AGENT), and the
  *   callback contact is stopped so the customer who cancelled is not dialled.
- * A transition the stored state does not allow is a REFUSED reply with that state, never an error. A whisper
- * transition asked for by any contact but the record's callback contact is NOT_A_CALLBACK, and writes nothing.
+ * Customer-first callbacks (lambda-src/shared/customer-first-lifecycle.ts):
+ * - CHECK_BEFORE_QUEUE (creation flow of the queued leg C2, before it queues it): the record learns C2's id; a
+ *   cancelled callback has C2 stopped there, before it can be queued, so before any dial.
+ * - CUSTOMER_ANSWERED (outbound callback flow of the dialled leg C3, a person answered): PENDING ->
+ *   COMPLETED(CONNECTED), CANCELLED -> COMPLETED(CANCELLED_ON_ANSWER).
+ * - VOICEMAIL (the same flow, a voicemail answered): PENDING|CANCELLED -> COMPLETED(VOICEMAIL).
+ * Every reply says whether the caller cancelled the callback (`cancelled`), which the customer-first flows branch on.
+ * A transition the stored state does not allow is a REFUSED reply with that state, never an error. A whisper or leg
+ * transition asked for by any contact but the record's own callback contact or leg is NOT_A_CALLBACK, and writes nothing.
  */
 import { removeCancelledCallback } from '../shared/callback-lifecycle';
 import { countOutcome, countRemoval } from '../shared/callback-metrics';
-import type { CallbackRecord, TransitionOutcome } from '../shared/callback-store';
+import type { CallbackRecord, CustomerFirstLegs, TransitionOutcome } from '../shared/callback-store';
 import { missingSettings } from '../shared/config';
 import { type ConnectContactData, contactData, type ConnectFlowEvent, type FlowReply, isPlausibleContactId, parameter, recordIdOf, reply } from '../shared/connect-event';
-import { type CallbackTransition, METRICS, METRIC_PATHS } from '../shared/contract';
+import { type CallbackTransition, CUSTOMER_FIRST_INITIATION, METRICS, METRIC_PATHS } from '../shared/contract';
+import { legsMatch } from '../shared/customer-first-lifecycle';
 import { describeError } from '../shared/log';
 import { byPath } from '../shared/metrics';
 import { callerE164 } from '../shared/phone';
@@ -27,8 +35,9 @@ const runtime = createRuntime('update-callback');
 const { config, log, metrics } = runtime;
 const store = createStore(runtime);
 const stopContact = createStopper(runtime);
-const KEYS = ['result', 'status', 'resolution', 'phoneE164', 'phoneNational', 'removedFromQueue'] as const;
-const TRANSITIONS: readonly CallbackTransition[] = ['CANCEL', 'RELEASE', 'CONNECT', 'AGENT_HANG_UP'];
+const KEYS = ['result', 'status', 'resolution', 'phoneE164', 'phoneNational', 'removedFromQueue', 'cancelled'] as const;
+const TRANSITIONS: readonly CallbackTransition[] = ['CANCEL', 'RELEASE', 'CONNECT', 'AGENT_HANG_UP', 'CHECK_BEFORE_QUEUE', 'CUSTOMER_ANSWERED', 'VOICEMAIL'];
+const DIALLED_LEG_TRANSITIONS: readonly CallbackTransition[] = ['CUSTOMER_ANSWERED', 'VOICEMAIL'];
 
 /**
  * Initiation methods of a queued callback contact (agent-first mode). The contact-record data model lists CALLBACK
@@ -49,6 +58,8 @@ function recordReply(result: string, record: CallbackRecord, removedFromQueue = 
     phoneE164: record.phoneE164,
     phoneNational: record.phoneNational,
     removedFromQueue: String(removedFromQueue),
+    // Cancelled whatever came of it since: a cancelled callback's customer is never queued for an agent.
+    cancelled: String(record.cancelledAt !== undefined),
   });
 }
 
@@ -71,6 +82,43 @@ function callbackContactOf(contact: ConnectContactData, recordId: string): strin
   return contactId;
 }
 
+/**
+ * The customer-first queued leg C2 a creation flow runs for: never the booking contact; where Connect says so, initiated
+ * CALLBACK_CUSTOMER_FIRST_QUEUED with the booking contact as its previous contact (C2's example contact record,
+ * customer-first-cb.html).
+ */
+function queuedLegOf(contact: ConnectContactData, recordId: string): string | undefined {
+  const contactId = contact.ContactId;
+  if (!isPlausibleContactId(contactId) || contactId === recordId) return undefined;
+  if (contact.InitiationMethod !== undefined && contact.InitiationMethod !== CUSTOMER_FIRST_INITIATION.QUEUED) return undefined;
+  if (contact.PreviousContactId !== undefined && contact.PreviousContactId !== recordId) return undefined;
+  return contactId;
+}
+
+/**
+ * The customer-first dialled leg C3 an outbound callback flow runs for, with its queued leg (its previous contact, C3's
+ * example contact record): never the booking contact; where Connect says so, initiated CALLBACK_CUSTOMER_FIRST_DIALED.
+ */
+function dialledLegOf(contact: ConnectContactData, recordId: string): CustomerFirstLegs | undefined {
+  const contactId = contact.ContactId;
+  if (!isPlausibleContactId(contactId) || contactId === recordId) return undefined;
+  if (contact.InitiationMethod !== undefined && contact.InitiationMethod !== CUSTOMER_FIRST_INITIATION.DIALED) return undefined;
+  const previous = contact.PreviousContactId;
+  const queuedContactId = isPlausibleContactId(previous) && previous !== recordId && previous !== contactId ? previous : undefined;
+  return { dialledContactId: contactId, queuedContactId };
+}
+
+/**
+ * The record a leg's flow names: its inherited callbackRecordId attribute, else the leg's link to the booking contact
+ * (C2's PreviousContactId, C3's InitialContactId: their example contact records). Whether the legs inherit the booking
+ * contact's attributes is not stated (C4 "inherits the user-defined attributes set on C3" is the nearest statement).
+ */
+function legRecordId(transition: CallbackTransition, contact: ConnectContactData): string | undefined {
+  if (transition === 'CHECK_BEFORE_QUEUE') return contact.PreviousContactId;
+  if (DIALLED_LEG_TRANSITIONS.includes(transition)) return contact.InitialContactId;
+  return undefined;
+}
+
 export function handler(event: ConnectFlowEvent, context?: RemainingTime): Promise<FlowReply> {
   return runInvocation(runtime, context, () => decide(event));
 }
@@ -83,8 +131,8 @@ async function decide(event: ConnectFlowEvent): Promise<FlowReply> {
     log.error('configuration invalid', { contactId, problems });
     return bare('ERROR');
   }
-  const recordId = recordIdOf(event);
   const transition = parameter(event, 'transition')?.toUpperCase();
+  const recordId = recordIdOf(event) ?? (isTransition(transition) ? legRecordId(transition, contact) : undefined);
   if (!recordId || !isPlausibleContactId(recordId) || !isTransition(transition)) {
     log.warn('invalid input', { contactId, transition, hasRecordId: recordId !== undefined });
     return bare('INVALID_INPUT');
@@ -96,6 +144,9 @@ async function decide(event: ConnectFlowEvent): Promise<FlowReply> {
     return bare('NOT_A_CALLBACK');
   }
 
+  if (transition === 'CHECK_BEFORE_QUEUE') return checkBeforeQueue(contact, recordId);
+  if (DIALLED_LEG_TRANSITIONS.includes(transition)) return dialledLegAnswered(contact, recordId, transition);
+
   let outcome: TransitionOutcome;
   try {
     if (transition === 'CANCEL') {
@@ -104,6 +155,7 @@ async function decide(event: ConnectFlowEvent): Promise<FlowReply> {
         callerE164: callerE164(contact.CustomerEndpoint?.Address ?? undefined),
         allowOtherNumber: config.allowCancelForOtherNumber,
         queueArn: config.queueArn,
+        callbackMode: config.callbackMode,
         // Only values of the right shape are used; the write's condition checks them against the record anyway.
         told: { phoneE164: callerE164(parameter(event, 'phoneE164')), callbackContactId: isPlausibleContactId(toldId) ? toldId : undefined },
       });
@@ -149,6 +201,61 @@ function countApplied(transition: CallbackTransition): void {
     metrics.count(METRICS.AGENT_HANG_UPS);
     countOutcome(metrics, 'HUNG_UP_BY_AGENT');
   }
+}
+
+/**
+ * The creation flow of a customer-first callback's queued leg C2 runs after the initial delay and before C2 is queued
+ * ("C2 triggers the creation flow ... before it is queued in the working queue", customer-first-cb.html; the creation
+ * flow may end a callback that should not be queued, setup-queued-cb.html). The record learns C2's id here, so every
+ * later cancel can stop C2 itself; a callback cancelled already has C2 stopped now, and the flow disconnects it if the
+ * stop did not end it, so it is never queued, and the customer never dialled.
+ */
+async function checkBeforeQueue(contact: ConnectContactData, recordId: string): Promise<FlowReply> {
+  const queuedLeg = queuedLegOf(contact, recordId);
+  if (queuedLeg === undefined) {
+    log.info('creation flow check for a contact that is not a queued leg', { contactId: contact.ContactId, recordId });
+    return bare('NOT_A_CALLBACK');
+  }
+  try {
+    const learned = await store!.learnCallbackId(recordId, queuedLeg);
+    if (learned.kind === 'NOT_FOUND') return bare('NOT_FOUND');
+    if (learned.kind === 'CONFLICT') {
+      log.info('creation flow check for another queued leg than the record\'s', { contactId: queuedLeg, recordId });
+      return bare('NOT_A_CALLBACK');
+    }
+    const removal = await removeCancelledCallback(store!, stopContact!, learned.record);
+    countRemoval(metrics, removal, METRIC_PATHS.CREATION_FLOW);
+    log.info('transition', { contactId: queuedLeg, recordId, transition: 'CHECK_BEFORE_QUEUE', outcome: removal.kind });
+    return recordReply('APPLIED', removal.record, removal.kind === 'REMOVED');
+  } catch (error) {
+    log.error('transition failed', { contactId: queuedLeg, recordId, transition: 'CHECK_BEFORE_QUEUE', error: describeError(error) });
+    return bare('ERROR');
+  }
+}
+
+/**
+ * The outbound callback flow of a customer-first callback's dialled leg C3 runs once the call has media, and tells a
+ * person from a voicemail with Check call progress (customer-first-cb.html, "Retries"). The record ends with that
+ * outcome; a callback cancelled meanwhile is one the flow must not queue for an agent (`cancelled` in the reply).
+ */
+async function dialledLegAnswered(contact: ConnectContactData, recordId: string, transition: CallbackTransition): Promise<FlowReply> {
+  const legs = dialledLegOf(contact, recordId);
+  if (legs === undefined) {
+    log.info('outbound callback flow transition for a contact that is not a dialled leg', { contactId: contact.ContactId, recordId, transition });
+    return bare('NOT_A_CALLBACK');
+  }
+  let outcome: TransitionOutcome;
+  try {
+    outcome = await store!.completeDialledLeg(recordId, legs, transition === 'VOICEMAIL' ? 'VOICEMAIL' : 'ANSWERED');
+  } catch (error) {
+    log.error('transition failed', { contactId: legs.dialledContactId, recordId, transition, error: describeError(error) });
+    return bare('ERROR');
+  }
+  log.info('transition', { contactId: legs.dialledContactId, recordId, transition, outcome: outcome.kind });
+  if (outcome.kind === 'APPLIED' && outcome.record.resolution) countOutcome(metrics, outcome.record.resolution);
+  if (outcome.kind === 'NOT_FOUND' || outcome.kind === 'FORBIDDEN') return bare(outcome.kind);
+  if (outcome.kind === 'REFUSED' && (!legsMatch(outcome.record, legs) || outcome.record.resolution === 'RELEASED')) return bare('NOT_A_CALLBACK');
+  return recordReply(outcome.kind, outcome.record);
 }
 
 /**

@@ -58,6 +58,8 @@ async function book(event: ConnectFlowEvent): Promise<FlowReply> {
       phoneNational: phone.nationalFormatted,
       country: phone.country,
       queueArn: config.queueArn,
+      // Which leg StopContact removes depends on the mode the callback was booked in (customer-first-lifecycle.ts).
+      callbackMode: config.callbackMode === 'CUSTOMER_FIRST' ? 'CUSTOMER_FIRST' : undefined,
     });
     if (outcome.kind === 'CREATED') {
       const record: CallbackRecord = outcome.record;

@@ -21,7 +21,15 @@
  * own ContactId), which is the callback contact's previousContactId. One conditional write by key does it all.
  */
 import { isPlausibleContactId } from './connect-event';
-import { CALLBACK_CONTACT_EVENT } from './contract';
+import { CALLBACK_CONTACT_EVENT, CUSTOMER_FIRST_INITIATION } from './contract';
+
+/**
+ * The initiation methods of a contact that is a new callback of the inbound contact named as its previousContactId:
+ * an agent-first callback, or a customer-first callback's queued leg C2, whose example contact record has
+ * PreviousContactId C1 (customer-first-cb.html). Whether C2's INITIATED event carries the same is not documented
+ * (the contact-events page lists neither customer-first method): it is read the same way.
+ */
+const NEW_CALLBACK_METHODS: readonly unknown[] = [CALLBACK_CONTACT_EVENT.INITIATION_METHOD, CUSTOMER_FIRST_INITIATION.QUEUED];
 
 export type ContactEventReading =
   | { readonly kind: 'CALLBACK_CREATED'; readonly recordId: string; readonly callbackContactId: string }
@@ -46,7 +54,7 @@ export function readCallbackContactEvent(event: unknown, instanceArn: string): C
   if (!isObject(detail)) return ignored('detail is missing or not an object');
   // The rule filters on all three already; checked again so that a wider rule, or a test, cannot misuse the handler.
   if (detail.instanceArn !== instanceArn) return ignored('another instance');
-  if (detail.initiationMethod !== CALLBACK_CONTACT_EVENT.INITIATION_METHOD) return ignored('not a callback contact');
+  if (!NEW_CALLBACK_METHODS.includes(detail.initiationMethod)) return ignored('not a callback contact');
   if (detail.eventType !== CALLBACK_CONTACT_EVENT.EVENT_TYPE) return ignored('not the event of a new callback contact');
   if (!isPlausibleContactId(detail.contactId)) return ignored('contactId missing or not a contact id');
   if (!isPlausibleContactId(detail.previousContactId)) return ignored('previousContactId missing or not a contact id');

@@ -9,6 +9,7 @@
  */
 import type { CallbackRecord, CallbackStore } from './callback-store';
 import { type ContactStopper, StopContactRefused, type StopOutcome } from './contact-stopper';
+import { removeCancelledCustomerFirstCallback } from './customer-first-lifecycle';
 
 export type RemovalOutcome =
   /** `completedHere`: this call's write completed it (false when another path completed it meanwhile). */
@@ -18,7 +19,12 @@ export type RemovalOutcome =
   /** Not CANCELLED (still PENDING, or COMPLETED already): nothing to remove. */
   | { readonly kind: 'NOT_CANCELLED'; readonly record: CallbackRecord }
   /** CANCELLED, but the callback contact id is not known yet; whichever processor learns it finishes the job. */
-  | { readonly kind: 'ID_UNKNOWN'; readonly record: CallbackRecord };
+  | { readonly kind: 'ID_UNKNOWN'; readonly record: CallbackRecord }
+  /**
+   * Customer-first: CANCELLED, and StopContact found the leg it targeted gone already (the queued leg was taken out to
+   * dial, or the dialled leg ended); the next leg's id, or the leg's end, finishes the record.
+   */
+  | { readonly kind: 'LEG_ENDED'; readonly leg: 'QUEUED' | 'DIALLED'; readonly record: CallbackRecord };
 
 /** Stops the callback contact of a CANCELLED record and completes it. StopContact failures that may pass are thrown. */
 export async function removeCancelledCallback(
@@ -27,6 +33,7 @@ export async function removeCancelledCallback(
   record: CallbackRecord,
 ): Promise<RemovalOutcome> {
   if (record.status !== 'CANCELLED') return { kind: 'NOT_CANCELLED', record };
+  if (record.callbackMode === 'CUSTOMER_FIRST') return removeCancelledCustomerFirstCallback(store, stopContact, record);
   if (!record.callbackContactId) return { kind: 'ID_UNKNOWN', record };
   let stop: StopOutcome;
   try {
@@ -76,5 +83,6 @@ export function describeLearnOutcome(outcome: LearnIdOutcome): string {
   const { removal } = outcome;
   if (removal.kind === 'REMOVED') return `removed (${removal.stop})`;
   if (removal.kind === 'STOP_REFUSED') return `StopContact refused (${removal.error})`;
+  if (removal.kind === 'LEG_ENDED') return `${removal.leg.toLowerCase()} leg already ended (${removal.record.status})`;
   return `id learned (${removal.record.status})`;
 }

@@ -13,7 +13,8 @@ export function countOutcome(metrics: Metrics, resolution: CallbackResolution): 
 export function countRemoval(metrics: Metrics, removal: RemovalOutcome, path: string): void {
   if (removal.kind === 'REMOVED' && removal.completedHere) {
     metrics.count(METRICS.REMOVALS, 1, byPath(path));
-    countOutcome(metrics, 'REMOVED_BY_API');
+    // A customer-first callback stopped while it rang ends DIAL_STOPPED, any other removal REMOVED_BY_API.
+    countOutcome(metrics, removal.record.resolution ?? 'REMOVED_BY_API');
   } else if (removal.kind === 'STOP_REFUSED' && removal.record.resolution === 'STOP_REFUSED') {
     countOutcome(metrics, 'STOP_REFUSED');
   }

@@ -24,7 +24,7 @@ import {
   type TransactWriteItem,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type CallbackResolution, type CallbackStatus, OPEN_RECORD_TTL_SECONDS, OPEN_RECORDS_INDEX, TABLE_KEY } from './contract';
+import { type CallbackMode, type CallbackResolution, type CallbackStatus, OPEN_RECORD_TTL_SECONDS, OPEN_RECORDS_INDEX, TABLE_KEY } from './contract';
 
 export interface CallbackRecord {
   readonly recordId: string;
@@ -35,7 +35,13 @@ export interface CallbackRecord {
   readonly country: string;
   readonly queueArn: string;
   readonly inboundContactId: string;
+  /** Agent-first: the callback contact. Customer-first: the queued leg C2, the contact StopContact removes before any dial. */
   readonly callbackContactId?: string;
+  /** Absent on records written in agent-first mode (and before modes existed). */
+  readonly callbackMode?: CallbackMode;
+  /** Customer-first only: the dialled leg C3, the call to the customer (C2's NextContactId). */
+  readonly dialledContactId?: string;
+  readonly dialledIdLearnedAt?: string;
   readonly createdAt: string;
   readonly cancelledAt?: string;
   readonly completedAt?: string;
@@ -65,7 +71,22 @@ export interface NewCallback {
   readonly phoneNational: string;
   readonly country: string;
   readonly queueArn: string;
+  /** Written only for CUSTOMER_FIRST: a record without it is agent-first. */
+  readonly callbackMode?: CallbackMode;
 }
+
+/** The legs of a customer-first callback a contact names: its dialled leg C3, and C3's previous contact, the queued leg C2. */
+export interface CustomerFirstLegs {
+  readonly dialledContactId: string;
+  /** Unknown when the source does not name it (e.g. a flow event without PreviousContactId). */
+  readonly queuedContactId?: string;
+}
+
+/**
+ * How a customer-first callback's dialled leg went: a person answered (ANSWERED), a voicemail did (VOICEMAIL), or it
+ * ended without media (NOT_ANSWERED: it rang out, was busy, or was refused by the network).
+ */
+export type DialledLegOutcome = 'ANSWERED' | 'VOICEMAIL' | 'NOT_ANSWERED';
 
 /** What a booking found: the number's PENDING callback in the queue (as the active pointer knows it). */
 export interface ActiveCallback {
@@ -115,6 +136,13 @@ export interface CancelRequest {
    * write (the failed condition returns the record as it is), never a wrong cancel.
    */
   readonly told?: { readonly phoneE164?: string; readonly callbackContactId?: string };
+  /**
+   * The mode the handler books in (its CALLBACK_MODE). A cancel decided without a read assumes a record of that mode
+   * whose dial has not begun, and its condition checks both: a customer-first record whose dialled leg is known, or
+   * one booked before the mode changed, fails it and is cancelled again with its own values, so the removal that
+   * follows stops the leg the record has reached (customer-first-lifecycle.ts).
+   */
+  readonly callbackMode?: CallbackMode;
 }
 
 export interface CallbackStoreOptions {
@@ -159,6 +187,9 @@ const NAMES = {
   '#flaggedAt': 'flaggedAt',
   '#createdAt': 'createdAt',
   '#queueArn': 'queueArn',
+  '#dialledContactId': 'dialledContactId',
+  '#dialledIdLearnedAt': 'dialledIdLearnedAt',
+  '#callbackMode': 'callbackMode',
 } as const;
 
 const ALIAS = /#[A-Za-z0-9_]+/g;
@@ -216,6 +247,9 @@ export function recordFromItem(item: Record<string, AttributeValue>): CallbackRe
     queueArn: stringAttribute(item, 'queueArn') ?? '',
     inboundContactId: stringAttribute(item, 'inboundContactId') ?? recordId,
     callbackContactId: stringAttribute(item, 'callbackContactId'),
+    callbackMode: stringAttribute(item, 'callbackMode') as CallbackMode | undefined,
+    dialledContactId: stringAttribute(item, 'dialledContactId'),
+    dialledIdLearnedAt: stringAttribute(item, 'dialledIdLearnedAt'),
     createdAt: stringAttribute(item, 'createdAt') ?? '',
     cancelledAt: stringAttribute(item, 'cancelledAt'),
     completedAt: stringAttribute(item, 'completedAt'),
@@ -388,7 +422,7 @@ export class CallbackStore {
     const phoneE164 = request.allowOtherNumber ? request.told?.phoneE164 : request.callerE164;
     let assumed: CallbackRecord;
     if (phoneE164 !== undefined && request.queueArn !== undefined) {
-      assumed = assumedPending(recordId, phoneE164, request.queueArn, request.told?.callbackContactId);
+      assumed = assumedPending(recordId, phoneE164, request.queueArn, request.told?.callbackContactId, request.callbackMode);
     } else {
       const current = await this.get(recordId);
       if (!current) return { kind: 'NOT_FOUND' };
@@ -399,12 +433,23 @@ export class CallbackStore {
     for (let attempt = 1; attempt <= CANCEL_ATTEMPTS; attempt++) {
       const cancelledAt = this.now().toISOString();
       const knownId = assumed.callbackContactId !== undefined;
+      const dialled = assumed.dialledContactId !== undefined;
+      const customerFirst = assumed.callbackMode !== undefined;
       const outcome = await this.closePending(assumed, {
         update: 'SET #status = :cancelled, #cancelledAt = :at',
         values: { ':cancelled': 'CANCELLED', ':at': cancelledAt },
         // The number's condition is also the ownership check: without ALLOW_CANCEL_FOR_OTHER_NUMBER it is the caller's.
-        condition: ` AND #phoneE164 = :phone AND #queueArn = :queue AND ${knownId ? '#callbackContactId = :cid' : 'attribute_not_exists(#callbackContactId)'}`,
-        conditionValues: { ':phone': assumed.phoneE164, ':queue': assumed.queueArn, ...(knownId ? { ':cid': assumed.callbackContactId! } : {}) },
+        // The mode and the dialled leg decide which contact the removal stops, so they are checked as well.
+        condition: ` AND #phoneE164 = :phone AND #queueArn = :queue AND ${knownId ? '#callbackContactId = :cid' : 'attribute_not_exists(#callbackContactId)'}`
+          + ` AND ${customerFirst ? '#callbackMode = :mode' : 'attribute_not_exists(#callbackMode)'}`
+          + ` AND ${dialled ? '#dialledContactId = :did' : 'attribute_not_exists(#dialledContactId)'}`,
+        conditionValues: {
+          ':phone': assumed.phoneE164,
+          ':queue': assumed.queueArn,
+          ...(knownId ? { ':cid': assumed.callbackContactId! } : {}),
+          ...(customerFirst ? { ':mode': assumed.callbackMode! } : {}),
+          ...(dialled ? { ':did': assumed.dialledContactId! } : {}),
+        },
         after: (record) => ({ ...record, status: 'CANCELLED', cancelledAt }),
         isOwnWrite: (record) => record.status === 'CANCELLED' && record.cancelledAt === cancelledAt,
       });
@@ -756,13 +801,102 @@ export class CallbackStore {
   private isExpired(record: CallbackRecord): boolean {
     return record.expiresAt <= epochSeconds(this.now());
   }
+
+  // Customer-first callbacks (lambda-src/shared/customer-first-lifecycle.ts). The queued leg C2 is the record's
+  // callbackContactId, as an agent-first callback contact is: the contact StopContact removes from the queue before
+  // any dial. The dialled leg C3 is its dialledContactId. Each method is one conditional write per transition.
+
+  /**
+   * Records the dialled leg C3 and its queued leg C2 (from C3's contact event, or C2's CTR, whose NextContactId C3 is)
+   * in one conditional write: both are kept once known, and a different id is never written over either.
+   */
+  async learnDialledContactId(recordId: string, legs: CustomerFirstLegs): Promise<LearnOutcome> {
+    const clauses = legClauses(legs);
+    const update = `SET ${clauses.set.join(', ')}`;
+    const condition = `attribute_exists(#pk) AND (attribute_not_exists(#resolution) OR #resolution <> :released)${clauses.condition}`;
+    try {
+      const { Attributes } = await this.send<{ Attributes?: Record<string, AttributeValue> }>(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: namesFor(update, condition),
+        ExpressionAttributeValues: valuesFor({ ...clauses.values, ':at': this.now().toISOString(), ':released': 'RELEASED' }),
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+      return { kind: 'LEARNED', record: recordFromItem(Attributes ?? {}) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const old = (error as { Item?: Record<string, AttributeValue> }).Item;
+      return old ? { kind: 'CONFLICT', record: recordFromItem(old) } : { kind: 'NOT_FOUND' };
+    }
+  }
+
+  /**
+   * The dialled leg's outcome ends the record, learning both legs on the way: from PENDING, ANSWERED is CONNECTED and
+   * VOICEMAIL / NOT_ANSWERED are themselves; from CANCELLED (the cancel came after the dial began), ANSWERED is
+   * CANCELLED_ON_ANSWER. The outcome depends on the leg alone, so every source of it (the outbound callback flow,
+   * C3's DISCONNECTED event, C3's CTR) ends the record the same way, whichever comes first.
+   */
+  async completeDialledLeg(recordId: string, legs: CustomerFirstLegs, outcome: DialledLegOutcome): Promise<TransitionOutcome> {
+    const withLegs = (change: RecordChange) => this.legsOnTheWay(change, legs);
+    const afterCancel: CallbackResolution = outcome === 'ANSWERED' ? 'CANCELLED_ON_ANSWER' : outcome;
+    const whilePending: CallbackResolution = outcome === 'ANSWERED' ? 'CONNECTED' : outcome;
+    // A cancel stored between the two writes moves the record on: the second round finds it CANCELLED.
+    for (let round = 0; ; round++) {
+      const fromCancelled = await this.completeCancelled(recordId, afterCancel, undefined, withLegs);
+      if (fromCancelled.kind !== 'REFUSED' || fromCancelled.record.status !== 'PENDING') return fromCancelled;
+      const fromPending = await this.closePending(fromCancelled.record, withLegs(this.completion(whilePending)));
+      if (round > 0 || fromPending.kind !== 'REFUSED' || fromPending.record.status !== 'CANCELLED') return fromPending;
+    }
+  }
+
+  /** CANCELLED -> COMPLETED(DIAL_STOPPED): StopContact ended the dialled leg of a callback cancelled after its dial began. */
+  completeDialStopped(recordId: string): Promise<TransitionOutcome> {
+    return this.completeCancelled(recordId, 'DIAL_STOPPED');
+  }
+
+  /** A transition that names the legs of the contact it runs for: it learns them, and only moves a record whose legs they are. */
+  private legsOnTheWay(change: RecordChange, legs: CustomerFirstLegs): RecordChange {
+    const clauses = legClauses(legs);
+    return {
+      ...change,
+      update: `${change.update}, ${clauses.set.join(', ')}`,
+      condition: `${change.condition}${clauses.condition}`,
+      conditionValues: { ...change.conditionValues, ...clauses.values },
+      after: (record) => ({
+        ...change.after(record),
+        dialledContactId: record.dialledContactId ?? legs.dialledContactId,
+        callbackContactId: record.callbackContactId ?? legs.queuedContactId,
+      }),
+    };
+  }
+}
+
+/**
+ * The SET clauses, condition and values that learn a customer-first callback's legs: `:at` is the caller's timestamp.
+ * Each id is written only where none is, and the condition refuses a record that holds a different one.
+ */
+function legClauses(legs: CustomerFirstLegs): { set: string[]; condition: string; values: Record<string, string> } {
+  const set = ['#dialledContactId = if_not_exists(#dialledContactId, :did)', '#dialledIdLearnedAt = if_not_exists(#dialledIdLearnedAt, :at)'];
+  let condition = ' AND (attribute_not_exists(#dialledContactId) OR #dialledContactId = :did)';
+  const values: Record<string, string> = { ':did': legs.dialledContactId };
+  if (legs.queuedContactId !== undefined) {
+    set.push('#callbackContactId = if_not_exists(#callbackContactId, :qid)', '#callbackIdLearnedAt = if_not_exists(#callbackIdLearnedAt, :at)');
+    condition += ' AND (attribute_not_exists(#callbackContactId) OR #callbackContactId = :qid)';
+    values[':qid'] = legs.queuedContactId;
+  }
+  return { set, condition, values };
 }
 
 /**
  * The PENDING record a cancel was told of, before it reads anything: the fields a cancel needs (its key, its
  * pointer's key, its callback contact id) and nothing it does not know. The record id is the booking contact's id.
  */
-function assumedPending(recordId: string, phoneE164: string, queueArn: string, callbackContactId: string | undefined): CallbackRecord {
+function assumedPending(
+  recordId: string, phoneE164: string, queueArn: string, callbackContactId: string | undefined, mode: CallbackMode | undefined,
+): CallbackRecord {
   return {
     recordId,
     status: 'PENDING',
@@ -772,6 +906,8 @@ function assumedPending(recordId: string, phoneE164: string, queueArn: string, c
     queueArn,
     inboundContactId: recordId,
     callbackContactId,
+    // A booking stamps only the customer-first mode (agent-first records carry none).
+    callbackMode: mode === 'CUSTOMER_FIRST' ? mode : undefined,
     createdAt: '',
     // Not known without a read; only ever compared on records read from the table.
     expiresAt: Number.NaN,

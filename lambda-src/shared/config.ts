@@ -1,4 +1,4 @@
-import { DEFAULT_COMPLETED_RECORD_TTL_SECONDS, ENV } from './contract';
+import { CALLBACK_MODES, type CallbackMode, DEFAULT_COMPLETED_RECORD_TTL_SECONDS, ENV } from './contract';
 import { isUsableTimeZone } from './local-time';
 
 /** Settings every handler reads once, at cold start, from the environment the construct sets. */
@@ -15,6 +15,8 @@ export interface HandlerConfig {
   readonly timeZone: string;
   /** The locale times are spoken in (the construct's `locale`, matching its voice); not checked at load. */
   readonly locale: string;
+  /** The construct's callbackMode: what write-callback stamps on a new record (AGENT_FIRST when unset). */
+  readonly callbackMode: CallbackMode;
   /** What is wrong with the environment; handlers reply ERROR instead of throwing at cold start. */
   readonly problems: readonly string[];
 }
@@ -56,6 +58,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): HandlerConfig {
   // for a locale this runtime cannot format (local-time.ts), rather than refusing every booking over its wording.
   const locale = text(ENV.LOCALE) ?? 'en-US';
 
+  const callbackMode = (text(ENV.CALLBACK_MODE) ?? 'AGENT_FIRST').toUpperCase() as CallbackMode;
+  if (!CALLBACK_MODES.includes(callbackMode)) {
+    problems.push(`${ENV.CALLBACK_MODE} must be one of ${CALLBACK_MODES.join(', ')}`);
+  }
+
   return {
     tableName: text(ENV.TABLE_NAME),
     queueArn: text(ENV.QUEUE_ARN),
@@ -66,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     allowCancelForOtherNumber: text(ENV.ALLOW_CANCEL_FOR_OTHER_NUMBER)?.toLowerCase() === 'true',
     timeZone,
     locale,
+    callbackMode,
     problems,
   };
 }

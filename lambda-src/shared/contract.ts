@@ -24,6 +24,8 @@ export const ENV = {
   METRICS_NAMESPACE: 'METRICS_NAMESPACE',
   /** Value of the METRICS.DIMENSION dimension on every metric: the construct's namePrefix, one per construct. */
   METRICS_SERVICE: 'METRICS_SERVICE',
+  /** AGENT_FIRST or CUSTOMER_FIRST: the construct's callbackMode, stamped on each record write-callback creates. */
+  CALLBACK_MODE: 'CALLBACK_MODE',
 } as const;
 
 /** Environment variables the construct sets on the reconciler only, on top of ENV. */
@@ -32,6 +34,29 @@ export const RECONCILER_ENV = {
   INTERVAL_SECONDS: 'RECONCILE_INTERVAL_SECONDS',
   /** Milliseconds kept between two Amazon Connect calls of one run (the account-wide API rate is shared). */
   CALL_SPACING_MS: 'RECONCILE_CALL_SPACING_MS',
+} as const;
+
+/**
+ * How Amazon Connect runs the queued callbacks of the set-callback flow ("Use customer first callback mode",
+ * https://docs.aws.amazon.com/connect/latest/adminguide/customer-first-cb.html):
+ * - AGENT_FIRST (the default): one callback contact (initiation method CALLBACK) is offered to an agent, and the
+ *   customer is dialled once the agent has accepted it;
+ * - CUSTOMER_FIRST: a queued leg C2 (CALLBACK_CUSTOMER_FIRST_QUEUED) waits in the queue until an agent is available,
+ *   is then disconnected and a dialled leg C3 (CALLBACK_CUSTOMER_FIRST_DIALED) calls the customer; only a customer who
+ *   answers is queued again, for an agent.
+ * A record without a mode was written before modes existed: AGENT_FIRST.
+ */
+export type CallbackMode = 'AGENT_FIRST' | 'CUSTOMER_FIRST';
+export const CALLBACK_MODES: readonly CallbackMode[] = ['AGENT_FIRST', 'CUSTOMER_FIRST'];
+
+/**
+ * The initiation methods of the customer-first legs (customer-first-cb.html). They are in neither the contact-events
+ * nor the contact-record data model pages, nor the SDK's ContactInitiationMethod enum (3.1136.0): InitiationMethod
+ * is read as an open string.
+ */
+export const CUSTOMER_FIRST_INITIATION = {
+  QUEUED: 'CALLBACK_CUSTOMER_FIRST_QUEUED',
+  DIALED: 'CALLBACK_CUSTOMER_FIRST_DIALED',
 } as const;
 
 export type CallbackStatus = 'PENDING' | 'CANCELLED' | 'COMPLETED';
@@ -52,8 +77,20 @@ export type CallbackStatus = 'PENDING' | 'CANCELLED' | 'COMPLETED';
  * - EXPIRED (the reconciler only): the record outlived the longest time Amazon Connect keeps a callback
  *   (LONGEST_CALLBACK_WAIT_SECONDS) and no documented API could say what became of it (its callback contact id was
  *   never learned, or DescribeContact does not know it): the callback cannot be queued any more, so the number is freed.
+ * Customer-first callbacks only (their dialled leg, C3):
+ * - NOT_ANSWERED: the customer was dialled and did not answer (it rang out, was busy, or the number was not
+ *   reachable): the dialled leg ended with no answer and no voicemail. Not retried.
+ * - VOICEMAIL: the dialled leg reached a voicemail (Check call progress in the outbound callback flow, or the leg's
+ *   AnsweringMachineDetectionStatus VOICEMAIL_BEEP / VOICEMAIL_NO_BEEP). Not retried.
+ * - DIAL_STOPPED: the caller cancelled after the customer's phone had started to ring, and StopContact ended the
+ *   dialled leg.
+ * - CANCELLED_ON_ANSWER: the caller cancelled after the dial had begun, and the customer answered it; the outbound
+ *   callback flow tells them the callback was cancelled and hangs up instead of queueing them for an agent.
+ * (CONNECTED, for a customer-first callback: the customer answered the dialled leg while the record was PENDING.)
  */
-export type CallbackResolution = 'CONNECTED' | 'REMOVED_BY_API' | 'HUNG_UP_BY_AGENT' | 'ENDED' | 'RELEASED' | 'STOP_REFUSED' | 'EXPIRED';
+export type CallbackResolution =
+  | 'CONNECTED' | 'REMOVED_BY_API' | 'HUNG_UP_BY_AGENT' | 'ENDED' | 'RELEASED' | 'STOP_REFUSED' | 'EXPIRED'
+  | 'NOT_ANSWERED' | 'VOICEMAIL' | 'DIAL_STOPPED' | 'CANCELLED_ON_ANSWER';
 
 /**
  * The longest a queued callback can wait: an initial delay of at most 3 days (InitialCallDelaySeconds "no greater
@@ -119,6 +156,8 @@ export const METRIC_PATHS = {
   CTR: 'ctr',
   RECONCILER: 'reconciler',
   WHISPER: 'whisper',
+  /** A customer-first callback's creation flow, which stops a cancelled callback before it is queued. */
+  CREATION_FLOW: 'creation-flow',
 } as const;
 
 /** Contact attribute the set-callback flow sets (value: the inbound ContactId = record id) before creating the callback. */
@@ -159,8 +198,14 @@ export const DEFAULT_COMPLETED_RECORD_TTL_SECONDS = 24 * 60 * 60;
  * - RELEASE: the booking contact gives up its own record because the callback was not created after all.
  * - CONNECT: the outbound whisper of our callback contact (PENDING -> COMPLETED(CONNECTED)).
  * - AGENT_HANG_UP: the agent whisper of our callback contact (CANCELLED -> COMPLETED(HUNG_UP_BY_AGENT)).
+ * Customer-first callbacks only:
+ * - CHECK_BEFORE_QUEUE: the creation flow of the queued leg C2, before it queues it: the record learns C2's id, and a
+ *   CANCELLED record has C2 stopped before it can reach the queue (so before any dial).
+ * - CUSTOMER_ANSWERED: the outbound callback flow of the dialled leg C3, a person answered (PENDING ->
+ *   COMPLETED(CONNECTED); CANCELLED -> COMPLETED(CANCELLED_ON_ANSWER)).
+ * - VOICEMAIL: the outbound callback flow of C3, a voicemail answered (PENDING|CANCELLED -> COMPLETED(VOICEMAIL)).
  */
-export type CallbackTransition = 'CANCEL' | 'RELEASE' | 'CONNECT' | 'AGENT_HANG_UP';
+export type CallbackTransition = 'CANCEL' | 'RELEASE' | 'CONNECT' | 'AGENT_HANG_UP' | 'CHECK_BEFORE_QUEUE' | 'CUSTOMER_ANSWERED' | 'VOICEMAIL';
 
 /** `result` values of each handler's reply, which the flows branch on. */
 export const RESULTS = {
@@ -179,4 +224,15 @@ export const CALLBACK_CONTACT_EVENT = {
   DETAIL_TYPE: 'Amazon Connect Contact Event',
   EVENT_TYPE: 'INITIATED',
   INITIATION_METHOD: 'CALLBACK',
+} as const;
+
+/**
+ * The contact events of a customer-first callback's legs that the construct's rule matches in CUSTOMER_FIRST mode: the
+ * creation of either leg (INITIATED) and the end of the dialled one (DISCONNECTED). The contact-events page lists
+ * neither initiation method; that these events carry them, and previousContactId / initialContactId as the legs'
+ * contact records do, is the least surprising reading, not a documented one (see customer-first-event.ts).
+ */
+export const CUSTOMER_FIRST_CONTACT_EVENT = {
+  INITIATION_METHODS: [CUSTOMER_FIRST_INITIATION.QUEUED, CUSTOMER_FIRST_INITIATION.DIALED],
+  EVENT_TYPES: ['INITIATED', 'DISCONNECTED'],
 } as const;

@@ -70,13 +70,16 @@ export type RecordAction =
   | 'ENDED' | 'REMOVED' | 'STOP_REFUSED' | 'EXPIRED'
   | 'FLAGGED' | 'STILL_WAITING' | 'NOT_DUE' | 'MOVED_ON' | 'BACKLOG';
 
+/** What the reconciler completes a record as: a customer-first callback stopped while it rang ends DIAL_STOPPED. */
+export type RepairedAs = 'ENDED' | 'REMOVED_BY_API' | 'DIAL_STOPPED' | 'STOP_REFUSED' | 'EXPIRED';
+
 export interface ReconcileSummary {
   /** Open records read from the index. */
   readonly open: number;
   readonly lookups: number;
   readonly stops: number;
   /** Records this run completed, by resolution. */
-  readonly repaired: Partial<Record<'ENDED' | 'REMOVED_BY_API' | 'STOP_REFUSED' | 'EXPIRED', number>>;
+  readonly repaired: Partial<Record<RepairedAs, number>>;
   readonly flagged: number;
   /** Records due for a lookup that the run had no calls or time left for; the next run comes back to them. */
   readonly backlog: number;
@@ -142,7 +145,7 @@ export async function reconcileOpenRecords(deps: ReconcilerDependencies): Promis
     stops += 1;
     return deps.stopContact(contactId);
   };
-  const repairedAs = (resolution: 'ENDED' | 'REMOVED_BY_API' | 'STOP_REFUSED' | 'EXPIRED') => {
+  const repairedAs = (resolution: RepairedAs) => {
     repaired[resolution] = (repaired[resolution] ?? 0) + 1;
     deps.metrics.count(METRICS.RECONCILER_REPAIRS);
   };
@@ -151,7 +154,7 @@ export async function reconcileOpenRecords(deps: ReconcilerDependencies): Promis
     const removed: RemovalOutcome = await removeCancelledCallback(deps.store, stopper, record);
     countRemoval(deps.metrics, removed, METRIC_PATHS.RECONCILER);
     if (removed.kind === 'REMOVED' && removed.completedHere) {
-      repairedAs('REMOVED_BY_API');
+      repairedAs(removed.record.resolution === 'DIAL_STOPPED' ? 'DIAL_STOPPED' : 'REMOVED_BY_API');
       return 'REMOVED';
     }
     if (removed.kind === 'STOP_REFUSED' && removed.record.resolution === 'STOP_REFUSED') {
@@ -187,7 +190,7 @@ export async function reconcileOpenRecords(deps: ReconcilerDependencies): Promis
     const age = ageOf(cancelled ? record.cancelledAt ?? record.createdAt : record.createdAt);
     if (!(age >= GRACE_SECONDS)) {
       action = 'NOT_DUE';
-    } else if (record.callbackContactId === undefined) {
+    } else if (contactToLookUp(record) === undefined) {
       action = await expireIfPastLongestWait(record, 'CALLBACK_ID_UNKNOWN');
     } else if (!cancelled && !lookupDue(ageOf(record.createdAt), deps.intervalSeconds) && ageOf(record.createdAt) < LONGEST_CALLBACK_WAIT_SECONDS) {
       action = 'NOT_DUE';
@@ -196,7 +199,7 @@ export async function reconcileOpenRecords(deps: ReconcilerDependencies): Promis
     } else {
       lookups += 1;
       deps.metrics.count(METRICS.RECONCILER_LOOKUPS);
-      const contact = await deps.describeContact(record.callbackContactId);
+      const contact = await deps.describeContact(contactToLookUp(record)!);
       if (contact.kind === 'FOUND' && contact.disconnectedAt !== undefined) {
         const ended = await deps.store.completeEnded(record.recordId);
         if (ended.kind === 'APPLIED') {
@@ -222,4 +225,13 @@ export async function reconcileOpenRecords(deps: ReconcilerDependencies): Promis
   }
   if (backlog > 0) deps.metrics.count(METRICS.RECONCILER_BACKLOG, backlog);
   return { open: records.length, lookups, stops, repaired, flagged, backlog, actions };
+}
+
+/**
+ * The contact whose state settles the record: a customer-first callback's dialled leg once its id is known (its
+ * queued leg is disconnected when the dial begins, customer-first-cb.html, so that leg's end says nothing of the
+ * call), otherwise the callback contact (an agent-first callback, or a customer-first one still queued).
+ */
+function contactToLookUp(record: CallbackRecord): string | undefined {
+  return record.dialledContactId ?? record.callbackContactId;
 }

@@ -430,6 +430,41 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     condition: equalsOne('CheckHoursOfOperation', /^(True|False)$/, '"True" or "False"'),
     requiredConditions: ['True', 'False'],
   }),
+  // https://docs.aws.amazon.com/connect/latest/APIReference/flow-control-actions-checkoutboundcallstatus.html ("Check call
+  // progress"): parameter object "{ }"; results "CallAnswered", "VoicemailBeep", "VoicemailNoBeep", "NotDetected",
+  // "only the "Equals" operator", those the "only supported operands"; error NoMatchingError "if no condition matches".
+  // Flow types: its Restrictions say "works with Amazon Connect outbound campaigns only", while the Check call progress
+  // block page lists "All flow types" (zh_cn copy of adminguide/check-call-progress.html), and "Use customer first
+  // callback mode" (adminguide/customer-first-cb.html) uses the block in the outbound callback flow of a customer-first
+  // callback. The later, specific page wins: every flow type, as the block page says.
+  CheckOutboundCallStatus: spec({
+    flowTypes: ALL_FLOW_TYPES,
+    conditions: true,
+    condition: equalsOne('CheckOutboundCallStatus', /^(CallAnswered|VoicemailBeep|VoicemailNoBeep|NotDetected)$/,
+      '"CallAnswered", "VoicemailBeep", "VoicemailNoBeep" or "NotDetected"'),
+    requiredErrors: ['NoMatchingError'],
+  }),
+};
+
+/**
+ * CreateCallbackContact of a customer-first callback. "C2 does not support the Maximum number of retries and Minimum
+ * time between attempts settings in the Transfer to queue block. That functionality is only available for agent first
+ * callbacks" (adminguide/customer-first-cb.html): the zero-retries rule, which exists so that an agent-first callback is
+ * dialled once, does not apply, and the two numbers are not required (the construct writes neither). Which parameters
+ * select the mode is documented nowhere and no public export shows them: the flow's own exported parameters
+ * (checkFlow's `exportedCallbackParameters`) are accepted as given, unchecked.
+ */
+export const CUSTOMER_FIRST_CREATE_CALLBACK_CONTACT: ActionSpec = {
+  ...ACTION_SPECS.CreateCallbackContact,
+  required: ['InitialCallDelaySeconds'],
+  optional: [...ACTION_SPECS.CreateCallbackContact.optional, 'MaximumConnectionAttempts', 'RetryDelaySeconds'],
+  check: (parameters, report) => {
+    for (const name of ['InitialCallDelaySeconds', 'RetryDelaySeconds']) {
+      if (parameters[name] !== undefined && !integerIn(parameters[name], 1, MAX_CALLBACK_DELAY_SECONDS)) {
+        report(`${name} must be a whole number of seconds from 1 to ${MAX_CALLBACK_DELAY_SECONDS}, got ${JSON.stringify(parameters[name])}`);
+      }
+    }
+  },
 };
 
 /** The spec of an action type; an own property only, so that "constructor" or "toString" is no action type. */

@@ -9,7 +9,7 @@
  * (reachability, no loops) and this library's own rules. An action type the table does not list is reported.
  */
 
-import { ACTION_SPECS, FlowType, MAX_LAMBDA_SECONDS, ZERO_RETRIES, specOfType } from './action-specs';
+import { ACTION_SPECS, ActionSpec, CUSTOMER_FIRST_CREATE_CALLBACK_CONTACT, FlowType, MAX_LAMBDA_SECONDS, ZERO_RETRIES, specOfType } from './action-specs';
 import { type LambdaReplyTables, unsetReferences } from './flow-references';
 import { TOKEN, checkOneOf, checkPromptReferences, formProblem, integerIn, isObject, list } from './flow-values';
 
@@ -70,6 +70,7 @@ export function successorsOf(action: Record<string, unknown>): string[] {
   return targets.filter((target): target is string => typeof target === 'string');
 }
 
+/** What the checker needs to know of a flow beyond its content. */
 export interface CheckOptions {
   /**
    * The reply tables of the functions the flow invokes, by the LambdaFunctionARN it invokes them with: with them, a
@@ -77,7 +78,20 @@ export interface CheckOptions {
    * is `$.StoredCustomerInput` where no input was stored on some path (flow-references.ts).
    */
   readonly lambdaReplies?: LambdaReplyTables;
+  /**
+   * CUSTOMER_FIRST: the flow's CreateCallbackContact creates customer-first callbacks, which do not take the
+   * agent-first retry settings (CUSTOMER_FIRST_CREATE_CALLBACK_CONTACT). Default AGENT_FIRST: retries = 0.
+   */
+  readonly callbackMode?: 'AGENT_FIRST' | 'CUSTOMER_FIRST';
+  /**
+   * CreateCallbackContact parameters taken as exported from an instance, which the reference does not document (the
+   * ones that select customer-first mode): accepted without a check of their own.
+   */
+  readonly exportedCallbackParameters?: readonly string[];
 }
+
+/** The options of checkFlow, as the customer-first code names them. */
+export type FlowCheckOptions = CheckOptions;
 
 /**
  * Loop prompts ("MessageParticipantIteratively"), admin guide https://docs.aws.amazon.com/connect/latest/adminguide/
@@ -115,7 +129,7 @@ function isWaitingEdge(action: Record<string, unknown>, target: string): boolean
 
 /**
  * Checks a parsed flow against the flow language and this library's rules (bounded Lambda timeouts with an
- * error branch, callbacks with zero retries). Returns every defect found; an empty list means none.
+ * error branch, agent-first callbacks with zero retries). Returns every defect found; an empty list means none.
  */
 export function checkFlow(flow: unknown, flowType: FlowType, options: CheckOptions = {}): FlowFinding[] {
   const findings: FlowFinding[] = [];
@@ -152,7 +166,7 @@ export function checkFlow(flow: unknown, flowType: FlowType, options: CheckOptio
     report(`StartAction ${JSON.stringify(flow.StartAction)} is not an action of the flow`);
   }
 
-  for (const [id, action] of actions) checkAction(id, action, flowType, actions, report);
+  for (const [id, action] of actions) checkAction(id, action, flowType, actions, report, options);
 
   // Reachability from the start: an unreachable action is dead weight at best, a miswired branch at worst.
   const reached = new Set<string>();
@@ -294,9 +308,10 @@ function checkAction(
   flowType: FlowType,
   actions: ReadonlyMap<string, unknown>,
   report: Report,
+  options: FlowCheckOptions,
 ): void {
   const type = action.Type;
-  const specOf = specOfType(type);
+  const specOf = type === 'CreateCallbackContact' ? createCallbackSpec(options) : specOfType(type);
   if (!specOf) {
     report(`action type ${JSON.stringify(type)} is unknown or not supported by this checker`, id);
     return;
@@ -379,6 +394,12 @@ function checkAction(
 }
 
 type Report = (message: string, actionId?: string) => void;
+
+function createCallbackSpec(options: FlowCheckOptions): ActionSpec {
+  const base = options.callbackMode === 'CUSTOMER_FIRST' ? CUSTOMER_FIRST_CREATE_CALLBACK_CONTACT : ACTION_SPECS.CreateCallbackContact;
+  const exported = (options.exportedCallbackParameters ?? []).filter((name) => !base.required.includes(name) && !base.optional.includes(name));
+  return exported.length === 0 ? base : { ...base, optional: [...base.optional, ...exported] };
+}
 
 /** The id of the action that {@link startWithFlowLogging} puts first. */
 export const FLOW_LOGGING_ACTION_ID = 'set-flow-logging';

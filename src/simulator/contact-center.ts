@@ -23,6 +23,9 @@
  *   (410) for one that ended or never existed, and refuses (InvalidRequestException, 400) the voice contacts it says it
  *   does not support: initiated by DISCONNECT, TRANSFER, QUEUE_TRANSFER, EXTERNAL_OUTBOUND or MONITOR. What it does to
  *   a callback whose agent whisper is running is not documented: `stopContactDuringAgentWhisper` chooses.
+ * - Customer-first callbacks ("Use customer first callback mode", customer-first-cb.html), when the set-callback flow's
+ *   callback block carries the construct's exported parameters (SIM_CUSTOMER_FIRST_PARAMETERS, whose mode and flow keys are
+ *   the simulator's own stand-ins: the real ones are documented nowhere): see the customer-first section below.
  * - CTRs are delivered about a minute after their contact ends; the Kinesis event source retries the records a
  *   batch reports as failed (the construct's retryAttempts, 5) and then sends them to its dead-letter queue. Contact
  *   events are delivered within seconds; a failed invocation is retried twice (the construct's async retry config)
@@ -55,7 +58,10 @@ import {
   type ConnectApiError, type DescribedContact, type DynamoDbGate, type LocalServer, type PlainItem, createTable, scanTable, startConnectApi,
   startDynamoDbGate,
 } from './local-services';
-import { SIM_REGION, type SimFlow, type SynthesizeOptions, type SynthesizedCallbackStack, synthesizeCallbackStack, withTableName } from './stack-flows';
+import {
+  SIM_CUSTOMER_FIRST_PARAMETERS, SIM_REGION, type SimFlow, type SynthesizeOptions, type SynthesizedCallbackStack,
+  synthesizeCallbackStack, withTableName,
+} from './stack-flows';
 
 export interface SimulationOptions {
   /** A DynamoDB endpoint supporting transactions (DynamoDB Local, or the embedded store). */
@@ -86,6 +92,22 @@ export interface SimulationOptions {
   readonly estimatedWaitSeconds?: number;
   /** How long a caller waits in a queue with a customer queue flow before hanging up, simulated seconds. Default 600. */
   readonly callerPatienceSeconds?: number;
+  /** The construct's callbackMode. Default AGENT_FIRST. */
+  readonly callbackMode?: 'AGENT_FIRST' | 'CUSTOMER_FIRST';
+  /**
+   * What StopContact does to a customer-first dialled leg whose call is still ringing, which its reference does not say:
+   * END_CONTACT (the call ends, the phone stops ringing) or REFUSED (InvalidRequestException, the call rings on).
+   * Default END_CONTACT.
+   */
+  readonly stopContactDuringDial?: 'END_CONTACT' | 'REFUSED';
+  /**
+   * The docs disagree on whether a callback's initial delay applies when it has a creation flow: CreateCallbackContact's
+   * reference says InitialCallDelaySeconds "is ignored" with a ContactFlowId, the customer-first page runs the creation
+   * flow "after the Initial delay". HONOURED (the customer-first page, the default) or IGNORED (the reference).
+   */
+  readonly initialDelayWithCreationFlow?: 'HONOURED' | 'IGNORED';
+  /** Seconds a customer-first dial rings before the customer (or their voicemail) answers. Default 6. */
+  readonly answerAfterSeconds?: number;
 }
 
 export interface TranscriptLine {
@@ -117,6 +139,14 @@ export interface RecordTimeline {
   agentHungUpAt?: number;
   /** Every time Connect dialled the customer of this record's callback. */
   readonly dialledAt: number[];
+  /** Customer-first: the legs after the inbound contact, by label (queued leg, then each dialled leg). */
+  readonly legs: string[];
+  /** Customer-first: when StopContact ended a dialled leg. */
+  dialStoppedAt?: number;
+  /** Customer-first: when the outbound callback flow hung up on a customer whose callback had been cancelled. */
+  hungUpOnAnswerAt?: number;
+  /** Customer-first: when the customer's phone stopped ringing (answered, rang out, or stopped). */
+  ringingEndedAt?: number;
 }
 
 /** How long an agent takes to act on an instruction once it has been said in full, simulated seconds. */
@@ -124,6 +154,14 @@ export const AGENT_REACTION_SECONDS = 4;
 
 /** The agent whisper's action that tells the agent to hang up (flows/agent-whisper.json). */
 const HANG_UP_PROMPT = 'tell-agent-hang-up';
+/** What the transcript names a contact event by. */
+interface ContactEventOf {
+  readonly detail: { readonly eventType: string; readonly initiationMethod: string };
+}
+
+/** The initiation methods of a customer-first callback's legs (customer-first-cb.html). */
+const CUSTOMER_FIRST_QUEUED = 'CALLBACK_CUSTOMER_FIRST_QUEUED';
+const CUSTOMER_FIRST_DIALED = 'CALLBACK_CUSTOMER_FIRST_DIALED';
 
 /** Voice contacts StopContact does not support (API_StopContact.html). */
 const STOP_CONTACT_UNSUPPORTED = new Set(['DISCONNECT', 'TRANSFER', 'QUEUE_TRANSFER', 'EXTERNAL_OUTBOUND', 'MONITOR']);
@@ -133,7 +171,7 @@ const INVALID_REQUEST: ConnectApiError = { status: 400, type: 'InvalidRequestExc
 const CTR_RETRY_ATTEMPTS = 5;
 const CONTACT_EVENT_RETRY_ATTEMPTS = 2;
 
-type ContactState = 'IVR' | 'QUEUED' | 'AGENT_WHISPER' | 'DIALLING' | 'CONNECTED' | 'ENDED';
+type ContactState = 'IVR' | 'QUEUED' | 'AGENT_WHISPER' | 'DIALLING' | 'CONNECTED' | 'ENDED' | 'INITIAL_DELAY';
 
 interface SimContact extends FlowContact {
   readonly label: string;
@@ -144,10 +182,15 @@ interface SimContact extends FlowContact {
   state: ContactState;
   /** The agent handling it, while one is. */
   agent?: string;
+  /** Customer-first dialled leg: its answering-machine detection result, once the call has one. */
+  answeringMachineDetectionStatus?: string;
+  /** When an agent was connected to it. */
+  connectedToAgentAt?: number;
 }
 
 interface QueueEntry {
-  readonly kind: 'CALLBACK' | 'CALL';
+  /** QUEUED_LEG: a customer-first callback's queued leg, waiting for an available agent before its customer is dialled. */
+  readonly kind: 'CALLBACK' | 'CALL' | 'QUEUED_LEG';
   readonly contact: SimContact;
   readonly routableAt: number;
   /** Callbacks: retries left after this attempt, and the delay between attempts. */
@@ -191,6 +234,7 @@ export class Simulation {
       tableName,
       learnCallbackIdFromContactEvents: options.contactEvents ?? true,
       initialCallDelaySeconds: options.initialCallDelaySeconds,
+      callbackMode: options.callbackMode,
     });
     await createTable(options.dynamoDbEndpoint, tableName);
     const simulation = new Simulation(options, stack, tableName);
@@ -225,6 +269,8 @@ export class Simulation {
   public readonly queueFlowErrors: string[] = [];
   /** Callback numbers that do not answer. */
   public readonly unansweredNumbers = new Set<string>();
+  /** Customer-first: callback numbers whose voicemail answers. */
+  public readonly voicemailNumbers = new Set<string>();
   /** Every StopContact the handlers sent, with Connect's answer. */
   public readonly stopContactCalls: Array<{ readonly time: number; readonly contact: string; readonly answer: string }> = [];
   /** Events their sources gave up on. */
@@ -256,6 +302,9 @@ export class Simulation {
   private readonly counters: Record<string, number> = {};
   private gate?: DynamoDbGate;
   private connectApi?: LocalServer;
+  /** Customer-first: the record (inbound contact id) of each leg, and the outbound callback flow its block named. */
+  private readonly legRecords = new Map<string, string>();
+  private readonly legOutboundFlows = new Map<string, SimFlow | undefined>();
 
   private constructor(options: SimulationOptions, stack: SynthesizedCallbackStack, tableName: string) {
     this.options = options;
@@ -423,9 +472,9 @@ export class Simulation {
     return contactId ? this.contacts.get(contactId)?.label ?? contactId : '-';
   }
 
-  /** Callback contacts in the queue (waiting or in their initial delay). */
+  /** Callback contacts in the queue (waiting or in their initial delay), customer-first queued legs included. */
   public queuedCallbacks(): string[] {
-    return this.queue.filter((entry) => entry.kind === 'CALLBACK').map((entry) => entry.contact.label);
+    return this.queue.filter((entry) => entry.kind !== 'CALL').map((entry) => entry.contact.label);
   }
 
   /** Lambda invocations, counted by source (flow or event source). */
@@ -438,7 +487,7 @@ export class Simulation {
   public timelineOf(inboundContactId: string): RecordTimeline {
     let timeline = this.timelines.get(inboundContactId);
     if (!timeline) {
-      timeline = { recordId: inboundContactId, dialledAt: [] };
+      timeline = { recordId: inboundContactId, dialledAt: [], legs: [] };
       this.timelines.set(inboundContactId, timeline);
     }
     return timeline;
@@ -564,8 +613,11 @@ export class Simulation {
         const sim = contact as SimContact;
         sim.targetQueueArn = queueArn;
         sim.state = 'QUEUED';
-        this.queue.push({ kind: 'CALL', contact: sim, routableAt: this.now, retriesLeft: 0, retryDelaySeconds: 0 });
-        this.log('queue', `${sim.label} waits in the queue for an agent`);
+        const kind = sim.initiationMethod === CUSTOMER_FIRST_QUEUED ? 'QUEUED_LEG' : 'CALL';
+        this.queue.push({ kind, contact: sim, routableAt: this.now, retriesLeft: 0, retryDelaySeconds: 0 });
+        this.log('queue', kind === 'QUEUED_LEG' ? `${sim.label} waits in the queue for an available agent, to dial its customer`
+          : `${sim.label} waits in the queue for an agent`);
+        if (kind === 'QUEUED_LEG') this.emitLegEvent(sim, 'QUEUED');
         const queueFlow = this.flowByArn(sim.eventHooks.CustomerQueue);
         if (queueFlow) this.startQueueFlow(sim, queueFlow);
         this.schedule(this.now, () => this.dispatch());
@@ -586,6 +638,7 @@ export class Simulation {
       },
       queueMetrics: (contact, queueArn, channel) => this.queueMetrics(contact, queueArn, channel),
       isActive: (contact) => (contact as SimContact).endedAt === undefined,
+      callProgress: (contact) => callProgressOf((contact as SimContact).answeringMachineDetectionStatus),
     };
   }
 
@@ -666,6 +719,10 @@ export class Simulation {
   }
 
   private createCallback(inbound: SimContact, queueArn: string, parameters: Record<string, string>): string | undefined {
+    // The exported parameters select customer-first mode (SIM_CUSTOMER_FIRST_PARAMETERS): a flow without them gets agent-first.
+    if (parameters.SimulatedDialMode === SIM_CUSTOMER_FIRST_PARAMETERS.SimulatedDialMode) {
+      return this.createCustomerFirstCallback(inbound, queueArn, parameters);
+    }
     const callback = this.newContact('callback', {
       initialContactId: inbound.initialContactId,
       previousContactId: inbound.contactId,
@@ -694,8 +751,9 @@ export class Simulation {
     return undefined;
   }
 
-  private async deliverContactEvent(callback: SimContact, event: unknown, retry: number): Promise<void> {
-    this.log('eventbridge', `contact event INITIATED/CALLBACK for ${callback.label} delivered${retry > 0 ? ` (retry ${retry})` : ''}`);
+  private async deliverContactEvent(callback: SimContact, event: ContactEventOf, retry: number): Promise<void> {
+    const kind = `${event.detail.eventType}/${event.detail.initiationMethod}`;
+    this.log('eventbridge', `contact event ${kind} for ${callback.label} delivered${retry > 0 ? ` (retry ${retry})` : ''}`);
     const outcome = await this.invoke('contact event', 'contact-event-processor', event);
     if (outcome.kind === 'REPLY') return;
     if (retry < CONTACT_EVENT_RETRY_ATTEMPTS) {
@@ -707,7 +765,8 @@ export class Simulation {
     this.log('eventbridge', `contact event for ${callback.label} sent to the dead-letter queue after ${retry} retries`);
   }
 
-  private endContact(contact: SimContact, reason: string): void {
+  /** `ctrReason`: the DisconnectReason its CTR carries, where it differs from what the transcript says. */
+  private endContact(contact: SimContact, reason: string, ctrReason: string | undefined = reason): void {
     if (contact.endedAt !== undefined) return;
     contact.endedAt = this.now;
     contact.state = 'ENDED';
@@ -725,9 +784,11 @@ export class Simulation {
       Attributes: { ...contact.attributes },
       CustomerEndpoint: contact.customerAddress ? { Address: contact.customerAddress, Type: 'TELEPHONE_NUMBER' } : null,
       Queue: contact.targetQueueArn ? { ARN: contact.targetQueueArn } : null,
-      DisconnectReason: reason,
+      DisconnectReason: ctrReason,
       InstanceARN: this.stack.instanceArn,
+      ...this.legCtrFields(contact),
     };
+    if (this.legRecords.has(contact.contactId)) this.emitLegEvent(contact, 'DISCONNECTED');
     if (!this.passesCtrFilter(ctr)) return;
     if (this.lostCtrs.has(contact.label)) {
       this.log('kinesis', `the CTR of ${contact.label} is lost`);
@@ -829,9 +890,19 @@ export class Simulation {
       answer('InvalidRequestException (its agent whisper is running)');
       return INVALID_REQUEST;
     }
+    const ringing = contact.initiationMethod === CUSTOMER_FIRST_DIALED && contact.state === 'DIALLING';
+    if (ringing && (this.options.stopContactDuringDial ?? 'END_CONTACT') === 'REFUSED') {
+      answer('InvalidRequestException (its call is ringing)');
+      return INVALID_REQUEST;
+    }
     const wasQueued = contact.state === 'QUEUED';
     answer(wasQueued ? 'removed from the queue' : `ended (${contact.state.toLowerCase().replace('_', ' ')})`);
-    if (contact.previousContactId) this.timelineOf(contact.previousContactId).removedFromQueueAt ??= this.now;
+    // A customer-first dialled leg's previous contact is its queued leg, not the booking contact.
+    const recordId = this.legRecords.get(contact.contactId) ?? contact.previousContactId;
+    if (recordId && contact.initiationMethod === CUSTOMER_FIRST_DIALED) {
+      this.timelineOf(recordId).dialStoppedAt ??= this.now;
+      if (contact.state === 'DIALLING') this.timelineOf(recordId).ringingEndedAt ??= this.now;
+    } else if (recordId) {this.timelineOf(recordId).removedFromQueueAt ??= this.now;}
     this.endContact(contact, 'API');
     if (contact.agent) this.releaseAgentLater(contact.agent, contact);
     return 'STOPPED';
@@ -840,8 +911,8 @@ export class Simulation {
   private async dispatch(): Promise<void> {
     for (const agent of this.agents.values()) {
       if (agent.state !== 'AVAILABLE') continue;
-      const index = this.queue.findIndex((entry) => entry.routableAt <= this.now);
-      if (index < 0) return;
+      const index = this.queue.findIndex((entry) => entry.routableAt <= this.now && entry.kind !== 'QUEUED_LEG');
+      if (index < 0) break;
       const [entry] = this.queue.splice(index, 1);
       await this.queueFlowStops.get(entry.contact.contactId)?.();
       agent.state = 'BUSY';
@@ -851,6 +922,7 @@ export class Simulation {
       this.log(`agent ${agent.name}`, `is offered ${entry.contact.label} and accepts`);
       await this.handleAccepted(agent, entry);
     }
+    await this.dispatchQueuedLegs();
   }
 
   /** The agent is free again once the contact they had ended without them (e.g. StopContact). */
@@ -948,6 +1020,7 @@ export class Simulation {
   private talk(agent: Agent, contact: SimContact): void {
     if (contact.endedAt !== undefined) return;
     contact.state = 'CONNECTED';
+    contact.connectedToAgentAt ??= this.now;
     this.log(`agent ${agent.name}`, `talks with ${contact.customerAddress ?? 'the customer'}`);
     this.schedule(this.now + (this.options.talkSeconds ?? 120), async () => {
       if (contact.endedAt !== undefined || agent.contact !== contact) return;
@@ -955,6 +1028,167 @@ export class Simulation {
       this.endContact(contact, 'AGENT_DISCONNECT');
       await this.agentAvailable(agent.name);
     });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Customer-first callbacks ("Use customer first callback mode", adminguide/customer-first-cb.html). Its lifecycle
+  // spreads over three contacts, modelled as the page describes them, and where it is silent as noted:
+  // - The callback block creates the queued leg C2 (initiation method CALLBACK_CUSTOMER_FIRST_QUEUED, previous and
+  //   initial contact the inbound C1, whose NextContactId it becomes). C2 inherits C1's attributes and hooks: the page
+  //   says so only of C4 and C3, and an agent-first callback inherits them too, so that is the least surprising model.
+  // - After the initial delay (or at once, with initialDelayWithCreationFlow IGNORED: the docs disagree) C2 runs the
+  //   creation flow, "before it is queued in the working queue"; the flow's Transfer to queue queues it.
+  // - C2 waits "for agent availability to dial out to customers"; it takes no agent ("zero reserved agent capacity"
+  //   is the issue's word, not the docs'): an agent available and not already promised to a dial in progress or to a
+  //   waiting caller takes C2 out of the queue. C2 is then disconnected ("customer will be dialed"; its DisconnectReason
+  //   is a placeholder on the page, so its CTR has none) with NextContactId the dialled leg C3.
+  // - C3 (CALLBACK_CUSTOMER_FIRST_DIALED, previous contact C2, initial contact C1) calls the customer. An unanswered call
+  //   rings for 60 seconds (StartOutboundVoiceContact's "60-second dialing timeout"; which DisconnectReason and
+  //   AnsweringMachineDetectionStatus Connect records is not documented: TELECOM_TIMEOUT and AMD_UNANSWERED here), and
+  //   the outbound callback flow never runs ("If the call is rejected by the network ... the flow will not run", Check
+  //   call progress). An answered call (a person, HUMAN_ANSWERED, or a voicemail, VOICEMAIL_BEEP) runs the outbound
+  //   callback flow the block named; its Transfer to queue queues C3 as a live call for an agent, whose agent whisper
+  //   is the one its hook names. Whether the queue's outbound whisper runs on C3 is not documented: it is not run.
+  // - Contact events: the contact-events page shows none for these legs. Each leg's INITIATED, QUEUED,
+  //   CONNECTED_TO_AGENT and DISCONNECTED are sent with the fields every contact event has, and the synthesized rule's
+  //   pattern decides which reach the processor.
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private createCustomerFirstCallback(inbound: SimContact, queueArn: string, parameters: Record<string, string>): string | undefined {
+    const queued = this.newContact('queued', {
+      initialContactId: inbound.initialContactId,
+      previousContactId: inbound.contactId,
+      initiationMethod: CUSTOMER_FIRST_QUEUED,
+      customerAddress: inbound.callbackNumber,
+      attributes: { ...inbound.attributes },
+      eventHooks: { ...inbound.eventHooks },
+      targetQueueArn: queueArn,
+      state: 'INITIAL_DELAY',
+    });
+    inbound.nextContactId = queued.contactId;
+    this.legRecords.set(queued.contactId, inbound.contactId);
+    this.legOutboundFlows.set(queued.contactId, this.flowByArn(parameters.SimulatedOutboundCallbackFlow));
+    this.timelineOf(inbound.contactId).legs.push(queued.label);
+    const creationFlow = this.flowByArn(parameters.ContactFlowId);
+    const ignored = creationFlow !== undefined && this.options.initialDelayWithCreationFlow === 'IGNORED';
+    const delay = ignored ? 0 : Number(parameters.InitialCallDelaySeconds ?? '0');
+    this.log('queue', `${queued.label} (customer first) created for ${inbound.label} (${queued.customerAddress}), `
+      + `${creationFlow ? `its creation flow runs in ${delay}s` : `queued in ${delay}s`}${ignored ? ' (initial delay ignored)' : ''}`);
+    this.emitLegEvent(queued, 'INITIATED');
+    this.schedule(this.now + delay, () => this.startQueuedLeg(queued, creationFlow));
+    return undefined;
+  }
+
+  /** C2 after its initial delay: its creation flow (which queues it, or not), or straight into the queue. */
+  private async startQueuedLeg(queued: SimContact, creationFlow: SimFlow | undefined): Promise<void> {
+    if (queued.endedAt !== undefined) return;
+    if (!creationFlow) {
+      this.queueLeg(queued);
+      return;
+    }
+    queued.state = 'IVR';
+    const run = await runFlow(creationFlow.name, creationFlow.content, queued, this.host(`callback ${queued.label}`, creationFlow.name, () => undefined, []));
+    if (run.ended === 'DISCONNECTED') this.endContact(queued, 'CONTACT_FLOW_DISCONNECT');
+  }
+
+  private queueLeg(queued: SimContact): void {
+    queued.state = 'QUEUED';
+    this.queue.push({ kind: 'QUEUED_LEG', contact: queued, routableAt: this.now, retriesLeft: 0, retryDelaySeconds: 0 });
+    this.log('queue', `${queued.label} waits in the queue for an available agent, to dial its customer`);
+    this.emitLegEvent(queued, 'QUEUED');
+    this.schedule(this.now, () => this.dispatch());
+  }
+
+  /** Takes queued legs out to dial, one per agent who is available and not already expected by a dial or a caller. */
+  private async dispatchQueuedLegs(): Promise<void> {
+    for (;;) {
+      const available = [...this.agents.values()].filter((agent) => agent.state === 'AVAILABLE').length;
+      const waitingCallers = this.queue.filter((entry) => entry.kind === 'CALL').length;
+      const dialsUnderway = [...this.contacts.values()].filter((contact) => contact.initiationMethod === CUSTOMER_FIRST_DIALED
+        && contact.endedAt === undefined && contact.state !== 'QUEUED' && contact.agent === undefined && contact.connectedToAgentAt === undefined).length;
+      if (available - waitingCallers - dialsUnderway <= 0) return;
+      const index = this.queue.findIndex((entry) => entry.kind === 'QUEUED_LEG' && entry.routableAt <= this.now);
+      if (index < 0) return;
+      const [entry] = this.queue.splice(index, 1);
+      this.dialQueuedLeg(entry.contact);
+    }
+  }
+
+  private dialQueuedLeg(queued: SimContact): void {
+    const recordId = this.legRecords.get(queued.contactId)!;
+    const dialled = this.newContact('dialled', {
+      initialContactId: queued.initialContactId,
+      previousContactId: queued.contactId,
+      initiationMethod: CUSTOMER_FIRST_DIALED,
+      customerAddress: queued.customerAddress,
+      attributes: { ...queued.attributes },
+      eventHooks: { ...queued.eventHooks },
+      targetQueueArn: queued.targetQueueArn,
+      state: 'DIALLING',
+    });
+    queued.nextContactId = dialled.contactId;
+    this.legRecords.set(dialled.contactId, recordId);
+    this.legOutboundFlows.set(dialled.contactId, this.legOutboundFlows.get(queued.contactId));
+    this.log('connect', `an agent is available: ${queued.label} is taken out of the queue to dial its customer (${dialled.label})`);
+    this.endContact(queued, 'taken out of the queue to dial', undefined);
+    const timeline = this.timelineOf(recordId);
+    timeline.legs.push(dialled.label);
+    timeline.dialledAt.push(this.now);
+    this.emitLegEvent(dialled, 'INITIATED');
+    this.log(`customer ${dialled.label}`, `phone rings (${dialled.customerAddress})`);
+    const number = dialled.customerAddress ?? '';
+    if (!number || this.unansweredNumbers.has(number)) {
+      this.schedule(this.now + 60, async () => {
+        if (dialled.endedAt !== undefined) return;
+        dialled.answeringMachineDetectionStatus = 'AMD_UNANSWERED';
+        this.timelineOf(recordId).ringingEndedAt ??= this.now;
+        this.log(`customer ${dialled.label}`, 'does not answer');
+        this.endContact(dialled, 'TELECOM_TIMEOUT');
+      });
+      return;
+    }
+    const answeredBy = this.voicemailNumbers.has(number) ? 'VOICEMAIL_BEEP' : 'HUMAN_ANSWERED';
+    this.schedule(this.now + (this.options.answerAfterSeconds ?? 6), () => this.dialledLegAnswered(dialled, answeredBy));
+  }
+
+  /** The call has media: the outbound callback flow runs, then the contact is queued for an agent or hung up. */
+  private async dialledLegAnswered(dialled: SimContact, answeredBy: 'VOICEMAIL_BEEP' | 'HUMAN_ANSWERED'): Promise<void> {
+    if (dialled.endedAt !== undefined) return;
+    dialled.state = 'CONNECTED';
+    dialled.answeringMachineDetectionStatus = answeredBy;
+    this.timelineOf(this.legRecords.get(dialled.contactId)!).ringingEndedAt ??= this.now;
+    this.log(`customer ${dialled.label}`, answeredBy === 'HUMAN_ANSWERED' ? 'answers' : 'does not answer: the voicemail picks up');
+    this.emitLegEvent(dialled, 'CONNECTED_TO_SYSTEM');
+    const flow = this.legOutboundFlows.get(dialled.contactId);
+    if (!flow) {
+      this.log('connect', `${dialled.label} has no outbound callback flow: the call ends`);
+      this.endContact(dialled, 'CONTACT_FLOW_DISCONNECT');
+      return;
+    }
+    const run = await runFlow(flow.name, flow.content, dialled, this.host(`customer ${dialled.label}`, flow.name, () => undefined, []));
+    if (run.ended !== 'DISCONNECTED') return;
+    // The flow hangs up once its prompts have been said.
+    const hangsUpAt = this.now + run.seconds;
+    if (run.lastExternal.cancelled === 'true') this.timelineOf(this.legRecords.get(dialled.contactId)!).hungUpOnAnswerAt ??= hangsUpAt;
+    this.schedule(hangsUpAt, async () => this.endContact(dialled, 'CONTACT_FLOW_DISCONNECT'));
+  }
+
+  /** A customer-first leg's contact event, sent if the construct's rule matches it. */
+  private emitLegEvent(contact: SimContact, eventType: string): void {
+    if (!this.contactEvents || !this.legRecords.has(contact.contactId)) return;
+    const event = legContactEvent(contact, this.stack.instanceArn, this.now, eventType);
+    if (!matchesFilter(this.stack.contactEventPattern, event)) return;
+    this.schedule(this.now + this.eventDelay, () => this.deliverContactEvent(contact, event, 0));
+  }
+
+  /** What a customer-first dialled leg's CTR says of its call (C3's example contact record). */
+  private legCtrFields(contact: SimContact): Record<string, unknown> {
+    if (contact.initiationMethod !== CUSTOMER_FIRST_DIALED) return {};
+    return {
+      AnsweringMachineDetectionStatus: contact.answeringMachineDetectionStatus ?? 'AMD_NOT_APPLICABLE',
+      SegmentAttributes: { 'connect:TrafficType': { ValueString: 'CUSTOMER_FIRST_CALLBACK' } },
+      ...(contact.connectedToAgentAt === undefined ? {} : { Agent: { ConnectedToAgentTimestamp: simulatedTime(contact.connectedToAgentAt) } }),
+    };
   }
 
   /** Logs each change of a callback record since the last look, and keeps the records' timelines. */
@@ -975,6 +1209,9 @@ export class Simulation {
       if (before.callbackContactId !== item.callbackContactId) {
         timeline.idLearnedAt = this.now;
         this.log('record', `${label}: callback contact id learned (${this.labelOf(String(item.callbackContactId))})`);
+      }
+      if (before.dialledContactId !== item.dialledContactId) {
+        this.log('record', `${label}: dialled leg id learned (${this.labelOf(String(item.dialledContactId))})`);
       }
       if (state(before) !== state(item)) {
         // A cancel that also removed the callback goes PENDING -> COMPLETED in one invocation: cancelledAt tells.
@@ -1032,7 +1269,7 @@ function describeReply(reply: unknown): string {
     const repaired = Object.entries(fields.repaired as Record<string, number>).map(([resolution, count]) => `${resolution} ${count}`).join(', ') || 'none';
     return `open=${fields.open} lookups=${String(fields.lookups)} repaired: ${repaired}; flagged=${String(fields.flagged)}`;
   }
-  const shown = ['result', 'outcome', 'status', 'resolution', 'removedFromQueue'].filter((key) => fields[key] !== undefined && fields[key] !== '');
+  const shown = ['result', 'outcome', 'status', 'resolution', 'removedFromQueue', 'cancelled'].filter((key) => fields[key] !== undefined && fields[key] !== '');
   return shown.map((key) => `${key}=${String(fields[key])}`).join(' ');
 }
 
@@ -1076,6 +1313,49 @@ export function contactEvent(callback: FlowContact, instanceArn: string, now: nu
       instanceArn,
       initiationMethod: 'CALLBACK',
       initiationTimestamp: time,
+    },
+  };
+}
+
+/** Simulated seconds as the ISO time the events and CTRs carry (the clock starts at 2025-01-01). */
+function simulatedTime(seconds: number): string {
+  return new Date(Date.UTC(2025, 0, 1) + seconds * 1000).toISOString();
+}
+
+/** What Check call progress reports for an answering-machine detection result. */
+function callProgressOf(status: string | undefined): string | undefined {
+  if (status === 'HUMAN_ANSWERED') return 'CallAnswered';
+  if (status === 'VOICEMAIL_BEEP') return 'VoicemailBeep';
+  if (status === 'VOICEMAIL_NO_BEEP') return 'VoicemailNoBeep';
+  return status === undefined ? undefined : 'NotDetected';
+}
+
+/**
+ * A contact event of a customer-first callback's leg, with the fields the contact-events page gives every contact event
+ * (contact-events.html) and the legs' links as their example contact records show them (customer-first-cb.html).
+ */
+function legContactEvent(contact: SimContact, instanceArn: string, now: number, eventType: string) {
+  const time = simulatedTime(now);
+  return {
+    'version': '0',
+    'id': randomUUID(),
+    'detail-type': 'Amazon Connect Contact Event',
+    'source': 'aws.connect',
+    'account': instanceArn.split(':')[4],
+    'time': time,
+    'region': instanceArn.split(':')[3],
+    'resources': [instanceArn, `${instanceArn}/contact/${contact.contactId}`],
+    'detail': {
+      eventType,
+      contactId: contact.contactId,
+      initialContactId: contact.initialContactId,
+      previousContactId: contact.previousContactId,
+      channel: contact.channel,
+      instanceArn,
+      initiationMethod: contact.initiationMethod,
+      initiationTimestamp: simulatedTime(contact.startedAt),
+      ...(contact.answeringMachineDetectionStatus ? { answeringMachineDetectionStatus: contact.answeringMachineDetectionStatus } : {}),
+      ...(contact.connectedToAgentAt === undefined ? {} : { agentInfo: { connectedToAgentTimestamp: simulatedTime(contact.connectedToAgentAt) } }),
     },
   };
 }

@@ -57,6 +57,11 @@ export interface FlowHost {
    * passed (INTERRUPTED) or an agent takes the contact (DEQUEUED), in simulated time.
    */
   loopPrompts?(contact: FlowContact, messages: string[], interruptSeconds: number | undefined, actionId: string): Promise<'INTERRUPTED' | 'DEQUEUED'>;
+  /**
+   * What Check call progress finds on an outbound call (CheckOutboundCallStatus): CallAnswered, VoicemailBeep,
+   * VoicemailNoBeep or NotDetected; undefined raises its NoMatchingError.
+   */
+  callProgress?(contact: FlowContact): string | undefined;
 }
 
 /** One prompt as the participant heard it, in seconds from the start of the flow run. */
@@ -410,6 +415,17 @@ export async function runFlow(flowName: string, flow: any, contact: FlowContact,
         // The loop waited in simulated time: the steps before it are not a runaway flow.
         steps = 0;
         id = conditionTarget(action, 'MessagesInterrupted');
+        break;
+      }
+
+      case 'CheckOutboundCallStatus': {
+        // flow-control-actions-checkoutboundcallstatus.html: Equals conditions on the result, NoMatchingError "if no
+        // condition matches".
+        const progress = host.callProgress?.(contact);
+        host.step(contact, id, action.Type, progress ?? 'no result');
+        const branch = (action.Transitions?.Conditions ?? []).find((candidate: any) => progress !== undefined
+          && candidate.Condition?.Operator === 'Equals' && candidate.Condition?.Operands?.[0] === progress);
+        id = branch ? branch.NextAction : errorTarget(action, 'NoMatchingError');
         break;
       }
 

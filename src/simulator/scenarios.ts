@@ -15,6 +15,7 @@ export const CALLER_UK = '+442079460123';
 export interface ScenarioRun {
   readonly name: string;
   readonly contactEvents: boolean;
+  readonly callbackMode: 'AGENT_FIRST' | 'CUSTOMER_FIRST';
   readonly transcript: string;
   /** Lambda invocations by flow or event source. */
   readonly lambdaCounts: Record<string, number>;
@@ -34,12 +35,19 @@ export interface ScenarioRun {
   readonly rangAfterCancel: Record<string, number>;
   /** Per record label: how many times Connect dialled its customer. */
   readonly dials: Record<string, number>;
+  /**
+   * Customer-first, per record label whose dial began before the cancel: how many simulated seconds the customer's
+   * phone went on ringing after the cancel was stored (until it was stopped, answered or rang out).
+   */
+  readonly ringingAfterCancel: Record<string, number>;
   /** Live callers an agent hung up on because a whisper told them to. */
   readonly hungUpOnCallers: string[];
   /** Customer queue flow runs that failed in the simulator. */
   readonly queueFlowErrors: string[];
   /** Every Lambda invocation, in order, with the AWS requests it sent. */
   readonly invocations: ReadonlyArray<LambdaInvocation>;
+  /** Customer-first: per record label, its legs after the inbound contact (queued leg, then dialled legs). */
+  readonly legs: Record<string, string[]>;
 }
 
 export interface ScenarioOptions {
@@ -56,6 +64,12 @@ export interface ScenarioOptions {
    * construct options a scenario would give the sample stack are then the deployment's own.
    */
   readonly deployment?: SynthesizedCallbackStack;
+  /** The construct's callbackMode (default AGENT_FIRST). */
+  readonly callbackMode?: 'AGENT_FIRST' | 'CUSTOMER_FIRST';
+  /** What StopContact does to a ringing customer-first dialled leg (undocumented; see SimulationOptions). */
+  readonly stopContactDuringDial?: 'END_CONTACT' | 'REFUSED';
+  /** Whether the initial delay applies with a creation flow (the docs disagree; see SimulationOptions). */
+  readonly initialDelayWithCreationFlow?: 'HONOURED' | 'IGNORED';
 }
 
 type Script = (sim: Simulation, calls: CallResult[], notes: string[]) => Promise<void>;
@@ -67,9 +81,15 @@ async function runScenario(name: string, options: ScenarioOptions, script: Scrip
     ctrDelaySeconds: options.ctrDelaySeconds,
     contactEventDelaySeconds: options.contactEventDelaySeconds,
     stopContactDuringAgentWhisper: options.stopContactDuringAgentWhisper,
+    callbackMode: options.callbackMode,
+    stopContactDuringDial: options.stopContactDuringDial,
+    initialDelayWithCreationFlow: options.initialDelayWithCreationFlow,
     ...extra,
     deployment: options.deployment,
   });
+  const customerFirst = options.callbackMode === 'CUSTOMER_FIRST';
+  const ignoredDelay = options.initialDelayWithCreationFlow === 'IGNORED' ? ', initial delay ignored with a creation flow' : '';
+  name = customerFirst ? `${name} [customer first${ignoredDelay}]` : name;
   try {
     const calls: CallResult[] = [];
     const notes: string[] = [];
@@ -80,17 +100,28 @@ async function runScenario(name: string, options: ScenarioOptions, script: Scrip
     const cancelToRemoval: Record<string, number | undefined> = {};
     const rangAfterCancel: Record<string, number> = {};
     const dials: Record<string, number> = {};
+    const legs: Record<string, string[]> = {};
+    const ringingAfterCancel: Record<string, number> = {};
     for (const timeline of sim.timelines.values()) {
       const label = sim.labelOf(timeline.recordId);
       if (timeline.dialledAt.length > 0) dials[label] = timeline.dialledAt.length;
+      if (timeline.legs.length > 0) legs[label] = [...timeline.legs];
       if (timeline.cancelledAt === undefined) continue;
-      const removedAt = timeline.removedFromQueueAt ?? timeline.agentHungUpAt;
+      // Removed: the callback left the queue (StopContact on it, or a customer-first queued leg), its dial was stopped,
+      // the agent hung up on it, or the outbound callback flow hung up on its customer; whichever came first.
+      const ends = [timeline.removedFromQueueAt, timeline.dialStoppedAt, timeline.agentHungUpAt, timeline.hungUpOnAnswerAt]
+        .filter((at) => at !== undefined);
+      const removedAt = ends.length === 0 ? undefined : Math.min(...ends);
       cancelToRemoval[label] = removedAt === undefined ? undefined : Math.max(0, removedAt - timeline.cancelledAt);
       rangAfterCancel[label] = timeline.dialledAt.filter((at) => at >= timeline.cancelledAt!).length;
+      if (timeline.ringingEndedAt !== undefined && timeline.dialledAt.some((at) => at < timeline.cancelledAt!)) {
+        ringingAfterCancel[label] = Math.max(0, timeline.ringingEndedAt - timeline.cancelledAt);
+      }
     }
     return {
       name,
       contactEvents: sim.contactEvents,
+      callbackMode: customerFirst ? 'CUSTOMER_FIRST' : 'AGENT_FIRST',
       transcript: sim.render(),
       lambdaCounts: sim.invocationCounts(),
       cancelToRemoval,
@@ -107,6 +138,8 @@ async function runScenario(name: string, options: ScenarioOptions, script: Scrip
       hungUpOnCallers: [...sim.hungUpOnCallers],
       queueFlowErrors: [...sim.queueFlowErrors],
       invocations: [...sim.invocations],
+      legs,
+      ringingAfterCancel,
     };
   } finally {
     await sim.stop();
@@ -307,6 +340,48 @@ export function cancelledCallbackReachesAgent(options: ScenarioOptions): Promise
   });
 }
 
+/** CF1: customer first, the customer's phone rings out: the record ends NOT_ANSWERED, not PENDING until its TTL. */
+export function unansweredDial(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('CF1 the customer does not answer the dial', { ...options, callbackMode: 'CUSTOMER_FIRST' }, async (sim, calls) => {
+    sim.unansweredNumbers.add(CALLER_A);
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advanceTo(30);
+    await sim.agentAvailable('alice');
+    await sim.settle(7200);
+  });
+}
+
+/** CF2: customer first, a voicemail answers the dial: the record ends VOICEMAIL, and nothing retries it. */
+export function voicemailDial(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('CF2 a voicemail answers the dial', { ...options, callbackMode: 'CUSTOMER_FIRST' }, async (sim, calls) => {
+    sim.voicemailNumbers.add(CALLER_A);
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advanceTo(30);
+    await sim.agentAvailable('alice');
+    await sim.settle(7200);
+  });
+}
+
+/**
+ * CF3: customer first, the caller cancels one second after Connect has started to dial them (the queued leg is out of
+ * the queue, the dialled leg's id not yet known to the record). The simulator does not model a line that is busy with
+ * the cancelling call. Run with either answer of StopContact to a ringing dialled leg.
+ */
+export function cancelRacesDial(options: ScenarioOptions): Promise<ScenarioRun> {
+  const mode = options.stopContactDuringDial ?? 'END_CONTACT';
+  const events = options.contactEvents !== false;
+  return runScenario(`CF3 a cancel races the dial (contact events ${events ? 'on' : 'off'}, StopContact while it rings: ${mode})`,
+    { ...options, callbackMode: 'CUSTOMER_FIRST' }, async (sim, calls, notes) => {
+      calls.push(await sim.call(CALLER_A, ['1']));
+      await sim.advanceTo(30);
+      await sim.agentAvailable('alice');
+      const dialledAt = sim.timelineOf(calls[0].contactId).dialledAt[0];
+      notes.push(`the dial began at ${dialledAt}s`);
+      await sim.advanceTo(dialledAt + 1);
+      calls.push(await sim.call(CALLER_A, ['1', '1']));
+    });
+}
+
 /**
  * 20: the callback's contact event is lost, the customer does not answer, and the callback's own CTR is lost too: the
  * record stays PENDING although Connect has finished with it, and the caller cannot book again. The reconciler leaves
@@ -352,6 +427,24 @@ export function queueOfferAccepted(options: ScenarioOptions): Promise<ScenarioRu
     sim.estimatedWaitSeconds = long;
     calls.push(await sim.callIntoQueue(CALLER_A, ['1']));
     await sim.advanceTo(interval * 2);
+    await sim.agentAvailable('alice');
+  }, QUEUE_OFFER);
+}
+
+/**
+ * CF4: customer first, a caller books in the queue. The callback's queued leg inherits the caller's attributes, and
+ * in this simulator its event hooks too (whether Connect carries a CustomerQueue hook over to a callback's legs is not
+ * documented), so it runs the customer queue flow while it waits for an agent; so does the dialled leg, with the
+ * customer on the line. Neither may be offered another callback: the flow holds a contact marked booked without the
+ * offer.
+ */
+export function queueOfferInCustomerFirstMode(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('CF4 a caller books in the queue; the callback\'s legs wait there and are never offered another', { ...options, callbackMode: 'CUSTOMER_FIRST' }, async (sim, calls) => {
+    const { interval, long } = queueSettings(sim);
+    sim.estimatedWaitSeconds = long;
+    calls.push(await sim.callIntoQueue(CALLER_A, ['1']));
+    // The queued leg waits several offer intervals before an agent is free.
+    await sim.advanceTo(interval * 5);
     await sim.agentAvailable('alice');
   }, QUEUE_OFFER);
 }
@@ -425,8 +518,10 @@ interface ScenarioEntry {
   readonly contactEvents?: boolean;
   /** It needs a customer queue flow, the wait threshold in the set-callback flow, or the reconciler. */
   readonly needs?: 'queue flow' | 'wait threshold' | 'reconciler';
-  /** It is about the sample stack's own settings (another language), not a deployment's. */
+  /** It is about the sample stack's own settings (another language, the other callback mode), not a deployment's. */
   readonly sampleOnly?: boolean;
+  /** It is about one callback mode; a deployment in the other mode does not run it (for the sample, its own mode). */
+  readonly mode?: 'AGENT_FIRST' | 'CUSTOMER_FIRST';
 }
 
 /**
@@ -436,12 +531,14 @@ interface ScenarioEntry {
 export async function runAllScenarios(options: ScenarioOptions, onRun: (run: ScenarioRun) => void): Promise<ScenarioRun[]> {
   const on = { ...options, contactEvents: true };
   const off = { ...options, contactEvents: false };
+  const cfOn = { ...on, callbackMode: 'CUSTOMER_FIRST' as const };
+  const cfOff = { ...off, callbackMode: 'CUSTOMER_FIRST' as const };
   const entries: ScenarioEntry[] = [
     { run: () => newCallbackConnected(on) },
     { run: () => duplicateKept(on) },
     { run: () => cancelBeforeIdKnown(on), contactEvents: true },
     { run: () => cancelBeforeIdKnown(off), contactEvents: false },
-    { run: () => cancelAgentHangsUp(off), contactEvents: false },
+    { run: () => cancelAgentHangsUp(off), contactEvents: false, mode: 'AGENT_FIRST' },
     { run: () => cancelAfterIdKnown(on), contactEvents: true },
     { run: () => cancelAfterIdKnown(off), contactEvents: false },
     { run: () => dynamoDbUnavailable(on) },
@@ -452,16 +549,34 @@ export async function runAllScenarios(options: ScenarioOptions, onRun: (run: Sce
     { run: () => failedBookingTransferred(on) },
     { run: () => failedBookingTransferredOn(on) },
     { run: () => agentDialsOut(on) },
-    { run: () => unansweredCallback(on) },
-    { run: () => cancelledCallbackReachesAgent({ ...options, stopContactDuringAgentWhisper: 'END_CONTACT' }), contactEvents: false },
-    { run: () => cancelledCallbackReachesAgent({ ...options, stopContactDuringAgentWhisper: 'REFUSED' }), contactEvents: false },
+    { run: () => unansweredCallback(on), mode: 'AGENT_FIRST' },
+    { run: () => cancelledCallbackReachesAgent({ ...options, stopContactDuringAgentWhisper: 'END_CONTACT' }), contactEvents: false, mode: 'AGENT_FIRST' },
+    { run: () => cancelledCallbackReachesAgent({ ...options, stopContactDuringAgentWhisper: 'REFUSED' }), contactEvents: false, mode: 'AGENT_FIRST' },
     { run: () => queueOfferAccepted(on), needs: 'queue flow' },
     { run: () => queueOfferDeclined(on), needs: 'queue flow' },
     { run: () => queueOfferWithPendingCallback(on), needs: 'queue flow' },
     { run: () => shortWaitStaysInQueue(on), needs: 'wait threshold' },
     { run: () => queueBookingUndone(on), needs: 'queue flow' },
     { run: () => spanishCaller(on), sampleOnly: true },
-    { run: () => lostEventsRepairedByReconciler(on), contactEvents: true, needs: 'reconciler' },
+    { run: () => lostEventsRepairedByReconciler(on), contactEvents: true, needs: 'reconciler', mode: 'AGENT_FIRST' },
+    // The same lifecycle in customer-first mode (a deployment runs the ones above in its own mode), and what only it
+    // has: the dial's outcomes and a cancel racing the dial.
+    { run: () => newCallbackConnected(cfOn), sampleOnly: true },
+    { run: () => duplicateKept(cfOn), sampleOnly: true },
+    { run: () => cancelBeforeIdKnown(cfOn), sampleOnly: true },
+    { run: () => cancelBeforeIdKnown(cfOff), sampleOnly: true },
+    { run: () => cancelAfterIdKnown(cfOn), sampleOnly: true },
+    { run: () => cancelAfterIdKnown(cfOff), sampleOnly: true },
+    { run: () => crossedCancels(cfOn), sampleOnly: true },
+    { run: () => crossedCancels(cfOff), sampleOnly: true },
+    { run: () => unansweredDial(on), mode: 'CUSTOMER_FIRST' },
+    { run: () => voicemailDial(on), mode: 'CUSTOMER_FIRST' },
+    { run: () => cancelRacesDial({ ...on, stopContactDuringDial: 'END_CONTACT' }), contactEvents: true, mode: 'CUSTOMER_FIRST' },
+    { run: () => cancelRacesDial({ ...on, stopContactDuringDial: 'REFUSED' }), contactEvents: true, mode: 'CUSTOMER_FIRST' },
+    { run: () => cancelRacesDial({ ...off, stopContactDuringDial: 'END_CONTACT' }), contactEvents: false, mode: 'CUSTOMER_FIRST' },
+    // The customer queue flow creates callbacks too, in customer-first mode with the same exported parameters.
+    { run: () => queueOfferInCustomerFirstMode(on), needs: 'queue flow', mode: 'CUSTOMER_FIRST' },
+    { run: () => cancelBeforeIdKnown({ ...cfOn, initialDelayWithCreationFlow: 'IGNORED' }), sampleOnly: true },
   ];
   const deployment = options.deployment;
   const runs: ScenarioRun[] = [];
@@ -472,6 +587,7 @@ export async function runAllScenarios(options: ScenarioOptions, onRun: (run: Sce
       if (entry.needs === 'queue flow' && !deployment.flows['customer-queue']) continue;
       if (entry.needs === 'wait threshold' && !deployment.flows['set-callback'].content.Actions.some((a: any) => a.Identifier === 'check-queue-wait')) continue;
       if (entry.needs === 'reconciler' && !deployment.functions.reconciler) continue;
+      if (entry.mode !== undefined && entry.mode !== deployment.callbackMode) continue;
     }
     const run = await entry.run();
     runs.push(run);
@@ -492,11 +608,16 @@ export function summarize(run: ScenarioRun): string {
   if (removals.length > 0) {
     lines.push(`cancel -> removal (simulated): ${removals.map(([label, seconds]) => `${label} ${seconds === undefined ? 'never' : `${seconds.toFixed(1)}s`}`).join(', ')}`);
     lines.push(`customer's phone rang after the cancel: ${Object.entries(run.rangAfterCancel).map(([label, times]) => `${label} ${times === 0 ? 'no' : `${times} time(s)`}`).join(', ')}`);
+    const ringing = Object.entries(run.ringingAfterCancel);
+    if (ringing.length > 0) {
+      lines.push(`a dial already ringing at the cancel rang on for: ${ringing.map(([label, seconds]) => `${label} ${seconds.toFixed(1)}s`).join(', ')}`);
+    }
   }
   if (Object.keys(run.dials).length > 0) lines.push(`customers dialled: ${Object.entries(run.dials).map(([label, times]) => `${label} ${times}x`).join(', ')}`);
   if (run.stopContacts.length > 0) lines.push(`StopContact: ${run.stopContacts.join('; ')}`);
   if (run.deadLetters.length > 0) lines.push(`dead-letter queues: ${run.deadLetters.join(', ')}`);
   if (run.hungUpOnCallers.length > 0) lines.push(`agents hung up on live callers: ${run.hungUpOnCallers.join(', ')}`);
   if (run.queueFlowErrors.length > 0) lines.push(`customer queue flow errors: ${run.queueFlowErrors.join('; ')}`);
+  if (Object.keys(run.legs).length > 0) lines.push(`legs: ${Object.entries(run.legs).map(([label, legs]) => `${label} -> ${legs.join(' -> ')}`).join(', ')}`);
   return lines.join('\n');
 }

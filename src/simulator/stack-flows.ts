@@ -14,7 +14,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Stack, aws_kinesis as kinesis } from 'aws-cdk-lib';
-import { CallbackManagement } from '../callback-management';
+import { CallbackManagement, CallbackMode } from '../callback-management';
 import { HANDLER_METADATA_KEY } from '../handler-functions';
 import { type CallbackPrompts } from '../prompts';
 import { type Voice } from '../voice';
@@ -25,7 +25,22 @@ export const SIM_INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
 export const SIM_INSTANCE_ARN = `arn:aws:connect:${SIM_REGION}:${SIM_ACCOUNT}:instance/${SIM_INSTANCE_ID}`;
 export const SIM_QUEUE_ARN = `${SIM_INSTANCE_ARN}/queue/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee`;
 
-export type SimFlowName = 'set-callback' | 'agent-whisper' | 'outbound-whisper' | 'transferred-caller-whisper' | 'customer-queue';
+export type SimFlowName =
+  | 'set-callback' | 'agent-whisper' | 'outbound-whisper' | 'transferred-caller-whisper' | 'customer-queue'
+  | 'callback-creation' | 'outbound-callback' | 'answered-callback-whisper';
+
+/**
+ * The customer-first parameters the simulator's stack gives the construct, and the simulator's Connect reads back. The
+ * parameters that select the mode and name the outbound callback flow are documented nowhere and no public export shows
+ * them, so these two names are the simulator's own stand-ins for whatever a user's export holds (a real instance
+ * would not know them); ContactFlowId is the creation flow as CreateCallbackContact's reference names it
+ * (APIReference/interactions-createcallbackcontact.html).
+ */
+export const SIM_CUSTOMER_FIRST_PARAMETERS = {
+  SimulatedDialMode: 'CUSTOMER_FIRST',
+  SimulatedOutboundCallbackFlow: CallbackManagement.OUTBOUND_CALLBACK_FLOW_ARN,
+  ContactFlowId: CallbackManagement.CALLBACK_CREATION_FLOW_ARN,
+} as const;
 
 /** Flows every version of the construct has; the others are found when the stack has them. */
 const REQUIRED_FLOWS: readonly SimFlowName[] = ['set-callback', 'agent-whisper', 'outbound-whisper'];
@@ -63,6 +78,10 @@ export interface SynthesizedCallbackStack {
   readonly outboundWhisperOnQueue: boolean;
   /** Where it was read from, for the transcript: the stack and the construct's name prefix. */
   readonly source?: string;
+  /** The construct's callbackMode. */
+  readonly callbackMode: 'AGENT_FIRST' | 'CUSTOMER_FIRST';
+  /** The contact event rule's pattern, as synthesized (undefined without contact events): only events it matches are sent. */
+  readonly contactEventPattern?: unknown;
 }
 
 export interface SynthesizeOptions {
@@ -76,9 +95,14 @@ export interface SynthesizeOptions {
   /** With a customer queue flow offering callbacks every so many seconds. */
   readonly offerIntervalSeconds?: number;
   readonly minimumWaitSeconds?: number;
+  readonly callbackMode?: 'AGENT_FIRST' | 'CUSTOMER_FIRST';
 }
 
-const FLOW_NAMES: readonly SimFlowName[] = ['transferred-caller-whisper', 'outbound-whisper', 'agent-whisper', 'set-callback', 'customer-queue'];
+/** The construct's flow names, longest first (one may end with another). */
+const FLOW_NAMES: readonly SimFlowName[] = [
+  'answered-callback-whisper', 'transferred-caller-whisper', 'callback-creation', 'outbound-callback', 'outbound-whisper',
+  'agent-whisper', 'set-callback', 'customer-queue',
+];
 /** The construct's flow descriptions (src/contact-flows.ts). */
 const FLOW_DESCRIPTION = /^Callback management: ([a-z-]+) \(managed by CDK\)$/;
 
@@ -158,6 +182,9 @@ function synthesizeOnce(options: SynthesizeOptions): SynthesizedCallbackStack {
     ...(options.initialCallDelaySeconds === undefined ? {} : { initialCallDelay: Duration.seconds(options.initialCallDelaySeconds) }),
     ...(options.offerIntervalSeconds === undefined ? {} : { inQueueCallbackOffer: { interval: Duration.seconds(options.offerIntervalSeconds) } }),
     ...(options.minimumWaitSeconds === undefined ? {} : { minimumWaitForCallback: Duration.seconds(options.minimumWaitSeconds) }),
+    ...(options.callbackMode === 'CUSTOMER_FIRST'
+      ? { callbackMode: CallbackMode.CUSTOMER_FIRST, customerFirstCallbackParameters: { ...SIM_CUSTOMER_FIRST_PARAMETERS } }
+      : {}),
   });
   const template = app.synth().getStackByName(stack.stackName).template;
   const [deployment] = readDeployments(template, { stackName: stack.stackName });
@@ -297,6 +324,10 @@ function readDeployment(
     outboundWhisperOnQueue: Object.values(resources).some((r) => r.Type === 'Custom::ConnectQueueOutboundWhisper'
       && referenceOf(r.Properties?.OutboundFlowArn)?.id === outboundFlowId),
     source: `${source.stackName}, namePrefix ${prefix}`,
+    callbackMode: functions['write-callback']?.environment.CALLBACK_MODE === 'CUSTOMER_FIRST' ? 'CUSTOMER_FIRST' : 'AGENT_FIRST',
+    contactEventPattern: Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule'
+      && (r.Properties?.Targets ?? []).some((target: any) => referenceOf(target.Arn)?.id === functions['contact-event-processor']?.logicalId))
+      ?.Properties.EventPattern,
   };
 }
 

@@ -77,7 +77,7 @@ describe('CallbackManagement with default props', () => {
     }
   });
 
-  test('gives every handler the table name, queue, instance, country, TTL, time zone and locale', () => {
+  test('gives every handler the table name, queue, instance, country, TTL, time zone, locale, metrics settings and callback mode', () => {
     const env = template.toJSON().Resources[functionId(template, 'WriteCallback')].Properties.Environment.Variables;
     expect(env).toEqual({
       TABLE_NAME: { Ref: expect.stringMatching(/^CallbacksTable/) },
@@ -90,6 +90,7 @@ describe('CallbackManagement with default props', () => {
       METRICS_NAMESPACE: 'CallbackManagement',
       METRICS_SERVICE: construct.namePrefix,
       LOCALE: 'en-US',
+      CALLBACK_MODE: 'AGENT_FIRST',
     });
   });
 

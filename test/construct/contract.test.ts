@@ -46,7 +46,17 @@ test('the alarms and the dashboard use the metric names, dimensions and values t
   // Every resolution of the handlers' type, no more and no fewer (the type is checked both ways at compile time).
   const resolutions: readonly CallbackResolution[] = RESOLUTIONS;
   const all: Record<CallbackResolution, true> = {
-    CONNECTED: true, REMOVED_BY_API: true, HUNG_UP_BY_AGENT: true, ENDED: true, RELEASED: true, STOP_REFUSED: true, EXPIRED: true,
+    CONNECTED: true,
+    REMOVED_BY_API: true,
+    HUNG_UP_BY_AGENT: true,
+    ENDED: true,
+    RELEASED: true,
+    STOP_REFUSED: true,
+    EXPIRED: true,
+    NOT_ANSWERED: true,
+    VOICEMAIL: true,
+    DIAL_STOPPED: true,
+    CANCELLED_ON_ANSWER: true,
   };
   expect([...resolutions].sort()).toEqual(Object.keys(all).sort());
 });

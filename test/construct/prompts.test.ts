@@ -2,9 +2,10 @@
 import { Duration, aws_connect as connect } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { INSTANCE_ARN, QUEUE_ARN, addConstruct, flowContent, newStack, resourcesOf, synth } from './fixtures';
-import { CallbackManagementProps, CallbackPromptSets, CallbackPrompts, Prompt, SpeechEngine } from '../../src';
+import { CallbackManagementProps, CallbackMode, CallbackPromptSets, CallbackPrompts, Prompt, SpeechEngine } from '../../src';
 import { FLOW_TEMPLATES, FlowTemplateName, loadFlowTemplate, promptsOfTemplate } from '../../src/flow-templates';
 import { checkFlow } from '../../src/flows/flow-checker';
+import { SIM_CUSTOMER_FIRST_PARAMETERS } from '../../src/simulator/stack-flows';
 
 const TEMPLATE_NAMES = Object.keys(FLOW_TEMPLATES) as FlowTemplateName[];
 const ALL = { inQueueCallbackOffer: {}, minimumWaitForCallback: Duration.minutes(2) };
@@ -76,7 +77,9 @@ describe('one prompt field per thing the flows say', () => {
 });
 
 describe('the Spanish prompt set with a neural voice', () => {
-  const { template } = synth({ prompts: CallbackPromptSets.SPANISH_US, voice: { voiceId: 'Lupe', engine: SpeechEngine.NEURAL }, ...ALL });
+  // Customer-first mode too, so that every template is synthesized.
+  const customerFirst = { callbackMode: CallbackMode.CUSTOMER_FIRST, customerFirstCallbackParameters: { ...SIM_CUSTOMER_FIRST_PARAMETERS } };
+  const { template } = synth({ prompts: CallbackPromptSets.SPANISH_US, voice: { voiceId: 'Lupe', engine: SpeechEngine.NEURAL }, ...ALL, ...customerFirst });
   const flows = flowsOf(template);
 
   test('every flow says its Spanish prompts, in Lupe (neural), and passes the flow checker', () => {
@@ -91,7 +94,7 @@ describe('the Spanish prompt set with a neural voice', () => {
         const words = prompt.value.replace(/\{[a-zA-Z]+\}/g, ' ').split(/[\s<>"/=]+/).filter((word) => word.length > 3);
         for (const word of words) expect({ name, id, word, found: text.includes(word) }).toEqual({ name, id, word, found: true });
       }
-      expect(checkFlow(flow, flow.type)).toEqual([]);
+      expect(checkFlow(flow, flow.type, { callbackMode: 'CUSTOMER_FIRST', exportedCallbackParameters: Object.keys(SIM_CUSTOMER_FIRST_PARAMETERS) })).toEqual([]);
     }
     expect(said(flows['set-callback'], 'offer-cancel')).toMatch(/Hora de la solicitud: \$\.External\.requestedAtSpoken \. Para cancelarla/);
   });

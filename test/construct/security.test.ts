@@ -10,9 +10,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { ACCOUNT, INSTANCE_ARN, PHONE_NUMBER_ARN, QUEUE_ARN, REGION, STREAM_ARN, addConstruct, flowContent, newStack, resourcesOf } from './fixtures';
-import { CallbackManagementProps, CallbackPromptSets, SpeechEngine } from '../../src';
-import { FLOW_TEMPLATES, FlowTemplateName, loadFlowTemplate } from '../../src/flow-templates';
+import { CallbackManagementProps, CallbackMode, CallbackPromptSets, SpeechEngine } from '../../src';
+import { FLOW_TEMPLATES, FlowTemplateName, flowTemplatesFor, loadFlowTemplate } from '../../src/flow-templates';
 import { ACTION_SPECS, checkFlow } from '../../src/flows/flow-checker';
+import { SIM_CUSTOMER_FIRST_PARAMETERS } from '../../src/simulator/stack-flows';
 
 interface Variant {
   readonly name: string;
@@ -20,13 +21,18 @@ interface Variant {
   readonly template: Template;
 }
 
-function defaults(): Variant {
+const CUSTOMER_FIRST: Partial<CallbackManagementProps> = {
+  callbackMode: CallbackMode.CUSTOMER_FIRST,
+  customerFirstCallbackParameters: { ...SIM_CUSTOMER_FIRST_PARAMETERS },
+};
+
+function defaults(extra: Partial<CallbackManagementProps> = {}, name = 'defaults'): Variant {
   const stack = newStack();
-  addConstruct(stack);
-  return { name: 'defaults', stack, template: Template.fromStack(stack) };
+  addConstruct(stack, 'Callbacks', extra);
+  return { name, stack, template: Template.fromStack(stack) };
 }
 
-function allOptions(extra: Partial<CallbackManagementProps> = {}): Variant & { key: kms.Key } {
+function allOptions(extra: Partial<CallbackManagementProps> = {}, name = 'all options'): Variant & { key: kms.Key } {
   const stack = newStack();
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
   const construct = addConstruct(stack, 'Callbacks', {
@@ -50,10 +56,17 @@ function allOptions(extra: Partial<CallbackManagementProps> = {}): Variant & { k
   const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
   construct.grantList(operator);
   construct.grantCancel(operator);
-  return { name: 'all options', stack, template: Template.fromStack(stack), key };
+  return { name, stack, template: Template.fromStack(stack), key };
 }
 
-const VARIANTS: Array<() => Variant> = [defaults, () => allOptions()];
+// Both callback modes, with the same least-privilege rules: customer-first adds flows and the contact event
+// processor's DeleteItem (test/handlers/grants.test.ts), and no other permission or acknowledgement.
+const VARIANTS: Array<() => Variant> = [
+  () => defaults(),
+  () => allOptions(),
+  () => defaults(CUSTOMER_FIRST, 'customer first'),
+  () => allOptions(CUSTOMER_FIRST, 'customer first, all options'),
+];
 
 /** Every acknowledgement recorded in the tree: [construct path, rule id, reason]. */
 function acknowledgements(scope: IConstruct): Array<[string, string, string]> {
@@ -257,17 +270,19 @@ describe('contact-flow logging', () => {
     .map(([, resource]) => [templateOf(resource.Properties.Name), { ...flowContent(resource), type: resource.Properties.Type }]));
   const templateOf = (name: string) => (Object.keys(FLOW_TEMPLATES) as FlowTemplateName[]).find((t) => name.endsWith(`-${t}`))!;
 
-  test('is off by default: every flow starts by disabling it, whatever a transferring flow had set', () => {
-    for (const flow of Object.values<any>(flowsOf(defaults().template))) {
+  test.each([['agent first', {}], ['customer first', CUSTOMER_FIRST]] as const)('is off by default (%s): every flow starts by disabling it, whatever a transferring flow had set', (_mode, extra) => {
+    const flows = flowsOf(defaults(extra).template);
+    expect(Object.keys(flows)).toHaveLength(extra === CUSTOMER_FIRST ? 7 : 4);
+    for (const flow of Object.values<any>(flows)) {
       const first = flow.Actions.find((a: any) => a.Identifier === flow.StartAction);
       expect(first).toMatchObject({ Type: 'UpdateFlowLoggingBehavior', Parameters: { FlowLoggingBehavior: 'Disabled' } });
       expect(flow.Actions.filter((a: any) => a.Type === 'UpdateFlowLoggingBehavior')).toHaveLength(1);
     }
   });
 
-  test('contactFlowLogging: true makes every flow start by enabling it, then go on to its own first action', () => {
-    const flows = flowsOf(allOptions().template);
-    expect(Object.keys(flows).sort()).toEqual(Object.keys(FLOW_TEMPLATES).sort());
+  test.each([['AGENT_FIRST', {}], ['CUSTOMER_FIRST', CUSTOMER_FIRST]] as const)('contactFlowLogging: true makes every flow start by enabling it, then go on to its own first action (%s)', (mode, extra) => {
+    const flows = flowsOf(allOptions(extra).template);
+    expect(Object.keys(flows).sort()).toEqual(flowTemplatesFor(mode, true).sort());
     for (const [name, { type, ...flow }] of Object.entries<any>(flows)) {
       const first = flow.Actions.find((a: any) => a.Identifier === flow.StartAction);
       expect(first).toEqual({
@@ -279,7 +294,8 @@ describe('contact-flow logging', () => {
       // Then the voice, then the template's own start.
       expect(flow.Actions.find((a: any) => a.Identifier === 'set-voice').Transitions.NextAction).toBe(loadFlowTemplate(name as FlowTemplateName).StartAction);
       expect(flow.Metadata.ActionMetadata['set-flow-logging'].position).toEqual({ x: expect.any(Number), y: expect.any(Number) });
-      expect(checkFlow(flow, type as any)).toEqual([]);
+      const exportedCallbackParameters = Object.keys(SIM_CUSTOMER_FIRST_PARAMETERS);
+      expect(checkFlow(flow, type as any, { callbackMode: mode, exportedCallbackParameters })).toEqual([]);
     }
   });
 

@@ -116,7 +116,7 @@ describe.each(VARIANTS)('the cancel decision (%s)', (variant) => {
     const booked = await book();
     const stranger = newNumber();
     const cancel = await update(flowEvent({ callerNumber: stranger, parameters: { recordId: booked.recordId, transition: 'CANCEL', phoneE164: booked.phone } }));
-    expect(cancel).toEqual({ result: 'FORBIDDEN', status: '', resolution: '', phoneE164: '', phoneNational: '', removedFromQueue: 'false' });
+    expect(cancel).toEqual({ result: 'FORBIDDEN', status: '', resolution: '', phoneE164: '', phoneNational: '', removedFromQueue: 'false', cancelled: '' });
     expect(await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId))).toMatchObject({ status: 'PENDING' });
     expect(await getItem(env.db.endpoint, TABLE_NAME, pointerPk(booked.phone))).toMatchObject({ recordId: booked.recordId });
   });

@@ -51,7 +51,9 @@ const phoneText = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.constantFrom('', '+', '#', '0'.repeat(33), '+1 (202) 555-0143', '020 7946 0958', '+442079460958'),
 );
-const parameterValue = fc.oneof(phoneText, contactId, fc.constantFrom('CANCEL', 'CONNECT', 'AGENT_HANG_UP', 'cancel', 'US', 'GB', 'ZZ', 'Europe/Paris'), anyValue);
+const TRANSITIONS = ['CANCEL', 'CONNECT', 'AGENT_HANG_UP', 'CHECK_BEFORE_QUEUE', 'CUSTOMER_ANSWERED', 'VOICEMAIL'];
+const LEG_METHODS = ['CALLBACK_CUSTOMER_FIRST_QUEUED', 'CALLBACK_CUSTOMER_FIRST_DIALED'];
+const parameterValue = fc.oneof(phoneText, contactId, fc.constantFrom(...TRANSITIONS, 'cancel', 'US', 'GB', 'ZZ', 'Europe/Paris'), anyValue);
 const parameters = fc.oneof(
   fc.dictionary(fc.constantFrom('phoneNumber', 'recordId', 'transition', 'country', 'timeZone', '__proto__', 'constructor'), parameterValue, { maxKeys: 4 }),
   anyValue,
@@ -65,11 +67,15 @@ const flowEventArb = fc.oneof(
     arbitrary: fc.record({
       contactId: fc.oneof(contactId, knownRecordId),
       callerNumber: fc.oneof(fc.constant(null), phoneText),
-      parameters: fc.oneof(parameters, fc.record({ recordId: knownRecordId, transition: fc.constantFrom('CANCEL', 'CONNECT', 'AGENT_HANG_UP'), phoneNumber: phoneText })),
+      parameters: fc.oneof(parameters, fc.record({ recordId: knownRecordId, transition: fc.constantFrom(...TRANSITIONS), phoneNumber: phoneText })),
       attributes: fc.oneof(fc.constant({}), fc.record({ callbackRecordId: fc.oneof(knownRecordId, contactId) })),
-      initiationMethod: fc.constantFrom('INBOUND', 'CALLBACK', 'OUTBOUND', ''),
-    }).map(({ contactId: id, callerNumber, parameters: params, attributes, initiationMethod }) => {
-      const event: any = flowEvent({ contactId: typeof id === 'string' ? id : undefined, callerNumber, attributes, initiationMethod });
+      initiationMethod: fc.constantFrom('INBOUND', 'CALLBACK', 'OUTBOUND', '', ...LEG_METHODS),
+      previousContactId: fc.option(fc.oneof(knownRecordId, contactId), { nil: undefined }),
+      initialContactId: fc.option(fc.oneof(knownRecordId, contactId), { nil: undefined }),
+    }).map(({ contactId: id, callerNumber, parameters: params, attributes, initiationMethod, previousContactId, initialContactId }) => {
+      const event: any = flowEvent({
+        contactId: typeof id === 'string' ? id : undefined, callerNumber, attributes, initiationMethod, previousContactId, initialContactId,
+      });
       event.Details.Parameters = params;
       if (typeof id !== 'string') event.Details.ContactData.ContactId = id;
       return event;
@@ -85,9 +91,12 @@ const ctrEntry = fc.oneof(
   fc.tuple(knownRecordId, fc.uuid()).map(([recordId, callbackId]) => callbackCtr(recordId, callbackId)),
   fc.record({
     ContactId: fc.oneof(contactId, anyValue),
-    InitiationMethod: fc.oneof(fc.constantFrom('INBOUND', 'CALLBACK'), anyValue),
+    InitiationMethod: fc.oneof(fc.constantFrom('INBOUND', 'CALLBACK', ...LEG_METHODS), anyValue),
     NextContactId: fc.oneof(fc.uuid(), anyValue),
     PreviousContactId: fc.oneof(knownRecordId, anyValue),
+    InitialContactId: fc.oneof(knownRecordId, anyValue),
+    AnsweringMachineDetectionStatus: fc.oneof(fc.constantFrom('HUMAN_ANSWERED', 'VOICEMAIL_BEEP', 'AMD_UNANSWERED'), anyValue),
+    Agent: fc.oneof(fc.record({ ConnectedToAgentTimestamp: fc.oneof(fc.string(), anyValue) }), anyValue),
     Attributes: fc.oneof(fc.record({ callbackRecordId: fc.oneof(knownRecordId, contactId) }), anyValue),
   }, { requiredKeys: [] }),
 );
@@ -99,13 +108,18 @@ const contactEventArb = fc.oneof(
     recordId: fc.oneof(knownRecordId, contactId),
     callbackId: fc.oneof(fc.uuid(), contactId),
     eventType: fc.constantFrom('INITIATED', 'QUEUED', 'DISCONNECTED', ''),
-    initiationMethod: fc.constantFrom('CALLBACK', 'INBOUND'),
+    initiationMethod: fc.constantFrom('CALLBACK', 'INBOUND', ...LEG_METHODS),
     instanceArn: fc.constantFrom(INSTANCE_ARN, `${INSTANCE_ARN}x`, ''),
+    // A dialled leg's previous contact is its queued leg, not the record; and its end may say how it went.
+    previousContactId: fc.option(fc.oneof(fc.uuid(), contactId, anyValue), { nil: undefined }),
+    ending: fc.dictionary(fc.constantFrom('answeringMachineDetectionStatus', 'agentInfo'), anyValue, { maxKeys: 2 }),
     patch: fc.dictionary(fc.constantFrom('detail', 'source', 'detail-type', 'id'), anyValue, { maxKeys: 1 }),
-  }).map(({ recordId, callbackId, eventType, initiationMethod, instanceArn, patch }) => ({
-    ...callbackContactEvent(recordId, callbackId, { eventType, initiationMethod, instanceArn }),
-    ...patch,
-  })),
+  }).map(({ recordId, callbackId, eventType, initiationMethod, instanceArn, previousContactId, ending, patch }) => {
+    const event = callbackContactEvent(recordId, callbackId, { eventType, initiationMethod, instanceArn });
+    const detail: Record<string, unknown> = { ...event.detail, ...ending };
+    if (previousContactId !== undefined) detail.previousContactId = previousContactId;
+    return { ...event, detail, ...patch };
+  }),
 );
 
 const FLOW_RESULTS: Partial<Record<HandlerName, readonly string[]>> = {
@@ -156,7 +170,7 @@ describe('fuzzing every handler\'s input', () => {
       count('contact-event-processor');
       const result = await processEvent(event);
       expect(Object.keys(result)).toEqual(['outcome']);
-      expect(['IGNORED', 'NO_RECORD', 'CONFLICT', 'ID_LEARNED', 'REMOVED']).toContain(result.outcome);
+      expect(['IGNORED', 'NO_RECORD', 'CONFLICT', 'ID_LEARNED', 'REMOVED', 'LEG_ENDED', 'COMPLETED', 'ALREADY_COMPLETED']).toContain(result.outcome);
     }), { numRuns: RUNS['contact-event-processor'] });
   });
 
@@ -184,7 +198,7 @@ describe('fuzzing every handler\'s input', () => {
       expect(String(item.phoneE164)).toMatch(/^\+[1-9]\d{6,14}$/);
       expect(['PENDING', 'CANCELLED', 'COMPLETED']).toContain(item.status);
       if (item.status === 'COMPLETED') {
-        expect(['CONNECTED', 'REMOVED_BY_API', 'HUNG_UP_BY_AGENT', 'ENDED']).toContain(item.resolution);
+        expect(['CONNECTED', 'REMOVED_BY_API', 'HUNG_UP_BY_AGENT', 'ENDED', 'NOT_ANSWERED', 'VOICEMAIL', 'DIAL_STOPPED', 'CANCELLED_ON_ANSWER']).toContain(item.resolution);
         expect(typeof item.completedAt).toBe('string');
       } else {
         expect(item.resolution).toBeUndefined();
@@ -192,6 +206,7 @@ describe('fuzzing every handler\'s input', () => {
       }
       if (item.status === 'CANCELLED') expect(typeof item.cancelledAt).toBe('string');
       if (item.callbackContactId !== undefined) expect(String(item.callbackContactId)).toMatch(/^[A-Za-z0-9-]{1,256}$/);
+      if (item.dialledContactId !== undefined) expect(String(item.dialledContactId)).toMatch(/^[A-Za-z0-9-]{1,256}$/);
     }
     // Every PENDING record has its pointer.
     const pointed = new Set(items.filter((item) => item.recordType === 'ACTIVE').map((item) => item.recordId));

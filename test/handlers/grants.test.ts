@@ -4,10 +4,15 @@
  * endpoints, and each function's synthesized policy must allow exactly those, no more and no fewer.
  */
 import { Template } from 'aws-cdk-lib/assertions';
+import { CallbackMode } from '../../src';
+import { SIM_CUSTOMER_FIRST_PARAMETERS } from '../../src/simulator/stack-flows';
 import { synth } from '../construct/fixtures';
 import { backdateRecord } from '../support/dynamodb-server';
 import { useTestEnvironment, TABLE_NAME } from '../support/environment';
-import { callbackContactEvent, callbackCtr, callbackContactCall, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
+import {
+  callbackContactEvent, callbackCtr, callbackContactCall, customerFirstContacts, dialledLegCall, dialledLegCtr, dialledLegEvent, flowEvent,
+  inboundCtr, kinesisBatch, newContactId, queuedLegCall, queuedLegCtr, queuedLegEvent,
+} from '../support/events';
 import { type HandlerName, VARIANTS } from '../support/handlers';
 
 const env = useTestEnvironment();
@@ -152,5 +157,105 @@ describe.each(VARIANTS)('grants match the calls (%s)', (variant) => {
     for (const fn of Object.values(FUNCTION_OF)) {
       expect({ fn, actions: [...(used[fn] ?? [])].sort() }).toEqual({ fn, actions: granted[fn] ?? [] });
     }
+  });
+});
+
+describe.each(VARIANTS)('grants match the calls in customer-first mode (%s)', (variant) => {
+  const used: Record<string, Set<string>> = {};
+  let line = variant === 'source' ? 7500 : 8500;
+  const newNumber = () => `+1415555${String(line++).padStart(4, '0')}`;
+
+  async function as(name: HandlerName, call: (handler: any) => Promise<any>, overrides: Record<string, string> = {}): Promise<any> {
+    env.db.iamActions.length = 0;
+    env.connect.calls.length = 0;
+    env.connect.describeCalls.length = 0;
+    const result = await call(env.load(name, variant, { CALLBACK_MODE: 'CUSTOMER_FIRST', ...overrides }));
+    const actions = used[FUNCTION_OF[name]!] ??= new Set();
+    env.db.iamActions.forEach((action) => actions.add(action));
+    if (env.connect.calls.length > 0) actions.add('connect:StopContact');
+    if (env.connect.describeCalls.length > 0) actions.add('connect:DescribeContact');
+    return result;
+  }
+  async function booking() {
+    const phone = newNumber();
+    const legs = customerFirstContacts(newContactId());
+    expect((await as('write-callback', (write) => write(flowEvent({ contactId: legs.recordId, callerNumber: phone })))).result).toBe('CREATED');
+    return { ...legs, phone };
+  }
+  const cancel = (legs: { recordId: string; phone: string }) => as('update-callback', (update) =>
+    update(flowEvent({ callerNumber: legs.phone, parameters: { recordId: legs.recordId, transition: 'CANCEL' } })));
+  const event = (detail: unknown) => as('contact-event-processor', (process) => process(detail));
+  const ctr = (record: object) => as('ctr-processor', (process) => process(kinesisBatch([record])));
+
+  test('every handler path of the three legs that touches AWS', async () => {
+    // update-callback: the creation flow's check (pending; cancelled, which stops C2), the outbound callback flow's
+    // answer and voicemail, and a cancel that stops the dialled leg.
+    const pending = await booking();
+    await as('update-callback', (update) => update(flowEvent(queuedLegCall(pending, 'CHECK_BEFORE_QUEUE'))));
+    expect((await as('update-callback', (update) => update(flowEvent(dialledLegCall(pending, 'CUSTOMER_ANSWERED'))))).resolution).toBe('CONNECTED');
+    const checked = await booking();
+    await cancel(checked);
+    expect((await as('update-callback', (update) => update(flowEvent(queuedLegCall(checked, 'CHECK_BEFORE_QUEUE'))))).resolution).toBe('REMOVED_BY_API');
+    const voicemail = await booking();
+    expect((await as('update-callback', (update) => update(flowEvent(dialledLegCall(voicemail, 'VOICEMAIL'))))).resolution).toBe('VOICEMAIL');
+    const dialling = await booking();
+    await event(dialledLegEvent(dialling));
+    expect((await cancel(dialling)).resolution).toBe('DIAL_STOPPED');
+    // The set-callback flow's undo path, the same in both modes (it reads the record).
+    const undone = await booking();
+    expect((await as('update-callback', (update) => update(flowEvent({ contactId: undone.recordId, parameters: { recordId: undone.recordId, transition: 'RELEASE' } }))))
+      .resolution).toBe('RELEASED');
+
+    // contact-event-processor: both legs' creation (pending, and cancelled: StopContact), the dialled leg's end
+    // while pending (closes the record and its pointer) and after a cancel.
+    const early = await booking();
+    await event(queuedLegEvent(early));
+    await event(dialledLegEvent(early));
+    expect(await event(dialledLegEvent(early, 'DISCONNECTED', { answeringMachineDetectionStatus: 'AMD_UNANSWERED' }))).toEqual({ outcome: 'COMPLETED' });
+    const cancelledEarly = await booking();
+    await cancel(cancelledEarly);
+    expect(await event(dialledLegEvent(cancelledEarly))).toEqual({ outcome: 'REMOVED' });
+    const cancelledEnded = await booking();
+    await cancel(cancelledEnded);
+    expect(await event(dialledLegEvent(cancelledEnded, 'DISCONNECTED'))).toEqual({ outcome: 'COMPLETED' });
+
+    // ctr-processor: C2's CTR naming C3 after a cancel (StopContact), C2 ending without a dial, C3's end.
+    const late = await booking();
+    await cancel(late);
+    await ctr(queuedLegCtr(late));
+    const undialled = await booking();
+    await ctr(queuedLegCtr(undialled, false));
+    const ended = await booking();
+    await ctr(inboundCtr(ended.recordId, ended.queued));
+    await ctr(dialledLegCtr(ended, { answeringMachineDetectionStatus: 'VOICEMAIL_BEEP' }));
+
+    // reconciler: a cancelled callback whose dialled leg still rings (every StopContact failed): DescribeContact on
+    // the dialled leg, StopContact, DIAL_STOPPED.
+    const ringing = await booking();
+    await event(dialledLegEvent(ringing));
+    env.connect.failWith('throttle');
+    expect(await cancel(ringing)).toMatchObject({ status: 'CANCELLED', removedFromQueue: 'false' });
+    env.connect.failWith('none');
+    env.connect.contacts.set(ringing.dialled, { Id: ringing.dialled, InitiationMethod: 'CALLBACK_CUSTOMER_FIRST_DIALED', PreviousContactId: ringing.queued });
+    await backdateRecord(env.db.endpoint, TABLE_NAME, ringing.recordId, 10 * 60);
+    // And a PENDING one whose dialled leg ended, its event and CTR lost: ENDED, with the number's pointer.
+    const hungUp = await booking();
+    await event(dialledLegEvent(hungUp));
+    env.connect.contacts.set(hungUp.dialled, { Id: hungUp.dialled, InitiationMethod: 'CALLBACK_CUSTOMER_FIRST_DIALED', DisconnectTimestamp: new Date() });
+    await backdateRecord(env.db.endpoint, TABLE_NAME, hungUp.recordId, 35 * 60);
+    const summary = await as('reconciler', (reconcile) => reconcile({}), { RECONCILE_CALL_SPACING_MS: '0' });
+    expect(summary.actions[ringing.recordId]).toBe('REMOVED');
+    expect(summary.actions[hungUp.recordId]).toBe('ENDED');
+    expect(summary.repaired.DIAL_STOPPED).toBeGreaterThanOrEqual(1);
+
+    const customerFirst = { callbackMode: CallbackMode.CUSTOMER_FIRST, customerFirstCallbackParameters: { ...SIM_CUSTOMER_FIRST_PARAMETERS } };
+    const granted = grantedActions(synth(customerFirst).template);
+    expect(Object.keys(granted).sort()).toEqual(['ContactEventProcessor', 'CtrProcessor', 'ReconcilerFunction', 'UpdateCallback', 'WriteCallback']);
+    for (const fn of Object.values(FUNCTION_OF)) {
+      expect({ fn, actions: [...(used[fn] ?? [])].sort() }).toEqual({ fn, actions: granted[fn] ?? [] });
+    }
+    // The one permission customer-first mode adds: the contact event processor closes a PENDING record.
+    expect(granted.ContactEventProcessor).toContain('dynamodb:DeleteItem');
+    expect(grantedActions(synth().template).ContactEventProcessor).not.toContain('dynamodb:DeleteItem');
   });
 });

@@ -375,7 +375,7 @@ describe.each(VARIANTS)('callback life cycle (%s)', (variant) => {
   test('only the booked number may cancel, unless ALLOW_CANCEL_FOR_OTHER_NUMBER is set', async () => {
     const booked = await book();
     expect(await transition(booked.recordId, 'CANCEL', newUsNumber())).toEqual({
-      result: 'FORBIDDEN', status: '', resolution: '', phoneE164: '', phoneNational: '', removedFromQueue: 'false',
+      result: 'FORBIDDEN', status: '', resolution: '', phoneE164: '', phoneNational: '', removedFromQueue: 'false', cancelled: '',
     });
     expect((await transition(booked.recordId, 'CANCEL', null)).result).toBe('FORBIDDEN');
     expect((await getItem(env.db.endpoint, TABLE_NAME, recordPk(booked.recordId)))?.status).toBe('PENDING');
@@ -426,7 +426,7 @@ describe.each(VARIANTS)('callback life cycle (%s)', (variant) => {
     const booked = await book();
     const cancelled = await book();
     expect((await transition(cancelled.recordId, 'CANCEL', cancelled.caller)).status).toBe('CANCELLED');
-    const notACallback = { result: 'NOT_A_CALLBACK', status: '', resolution: '', phoneE164: '', phoneNational: '', removedFromQueue: 'false' };
+    const notACallback = { result: 'NOT_A_CALLBACK', status: '', resolution: '', phoneE164: '', phoneNational: '', removedFromQueue: 'false', cancelled: '' };
     for (const record of [booked, cancelled]) {
       for (const name of ['CONNECT', 'AGENT_HANG_UP']) {
         // The booking contact itself (a caller transferred to the queue after a failed booking, its hook left set).

@@ -8,7 +8,7 @@ import { LONGEST_CALLBACK_WAIT_SECONDS, METRICS } from '../../lambda-src/shared/
 import { FIRST_LOOKUP_SECONDS, MAX_LOOKUP_SPACING_SECONDS, type ReconcileSummary, lookupDue } from '../../lambda-src/shared/reconciler';
 import { backdateRecord, getItem } from '../support/dynamodb-server';
 import { type FlowHandler, TABLE_NAME, useTestEnvironment } from '../support/environment';
-import { INSTANCE_ARN, callbackContactEvent, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
+import { INSTANCE_ARN, callbackContactEvent, customerFirstContacts, dialledLegEvent, flowEvent, inboundCtr, kinesisBatch, newContactId } from '../support/events';
 import { VARIANTS } from '../support/handlers';
 
 const env = useTestEnvironment();
@@ -132,6 +132,27 @@ describe.each(VARIANTS)('reconciler (%s)', (variant) => {
     expect(env.connect.calls.map((call) => call.contactId)).toEqual([callbackContactId]);
     expect(await record(recordId)).toMatchObject({ status: 'COMPLETED', resolution: 'REMOVED_BY_API' });
     expect(env.metrics).toContainEqual(expect.objectContaining({ Removals: 1, Path: 'reconciler' }));
+  });
+
+  test('a customer-first record is settled by its dialled leg once known: its queued leg ends when the dial begins', async () => {
+    const overrides = { QUEUE_ARN: queueArn, RECONCILE_INTERVAL_SECONDS: '600', RECONCILE_CALL_SPACING_MS: '0', CALLBACK_MODE: 'CUSTOMER_FIRST' };
+    const recordId = newContactId();
+    expect((await env.load<FlowHandler>('write-callback', variant, overrides)(flowEvent({ contactId: recordId, callerNumber: newNumber() }))).result).toBe('CREATED');
+    const legs = customerFirstContacts(recordId);
+    await env.load<(event: unknown) => Promise<unknown>>('contact-event-processor', variant, overrides)(dialledLegEvent(legs));
+    // The queued leg was taken out of the queue to dial; the dialled leg is still on the line with an agent.
+    queued(recordId, legs.queued, { InitiationMethod: 'CALLBACK', DisconnectTimestamp: new Date() });
+    env.connect.contacts.set(legs.dialled, { Id: legs.dialled, InitiationMethod: 'CALLBACK', PreviousContactId: legs.queued, Channel: 'VOICE', InitiationTimestamp: new Date() });
+    await backdate(recordId, 35 * MINUTE);
+
+    expect(await run()).toMatchObject({ lookups: 1, repaired: {}, actions: { [recordId]: 'STILL_WAITING' } });
+    expect(env.connect.describeCalls.map((call) => call.contactId)).toEqual([legs.dialled]);
+    expect(await record(recordId)).toMatchObject({ status: 'PENDING' });
+
+    env.connect.contacts.set(legs.dialled, { ...env.connect.contacts.get(legs.dialled)!, DisconnectTimestamp: new Date() });
+    // Cumulative: 60 minutes since booking, the second lookup slot.
+    await backdate(recordId, 25 * MINUTE);
+    expect(await run()).toMatchObject({ repaired: { ENDED: 1 }, actions: { [recordId]: 'ENDED' } });
   });
 
   test('a PENDING record whose callback is still waiting is left as it is, and looked up only when a slot is due', async () => {

@@ -1,7 +1,7 @@
 /** Amazon Connect Lambda events, Kinesis CTR batches and EventBridge contact events, shaped as the services send them. */
 import { randomUUID } from 'node:crypto';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { BOOKED_ATTRIBUTE, BOOKED_VALUE, RECORD_ID_ATTRIBUTE } from '../../lambda-src/shared/contract';
+import { BOOKED_ATTRIBUTE, BOOKED_VALUE, CUSTOMER_FIRST_INITIATION, RECORD_ID_ATTRIBUTE } from '../../lambda-src/shared/contract';
 
 export const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
 export const INSTANCE_ARN = `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}`;
@@ -15,6 +15,8 @@ export interface FlowCall {
   readonly attributes?: Record<string, string>;
   readonly initiationMethod?: string;
   readonly previousContactId?: string;
+  /** The contact's InitialContactId; its own ContactId unless given. */
+  readonly initialContactId?: string;
 }
 
 export function newContactId(): string {
@@ -27,7 +29,7 @@ export function flowEvent(call: FlowCall = {}) {
     Details: {
       ContactData: {
         ContactId: call.contactId ?? newContactId(),
-        InitialContactId: call.contactId,
+        InitialContactId: call.initialContactId ?? call.contactId,
         PreviousContactId: call.previousContactId,
         Channel: 'VOICE',
         InstanceARN: INSTANCE_ARN,
@@ -150,5 +152,116 @@ export function kinesisBatch(entries: ReadonlyArray<object | { raw: string }>): 
         eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/ctr',
       };
     }),
+  };
+}
+
+// Customer-first callbacks: the inbound contact C1 (the record), the queued leg C2 and the dialled leg C3, with the
+// links their example contact records show (https://docs.aws.amazon.com/connect/latest/adminguide/customer-first-cb.html):
+// C2's PreviousContactId and InitialContactId are C1, C2's NextContactId is C3; C3's PreviousContactId is C2 and its
+// InitialContactId C1. The legs carry the booked contact's attributes (not documented: see ctr-processor.ts).
+
+/** A customer-first callback's three contacts. */
+export interface CustomerFirstContacts {
+  readonly recordId: string;
+  readonly queued: string;
+  readonly dialled: string;
+}
+
+export function customerFirstContacts(recordId: string): CustomerFirstContacts {
+  return { recordId, queued: `c2-${recordId}`, dialled: `c3-${recordId}` };
+}
+
+/** The creation flow's Lambda event on the queued leg C2. */
+export function queuedLegCall({ recordId, queued }: CustomerFirstContacts, transition: string): FlowCall {
+  return {
+    contactId: queued,
+    initialContactId: recordId,
+    previousContactId: recordId,
+    initiationMethod: CUSTOMER_FIRST_INITIATION.QUEUED,
+    attributes: bookedAttributes(recordId),
+    parameters: { recordId, transition },
+  };
+}
+
+/** The outbound callback flow's Lambda event on the dialled leg C3. */
+export function dialledLegCall({ recordId, queued, dialled }: CustomerFirstContacts, transition: string): FlowCall {
+  return {
+    contactId: dialled,
+    initialContactId: recordId,
+    previousContactId: queued,
+    initiationMethod: CUSTOMER_FIRST_INITIATION.DIALED,
+    attributes: bookedAttributes(recordId),
+    parameters: { recordId, transition },
+  };
+}
+
+function contactEventOf(detail: Record<string, unknown>, contactId: string) {
+  return {
+    'version': '0',
+    'id': randomUUID(),
+    'detail-type': 'Amazon Connect Contact Event',
+    'source': 'aws.connect',
+    'account': '123456789012',
+    'time': new Date().toISOString(),
+    'region': 'us-east-1',
+    'resources': [`${INSTANCE_ARN}/contact/${contactId}`, INSTANCE_ARN],
+    'detail': { channel: 'VOICE', instanceArn: INSTANCE_ARN, initiationTimestamp: new Date().toISOString(), ...detail },
+  };
+}
+
+/** A contact event of the queued leg C2 (INITIATED unless given). */
+export function queuedLegEvent({ recordId, queued }: CustomerFirstContacts, eventType = 'INITIATED') {
+  return contactEventOf({
+    eventType, contactId: queued, initialContactId: recordId, previousContactId: recordId, initiationMethod: CUSTOMER_FIRST_INITIATION.QUEUED,
+  }, queued);
+}
+
+/** How the dialled leg went, as its DISCONNECTED event and its CTR show it. */
+export interface DialledLegEnding {
+  readonly answeringMachineDetectionStatus?: string;
+  /** An agent was connected (ISO time of it). */
+  readonly connectedToAgentAt?: string;
+}
+
+/** A contact event of the dialled leg C3: INITIATED, or DISCONNECTED with how it went. */
+export function dialledLegEvent({ recordId, queued, dialled }: CustomerFirstContacts, eventType = 'INITIATED', ending: DialledLegEnding = {}) {
+  return contactEventOf({
+    eventType,
+    contactId: dialled,
+    initialContactId: recordId,
+    previousContactId: queued,
+    initiationMethod: CUSTOMER_FIRST_INITIATION.DIALED,
+    ...(ending.answeringMachineDetectionStatus ? { answeringMachineDetectionStatus: ending.answeringMachineDetectionStatus } : {}),
+    ...(ending.connectedToAgentAt ? { agentInfo: { agentArn: `${INSTANCE_ARN}/agent/agent-1`, connectedToAgentTimestamp: ending.connectedToAgentAt } } : {}),
+  }, dialled);
+}
+
+/** The queued leg C2's CTR: NextContactId is the dialled leg, unless it ended without a dial (`dialled` false). */
+export function queuedLegCtr({ recordId, queued, dialled }: CustomerFirstContacts, wasDialled = true) {
+  return {
+    ContactId: queued,
+    InitialContactId: recordId,
+    PreviousContactId: recordId,
+    ...(wasDialled ? { NextContactId: dialled } : {}),
+    InitiationMethod: CUSTOMER_FIRST_INITIATION.QUEUED,
+    Channel: 'VOICE',
+    Attributes: bookedAttributes(recordId),
+    CustomerEndpoint: { Address: '+12025550143', Type: 'TELEPHONE_NUMBER' },
+  };
+}
+
+/** The dialled leg C3's CTR, with how it went. */
+export function dialledLegCtr({ recordId, queued, dialled }: CustomerFirstContacts, ending: DialledLegEnding = {}) {
+  return {
+    ContactId: dialled,
+    InitialContactId: recordId,
+    PreviousContactId: queued,
+    InitiationMethod: CUSTOMER_FIRST_INITIATION.DIALED,
+    Channel: 'VOICE',
+    Attributes: bookedAttributes(recordId),
+    CustomerEndpoint: { Address: '+12025550143', Type: 'TELEPHONE_NUMBER' },
+    SegmentAttributes: { 'connect:TrafficType': { ValueString: 'CUSTOMER_FIRST_CALLBACK' } },
+    ...(ending.answeringMachineDetectionStatus ? { AnsweringMachineDetectionStatus: ending.answeringMachineDetectionStatus } : {}),
+    ...(ending.connectedToAgentAt ? { Agent: { ARN: `${INSTANCE_ARN}/agent/agent-1`, ConnectedToAgentTimestamp: ending.connectedToAgentAt } } : {}),
   };
 }

@@ -7,7 +7,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk.assertions import Template
 from cdk_connect_callback_management import (
-    CallbackAlarmThresholds, CallbackManagement, CallbackPrompts, CallbackPromptSets, InQueueCallbackOffer, Prompt,
+    CallbackAlarmThresholds, CallbackManagement, CallbackMode, CallbackPrompts, CallbackPromptSets, InQueueCallbackOffer, Prompt,
 )
 
 import app as example_app
@@ -257,3 +257,49 @@ def test_grant_list_without_the_api_is_refused():
     callbacks = construct_with()
     with pytest.raises(RuntimeError, match='needs the callbacks API: set enableCallbacksApi to true'):
         callbacks.grant_list(iam.Role(callbacks, 'Reader', assumed_by=iam.AccountRootPrincipal()))
+# The parameters of a customer-first "Transfer to queue" block as an instance exports them. The two names other than
+# ContactFlowId are placeholders for whatever the export holds: no document or public export names them.
+EXPORTED_CUSTOMER_FIRST_PARAMETERS = {
+    'DialModeAsExported': 'CUSTOMER_FIRST',
+    'OutboundCallbackFlowAsExported': CallbackManagement.OUTBOUND_CALLBACK_FLOW_ARN,
+    'ContactFlowId': CallbackManagement.CALLBACK_CREATION_FLOW_ARN,
+}
+
+
+def callback_block(template, stack, callbacks):
+    flow = template.to_json()['Resources'][logical_id(stack, callbacks.set_callback_flow)]
+    blocks = [action for action in flow_actions(flow['Properties']['Content']) if action['Type'] == 'CreateCallbackContact']
+    assert len(blocks) == 1
+    return blocks[0]['Parameters']
+
+
+def test_agent_first_is_the_default_mode(example):
+    stack, callbacks, template = example
+    assert callbacks.callback_mode == CallbackMode.AGENT_FIRST
+    assert callbacks.outbound_callback_flow is None
+    assert callbacks.callback_creation_flow_arn is None
+
+
+def test_customer_first_mode_adds_its_flows_and_merges_the_exported_parameters():
+    callbacks = construct_with(callback_mode=CallbackMode.CUSTOMER_FIRST,
+                               customer_first_callback_parameters=EXPORTED_CUSTOMER_FIRST_PARAMETERS)
+    stack = Stack.of(callbacks)
+    template = Template.from_stack(stack)
+    assert callbacks.callback_mode == CallbackMode.CUSTOMER_FIRST
+    flows = template.find_resources('AWS::Connect::ContactFlow')
+    assert sorted(flow['Properties']['Type'] for flow in flows.values()) == sorted(
+        list(FLOW_TYPES.values()) + ['CONTACT_FLOW', 'CONTACT_FLOW', 'AGENT_WHISPER'])
+    outbound_id = logical_id(stack, callbacks.outbound_callback_flow)
+    creation_id = logical_id(stack, callbacks.callback_creation_flow)
+    assert flows[outbound_id]['Properties']['Type'] == 'CONTACT_FLOW'
+    parameters = callback_block(template, stack, callbacks)
+    assert parameters['DialModeAsExported'] == 'CUSTOMER_FIRST'
+    assert parameters['OutboundCallbackFlowAsExported'] == {'Fn::GetAtt': [outbound_id, 'ContactFlowArn']}
+    assert parameters['ContactFlowId'] == {'Fn::GetAtt': [creation_id, 'ContactFlowArn']}
+    # Customer-first callbacks take no agent-first retry settings.
+    assert 'MaximumConnectionAttempts' not in parameters
+
+
+def test_customer_first_without_its_exported_parameters_is_refused():
+    with pytest.raises(RuntimeError, match='customerFirstCallbackParameters is required with callbackMode CUSTOMER_FIRST'):
+        construct_with(callback_mode=CallbackMode.CUSTOMER_FIRST)

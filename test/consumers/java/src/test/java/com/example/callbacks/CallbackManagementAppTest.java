@@ -3,12 +3,14 @@ package com.example.callbacks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdkconnectcallback.CallbackAlarmThresholds;
 import io.github.cdkconnectcallback.CallbackManagement;
+import io.github.cdkconnectcallback.CallbackMode;
 import io.github.cdkconnectcallback.CallbackPromptSets;
 import io.github.cdkconnectcallback.CallbackPrompts;
 import io.github.cdkconnectcallback.InQueueCallbackOffer;
@@ -247,6 +249,56 @@ class CallbackManagementAppTest {
         assertTrue(tuned.getCallbacksApiUrl() != null);
     }
 
+    /**
+     * The parameters of a customer-first "Transfer to queue" block as an instance exports them. The two names other than
+     * ContactFlowId are placeholders for whatever the export holds: no document or public export names them.
+     */
+    private static Map<String, String> exportedCustomerFirstParameters() {
+        return Map.of(
+            "DialModeAsExported", "CUSTOMER_FIRST",
+            "OutboundCallbackFlowAsExported", CallbackManagement.OUTBOUND_CALLBACK_FLOW_ARN,
+            "ContactFlowId", CallbackManagement.CALLBACK_CREATION_FLOW_ARN);
+    }
+
+    @Test
+    void agentFirstIsTheDefaultMode() {
+        assertEquals(CallbackMode.AGENT_FIRST, callbacks.getCallbackMode());
+        assertNull(callbacks.getOutboundCallbackFlow());
+        assertNull(callbacks.getCallbackCreationFlowArn());
+    }
+
+    @Test
+    void customerFirstModeAddsItsFlowsAndMergesTheExportedParameters() {
+        CallbackManagement customerFirst = constructWith(builder -> builder
+            .callbackMode(CallbackMode.CUSTOMER_FIRST)
+            .customerFirstCallbackParameters(exportedCustomerFirstParameters()));
+        Stack other = Stack.of(customerFirst);
+        Template synthesized = Template.fromStack(other);
+        assertEquals(CallbackMode.CUSTOMER_FIRST, customerFirst.getCallbackMode());
+        Map<String, Map<String, Object>> flows = synthesized.findResources("AWS::Connect::ContactFlow");
+        assertEquals(7, flows.size());
+        String outboundId = other.getLogicalId((CfnElement) customerFirst.getOutboundCallbackFlow());
+        String creationId = other.getLogicalId((CfnElement) customerFirst.getCallbackCreationFlow());
+        assertEquals("CONTACT_FLOW", asMap(flows.get(outboundId).get("Properties")).get("Type"));
+        assertEquals("CONTACT_FLOW", asMap(flows.get(creationId).get("Properties")).get("Type"));
+        Object content = asMap(flows.get(other.getLogicalId((CfnElement) customerFirst.getSetCallbackFlow())).get("Properties")).get("Content");
+        Map<String, Object> parameters = asMap(actionsOf(content).stream()
+            .filter(action -> "CreateCallbackContact".equals(action.get("Type")))
+            .findFirst().orElseThrow().get("Parameters"));
+        assertEquals("CUSTOMER_FIRST", parameters.get("DialModeAsExported"));
+        assertEquals(Map.of("Fn::GetAtt", List.of(outboundId, "ContactFlowArn")), parameters.get("OutboundCallbackFlowAsExported"));
+        assertEquals(Map.of("Fn::GetAtt", List.of(creationId, "ContactFlowArn")), parameters.get("ContactFlowId"));
+        // Customer-first callbacks take no agent-first retry settings.
+        assertFalse(parameters.containsKey("MaximumConnectionAttempts"));
+    }
+
+    @Test
+    void customerFirstWithoutItsExportedParametersIsRefused() {
+        RuntimeException error = assertThrows(RuntimeException.class,
+            () -> constructWith(builder -> builder.callbackMode(CallbackMode.CUSTOMER_FIRST)));
+        assertTrue(error.getMessage().contains("customerFirstCallbackParameters is required with callbackMode CUSTOMER_FIRST"), error.getMessage());
+    }
+
     private static CallbackManagement constructWith(final Consumer<CallbackManagement.Builder> overrides) {
         Stack stack = new Stack(new App(), "BadProps");
         CallbackManagement.Builder builder = CallbackManagement.Builder.create(stack, "Callbacks")
@@ -283,7 +335,15 @@ class CallbackManagementAppTest {
      */
     private static Map<String, Map<String, Object>> actionsOf(final Stack stack, final Map<String, Object> resources, final CfnContactFlow flowResource) {
         Map<String, Object> flow = asMap(resources.get(stack.getLogicalId(flowResource)));
-        Object content = asMap(flow.get("Properties")).get("Content");
+        return actionsByIdOf(asMap(flow.get("Properties")).get("Content"));
+    }
+
+    /** The actions of a synthesized Content in the order the flow lists them, tokens restored (see actionsOf). */
+    private static List<Map<String, Object>> actionsOf(final Object content) {
+        return new ArrayList<>(actionsByIdOf(content).values());
+    }
+
+    private static Map<String, Map<String, Object>> actionsByIdOf(final Object content) {
         Map<String, Object> tokens = new HashMap<>();
         String json;
         if (content instanceof String) {
