@@ -63,11 +63,8 @@ export interface CallbackIntegCase {
   /** The construct's contactFlowLogging; flow logs are then enabled on the instance too. */
   readonly contactFlowLogging: boolean;
   /**
-   * Further construct props of this case.
-   *
-   * PENDING: customer-first mode and the in-queue flow are not in the construct yet. When they land, the hardened case
-   * sets them here (integ.callback-management-hardened.ts), and `flowsOf` below lists the in-queue flow so that
-   * check A covers it.
+   * Further construct props of this case. Customer-first mode is in neither case: its callback parameters must come
+   * from a console export of the user's own instance (customerFirstCallbackParameters), which no public source gives.
    */
   readonly props?: Partial<CallbackManagementProps>;
 }
@@ -215,14 +212,18 @@ interface TestedObjects {
   readonly key?: kms.IKey;
 }
 
-/** The construct's flows, by name. PENDING: the in-queue flow joins this list when the construct has it. */
+/** The construct's flows, by name: the customer queue flow too when the case offers callbacks in the queue. */
 function flowsOf(callbacks: CallbackManagement): Array<{ name: string; flow: connect.CfnContactFlow; id: string }> {
-  return [
+  const flows = [
     { name: 'set-callback', flow: callbacks.setCallbackFlow, id: callbacks.setCallbackFlowId },
     { name: 'agent-whisper', flow: callbacks.agentWhisperFlow, id: callbacks.agentWhisperFlowId },
     { name: 'outbound-whisper', flow: callbacks.outboundWhisperFlow, id: callbacks.outboundWhisperFlowId },
     { name: 'transferred-caller-whisper', flow: callbacks.transferredCallerWhisperFlow, id: callbacks.transferredCallerWhisperFlowId },
   ];
+  if (callbacks.customerQueueFlow && callbacks.customerQueueFlowId) {
+    flows.push({ name: 'customer-queue', flow: callbacks.customerQueueFlow, id: callbacks.customerQueueFlowId });
+  }
+  return flows;
 }
 
 class Checks {
