@@ -5,13 +5,23 @@
  * The EXISTS reply carries what the caller's cancel needs (the flow passes it to update-callback CANCEL): the record
  * id, the number it is booked for, and, once a processor has learnt it, the callback contact id. With them the cancel
  * is decided without reading the record (lambda-src/shared/callback-store.ts, cancel).
+ *
+ * The admission policy (the construct's admissionPolicy), decided in this same call:
+ * - AT_CAPACITY: the queue holds maxQueuedContacts contacts or more, by the `contactsInQueue` the flow passes from its
+ *   Get queue metrics block ($.Metrics.Queue.Size). A number with a pending callback still gets EXISTS, from one read.
+ * - LIMIT_REACHED: the number booked maxCallbacksPerNumberPerDay callbacks on the queue today (in TIME_ZONE), checked
+ *   in the booking's own transaction (callback-store.ts), after EXISTS.
+ * A missing or unreadable queue size does not refuse anyone: the policy fails open, books, and counts it
+ * (AdmissionInputMissing). Connect still has the queue's real capacity, and a callback it refuses takes the flow's undo
+ * path like any other failed CreateCallbackContact.
  */
-import type { CallbackRecord } from '../shared/callback-store';
+import type { ActiveCallback, CallbackRecord } from '../shared/callback-store';
 import { missingSettings } from '../shared/config';
 import { contactData, type ConnectFlowEvent, type FlowReply, isPlausibleContactId, parameter, reply } from '../shared/connect-event';
 import { METRICS } from '../shared/contract';
-import { spokenRequestTime } from '../shared/local-time';
+import { localDate, spokenRequestTime } from '../shared/local-time';
 import { describeError, maskPhone } from '../shared/log';
+import { byReason } from '../shared/metrics';
 import { callerE164, normalizePhone } from '../shared/phone';
 import { createRuntime, createStore, runInvocation } from '../shared/runtime';
 import type { RemainingTime } from '../shared/time-budget';
@@ -51,31 +61,7 @@ async function book(event: ConnectFlowEvent): Promise<FlowReply> {
   const canCancel = (bookedFor: string) => String(config.allowCancelForOtherNumber || bookedFor === caller);
   const requestedAtSpoken = (createdAt: string) =>
     (createdAt ? spokenRequestTime(new Date(createdAt), new Date(), config.timeZone, config.locale) : '');
-  try {
-    const outcome = await store.create({
-      recordId: contactId,
-      phoneE164: phone.e164,
-      phoneNational: phone.nationalFormatted,
-      country: phone.country,
-      queueArn: config.queueArn,
-      // Which leg StopContact removes depends on the mode the callback was booked in (customer-first-lifecycle.ts).
-      callbackMode: config.callbackMode === 'CUSTOMER_FIRST' ? 'CUSTOMER_FIRST' : undefined,
-    });
-    if (outcome.kind === 'CREATED') {
-      const record: CallbackRecord = outcome.record;
-      metrics.count(METRICS.BOOKINGS);
-      log.info('callback booked', { contactId, recordId: record.recordId, phone: maskPhone(record.phoneE164) });
-      return reply(KEYS, {
-        result: 'CREATED',
-        recordId: record.recordId,
-        status: record.status,
-        phoneE164: record.phoneE164,
-        phoneNational: record.phoneNational,
-        requestedAtSpoken: requestedAtSpoken(record.createdAt),
-        canCancel: canCancel(record.phoneE164),
-      });
-    }
-    const existing = outcome.existing;
+  const existsReply = (existing: ActiveCallback) => {
     metrics.count(METRICS.DUPLICATE_BOOKINGS);
     log.info('callback already booked', { contactId, recordId: existing.recordId, phone: maskPhone(existing.phoneE164) });
     const cancellable = canCancel(existing.phoneE164);
@@ -91,8 +77,65 @@ async function book(event: ConnectFlowEvent): Promise<FlowReply> {
       // Only for a cancel the flow may offer: nothing more about someone else's callback.
       callbackContactId: cancellable === 'true' ? existing.callbackContactId : undefined,
     });
+  };
+  const { maxQueuedContacts, maxCallbacksPerNumberPerDay } = config.admission;
+  try {
+    if (maxQueuedContacts !== undefined) {
+      const inQueue = queueSize(parameter(event, 'contactsInQueue'));
+      if (inQueue === undefined) {
+        metrics.count(METRICS.ADMISSION_INPUT_MISSING, 1, byReason('AT_CAPACITY'));
+        log.warn('queue size not passed or not a number: booking without the capacity check', { contactId });
+      } else if (inQueue >= maxQueuedContacts) {
+        const existing = await store.activeCallback(config.queueArn, phone.e164);
+        if (existing) return existsReply(existing);
+        metrics.count(METRICS.ADMISSION_REFUSALS, 1, byReason('AT_CAPACITY'));
+        log.info('callback refused: queue at capacity', { contactId, inQueue, maxQueuedContacts });
+        return reply(KEYS, { result: 'AT_CAPACITY' });
+      }
+    }
+    const outcome = await store.create({
+      recordId: contactId,
+      phoneE164: phone.e164,
+      phoneNational: phone.nationalFormatted,
+      country: phone.country,
+      queueArn: config.queueArn,
+      // Which leg StopContact removes depends on the mode the callback was booked in (customer-first-lifecycle.ts).
+      callbackMode: config.callbackMode === 'CUSTOMER_FIRST' ? 'CUSTOMER_FIRST' : undefined,
+      dailyLimit: maxCallbacksPerNumberPerDay === undefined ? undefined
+        : { max: maxCallbacksPerNumberPerDay, day: localDate(new Date(), config.timeZone) },
+    });
+    if (outcome.kind === 'CREATED') {
+      const record: CallbackRecord = outcome.record;
+      metrics.count(METRICS.BOOKINGS);
+      log.info('callback booked', { contactId, recordId: record.recordId, phone: maskPhone(record.phoneE164) });
+      return reply(KEYS, {
+        result: 'CREATED',
+        recordId: record.recordId,
+        status: record.status,
+        phoneE164: record.phoneE164,
+        phoneNational: record.phoneNational,
+        requestedAtSpoken: requestedAtSpoken(record.createdAt),
+        canCancel: canCancel(record.phoneE164),
+      });
+    }
+    if (outcome.kind === 'LIMIT_REACHED') {
+      metrics.count(METRICS.ADMISSION_REFUSALS, 1, byReason('LIMIT_REACHED'));
+      log.info('callback refused: daily limit reached', { contactId, phone: maskPhone(phone.e164), bookedToday: outcome.bookedToday });
+      return reply(KEYS, { result: 'LIMIT_REACHED' });
+    }
+    return existsReply(outcome.existing);
   } catch (error) {
     log.error('callback booking failed', { contactId, error: describeError(error) });
     return reply(KEYS, { result: 'ERROR' });
   }
+}
+
+/**
+ * The queue size the flow passed, or undefined when there is none to go by: Connect returns null metrics "if there is no
+ * current activity in your contact center" (adminguide/connect-attrib-list.html, Queue attributes), and a flow whose
+ * Get queue metrics block failed passes an empty value.
+ */
+function queueSize(value: string | undefined): number | undefined {
+  const text = value?.trim();
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }

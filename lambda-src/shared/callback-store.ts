@@ -10,6 +10,10 @@
  *   callback contact id it is copied here too, so that the next booking attempt's reply (EXISTS) carries
  *   it and the caller's cancel can be decided without reading the record (see `cancel`).
  *
+ * - daily counter `DAILY#<queueArn>#<phoneE164>#<YYYY-MM-DD>` (admission policy only): how many callbacks the number
+ *   booked on the queue that calendar day. It is raised in the booking's own transaction, conditioned on the limit, so
+ *   concurrent bookings can never pass it; a booking given up (RELEASE) gives its count back in the release's.
+ *
  * A record carries `openQueueArn` (its queue) from its booking until it is COMPLETED, and nothing else does: that is
  * the partition key of the sparse index of open records (OPEN_RECORDS_INDEX), which the reconciler walks and the
  * callbacks API lists without scanning the table. It is set where a record is created and removed in `completion()`,
@@ -53,6 +57,8 @@ export interface CallbackRecord {
   /** Why the reconciler could not settle the record (RECONCILER_FLAGS), and when it first found so. */
   readonly flag?: ReconcilerFlag;
   readonly flaggedAt?: string;
+  /** The daily counter the booking raised (admission policy), which a release lowers again. */
+  readonly dailyCounterKey?: string;
   /** Epoch seconds; the table's TTL attribute. */
   readonly expiresAt: number;
 }
@@ -73,6 +79,8 @@ export interface NewCallback {
   readonly queueArn: string;
   /** Written only for CUSTOMER_FIRST: a record without it is agent-first. */
   readonly callbackMode?: CallbackMode;
+  /** The admission policy's per-number limit: at most `max` bookings on the queue on the calendar day `day` (YYYY-MM-DD). */
+  readonly dailyLimit?: { readonly max: number; readonly day: string };
 }
 
 /** The legs of a customer-first callback a contact names: its dialled leg C3, and C3's previous contact, the queued leg C2. */
@@ -102,7 +110,9 @@ export interface ActiveCallback {
 
 export type CreateOutcome =
   | { readonly kind: 'CREATED'; readonly record: CallbackRecord }
-  | { readonly kind: 'EXISTS'; readonly existing: ActiveCallback };
+  | { readonly kind: 'EXISTS'; readonly existing: ActiveCallback }
+  /** The number has booked `dailyLimit.max` callbacks on the queue today, and has none pending. */
+  | { readonly kind: 'LIMIT_REACHED'; readonly bookedToday: number };
 
 export type TransitionOutcome =
   | { readonly kind: 'APPLIED'; readonly record: CallbackRecord }
@@ -157,6 +167,14 @@ export interface CallbackStoreOptions {
 /** Key helpers, shared with tests that inspect the table. */
 export const recordKey = (recordId: string) => `${TABLE_KEY.RECORD_PREFIX}${recordId}`;
 export const pointerKey = (queueArn: string, phoneE164: string) => `${TABLE_KEY.ACTIVE_POINTER_PREFIX}${queueArn}#${phoneE164}`;
+export const dailyCounterKey = (queueArn: string, phoneE164: string, day: string) =>
+  `${TABLE_KEY.DAILY_COUNTER_PREFIX}${queueArn}#${phoneE164}#${day}`;
+
+/**
+ * A daily counter outlives its day in every zone (UTC-12 to UTC+14: a local day ends at most 38 hours after it starts
+ * in UTC), so a release on the same day always finds it; TTL deletes it the day after.
+ */
+const DAILY_COUNTER_TTL_SECONDS = 3 * 24 * 3600;
 
 /** Real DynamoDB cancels a transaction that overlaps another one in flight; a second try usually passes. */
 const TRANSACTION_ATTEMPTS = 2;
@@ -190,6 +208,7 @@ const NAMES = {
   '#dialledContactId': 'dialledContactId',
   '#dialledIdLearnedAt': 'dialledIdLearnedAt',
   '#callbackMode': 'callbackMode',
+  '#bookings': 'bookings',
 } as const;
 
 const ALIAS = /#[A-Za-z0-9_]+/g;
@@ -258,6 +277,7 @@ export function recordFromItem(item: Record<string, AttributeValue>): CallbackRe
     cancelledBy: stringAttribute(item, 'cancelledBy'),
     flag: stringAttribute(item, 'flag') as ReconcilerFlag | undefined,
     flaggedAt: stringAttribute(item, 'flaggedAt'),
+    dailyCounterKey: stringAttribute(item, 'dailyCounterKey'),
     expiresAt,
   };
 }
@@ -326,8 +346,11 @@ export class CallbackStore {
     const now = this.now();
     const createdAt = now.toISOString();
     const expiresAt = epochSeconds(now) + OPEN_RECORD_TTL_SECONDS;
+    const { dailyLimit, ...booked } = request;
+    const counterKey = dailyLimit === undefined ? undefined : dailyCounterKey(request.queueArn, request.phoneE164, dailyLimit.day);
     const record: CallbackRecord = {
-      ...request,
+      ...booked,
+      dailyCounterKey: counterKey,
       status: 'PENDING',
       inboundContactId: request.recordId,
       createdAt,
@@ -372,11 +395,27 @@ export class CallbackStore {
         },
       },
     ];
+    if (dailyLimit !== undefined) {
+      // Raised only if this booking commits, and only below the limit: the condition is what makes the limit race-free.
+      const update = 'SET #expiresAt = if_not_exists(#expiresAt, :expiresAt) ADD #bookings :one';
+      const condition = 'attribute_not_exists(#bookings) OR #bookings < :max';
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: { [TABLE_KEY.PARTITION_KEY]: { S: counterKey! } },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: namesFor(update, condition),
+          ExpressionAttributeValues: valuesFor({ ':one': 1, ':max': dailyLimit.max, ':expiresAt': epochSeconds(now) + DAILY_COUNTER_TTL_SECONDS }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
+    }
 
     const reasons = await this.transact(items);
     if (reasons === undefined) return { kind: 'CREATED', record };
 
-    const [pointerReason, recordReason] = reasons;
+    const [pointerReason, recordReason, counterReason] = reasons;
     if (failed(recordReason) && recordReason.Item) {
       const mine = recordFromItem(recordReason.Item);
       // The same contact asking again (a Lambda or flow retry) for the same number: its booking stands.
@@ -398,7 +437,30 @@ export class CallbackStore {
         },
       };
     }
+    // Only when the number has nothing pending: a caller at the limit can still hear, and cancel, their callback.
+    if (failed(counterReason)) return { kind: 'LIMIT_REACHED', bookedToday: Number(counterReason.Item?.bookings?.N ?? dailyLimit?.max) };
     throw new Error(`callback booking cancelled: ${reasons.map((reason) => reason.Code ?? 'None').join(', ')}`);
+  }
+
+  /**
+   * The number's PENDING callback in the queue, as its active pointer knows it, or undefined: what a booking the
+   * admission policy refuses before writing (AT_CAPACITY) still reports, so that a caller can hear and cancel it.
+   */
+  async activeCallback(queueArn: string, phoneE164: string): Promise<ActiveCallback | undefined> {
+    const { Item } = await this.send<{ Item?: Record<string, AttributeValue> }>(new GetItemCommand({
+      TableName: this.tableName,
+      Key: { [TABLE_KEY.PARTITION_KEY]: { S: pointerKey(queueArn, phoneE164) } },
+      ConsistentRead: true,
+    }));
+    // A pointer past its expiresAt is one a new booking may replace (create's condition): nothing is pending.
+    if (!Item || !(Number(Item[TABLE_KEY.TTL_ATTRIBUTE]?.N) > epochSeconds(this.now()))) return undefined;
+    return {
+      recordId: stringAttribute(Item, 'recordId') ?? '',
+      phoneE164: stringAttribute(Item, 'phoneE164') ?? phoneE164,
+      createdAt: stringAttribute(Item, 'createdAt') ?? '',
+      status: 'PENDING',
+      callbackContactId: stringAttribute(Item, 'callbackContactId'),
+    };
   }
 
   /**
@@ -478,7 +540,23 @@ export class CallbackStore {
       ...change,
       condition: ' AND #inboundContactId = :requester',
       conditionValues: { ':requester': requesterContactId },
-    });
+    }, current.dailyCounterKey === undefined ? undefined : this.giveBackDailyCount(current.dailyCounterKey));
+  }
+
+  /** Lowers a daily counter by the booking a release gives up; never below zero, never creating a counter. */
+  private giveBackDailyCount(key: string): TransactWriteItem {
+    const update = 'ADD #bookings :minusOne';
+    const condition = 'attribute_exists(#pk) AND #bookings > :zero';
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { [TABLE_KEY.PARTITION_KEY]: { S: key } },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: namesFor(update, condition),
+        ExpressionAttributeValues: valuesFor({ ':minusOne': -1, ':zero': 0 }),
+      },
+    };
   }
 
   /**
@@ -670,7 +748,7 @@ export class CallbackStore {
    * Applies a transition out of PENDING together with deleting the active pointer, so the number can
    * book again exactly when the record stops being PENDING.
    */
-  private async closePending(current: CallbackRecord, change: RecordChange): Promise<TransitionOutcome> {
+  private async closePending(current: CallbackRecord, change: RecordChange, alongside?: TransactWriteItem): Promise<TransitionOutcome> {
     const recordCondition = `attribute_exists(#pk) AND #status = :pending AND #expiresAt > :now${change.condition}`;
     const recordValues = { ...change.values, ...change.conditionValues, ':pending': 'PENDING', ':now': epochSeconds(this.now()) };
     const recordUpdate = {
@@ -694,11 +772,14 @@ export class CallbackStore {
           ExpressionAttributeValues: valuesFor({ ':rid': current.recordId }),
         },
       },
+      ...(alongside ? [alongside] : []),
     ]);
     if (reasons === undefined) return { kind: 'APPLIED', record: change.after(current) };
 
-    const [recordReason, pointerReason] = reasons;
+    const [recordReason, pointerReason, alongsideReason] = reasons;
     if (failed(recordReason)) return this.refusal(recordReason.Item, change);
+    // What goes alongside (a daily count given back) must never hold the transition up: without it, once more.
+    if (failed(alongsideReason)) return this.closePending(current, change);
     if (failed(pointerReason)) {
       // The number's pointer belongs to another record (this one's expired and was replaced): the
       // record alone moves on, still guarded by the same condition.

@@ -1,4 +1,4 @@
-import { CALLBACK_MODES, type CallbackMode, DEFAULT_COMPLETED_RECORD_TTL_SECONDS, ENV } from './contract';
+import { ADMISSION_ENV, CALLBACK_MODES, type CallbackMode, DEFAULT_COMPLETED_RECORD_TTL_SECONDS, ENV } from './contract';
 import { isUsableTimeZone } from './local-time';
 
 /** Settings every handler reads once, at cold start, from the environment the construct sets. */
@@ -17,8 +17,15 @@ export interface HandlerConfig {
   readonly locale: string;
   /** The construct's callbackMode: what write-callback stamps on a new record (AGENT_FIRST when unset). */
   readonly callbackMode: CallbackMode;
+  /** The admission policy's rules that write-callback applies (ADMISSION_ENV); each is absent without its rule. */
+  readonly admission: AdmissionRules;
   /** What is wrong with the environment; handlers reply ERROR instead of throwing at cold start. */
   readonly problems: readonly string[];
+}
+
+export interface AdmissionRules {
+  readonly maxQueuedContacts?: number;
+  readonly maxCallbacksPerNumberPerDay?: number;
 }
 
 function instanceIdOf(instanceArn: string): string | undefined {
@@ -63,6 +70,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     problems.push(`${ENV.CALLBACK_MODE} must be one of ${CALLBACK_MODES.join(', ')}`);
   }
 
+  const positiveWhole = (name: string): number | undefined => {
+    const value = text(name);
+    if (value === undefined) return undefined;
+    const number = Number(value);
+    if (/^\d+$/.test(value) && number >= 1) return number;
+    problems.push(`${name} must be a whole number of at least 1`);
+    return undefined;
+  };
+  const admission: AdmissionRules = {
+    maxQueuedContacts: positiveWhole(ADMISSION_ENV.MAX_QUEUED_CONTACTS),
+    maxCallbacksPerNumberPerDay: positiveWhole(ADMISSION_ENV.MAX_CALLBACKS_PER_NUMBER_PER_DAY),
+  };
+
   return {
     tableName: text(ENV.TABLE_NAME),
     queueArn: text(ENV.QUEUE_ARN),
@@ -74,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     timeZone,
     locale,
     callbackMode,
+    admission,
     problems,
   };
 }

@@ -28,6 +28,17 @@ export const ENV = {
   CALLBACK_MODE: 'CALLBACK_MODE',
 } as const;
 
+/**
+ * Environment variables of the admission policy (the construct's admissionPolicy), set on write-callback only, and
+ * only for the rules the policy has: without them write-callback books as it always did.
+ */
+export const ADMISSION_ENV = {
+  /** Refuse a new booking (AT_CAPACITY) when the queue already holds this many contacts. */
+  MAX_QUEUED_CONTACTS: 'ADMISSION_MAX_QUEUED_CONTACTS',
+  /** Refuse a new booking (LIMIT_REACHED) for a number that booked this many callbacks on the queue this calendar day. */
+  MAX_CALLBACKS_PER_NUMBER_PER_DAY: 'ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY',
+} as const;
+
 /** Environment variables the construct sets on the reconciler only, on top of ENV. */
 export const RECONCILER_ENV = {
   /** Seconds between two scheduled runs (the construct's reconcileInterval). */
@@ -120,10 +131,15 @@ export const METRICS = {
   DIMENSION: 'CallbackManagement',
   PATH_DIMENSION: 'Path',
   RESOLUTION_DIMENSION: 'Resolution',
+  REASON_DIMENSION: 'Reason',
   /** A new callback booked (write-callback CREATED). */
   BOOKINGS: 'Bookings',
   /** A booking attempt that found the number's pending callback (write-callback EXISTS). */
   DUPLICATE_BOOKINGS: 'DuplicateBookings',
+  /** A booking the admission policy refused, by REASON (AT_CAPACITY, LIMIT_REACHED). */
+  ADMISSION_REFUSALS: 'AdmissionRefusals',
+  /** A booking made without a policy check because its input was missing (the policy fails open), by REASON. */
+  ADMISSION_INPUT_MISSING: 'AdmissionInputMissing',
   /** A cancel stored, by PATH (caller, operator). */
   CANCELS: 'Cancels',
   /** A cancelled callback removed from the queue with StopContact and completed, by PATH. */
@@ -179,6 +195,8 @@ export const TABLE_KEY = {
   TTL_ATTRIBUTE: 'expiresAt',
   RECORD_PREFIX: 'CALLBACK#',
   ACTIVE_POINTER_PREFIX: 'ACTIVE#',
+  /** `DAILY#<queueArn>#<phoneE164>#<YYYY-MM-DD>`: the callbacks a number booked on the queue that day (admission policy). */
+  DAILY_COUNTER_PREFIX: 'DAILY#',
 } as const;
 
 /**
@@ -209,7 +227,7 @@ export type CallbackTransition = 'CANCEL' | 'RELEASE' | 'CONNECT' | 'AGENT_HANG_
 
 /** `result` values of each handler's reply, which the flows branch on. */
 export const RESULTS = {
-  WRITE_CALLBACK: ['CREATED', 'EXISTS', 'INVALID_NUMBER', 'ERROR'],
+  WRITE_CALLBACK: ['CREATED', 'EXISTS', 'INVALID_NUMBER', 'AT_CAPACITY', 'LIMIT_REACHED', 'ERROR'],
   UPDATE_CALLBACK: ['APPLIED', 'REFUSED', 'NOT_FOUND', 'FORBIDDEN', 'NOT_A_CALLBACK', 'INVALID_INPUT', 'ERROR'],
 } as const;
 

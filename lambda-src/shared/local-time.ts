@@ -107,3 +107,11 @@ export function spokenRequestTime(requestedAt: Date, now: Date, timeZone: string
   const sameDay = localTime(requestedAt, timeZone).localDate === localTime(now, timeZone).localDate;
   return spokenFormat(locale, timeZone, !sameDay).format(requestedAt).replace(/[\u00a0\u202f]/g, ' ');
 }
+
+/**
+ * The calendar day (YYYY-MM-DD) that `instant` falls on in `timeZone`: the day a per-number daily limit counts in. The
+ * zone's own rules decide it, so a day across a DST change is still one day, of 23 or 25 hours.
+ */
+export function localDate(instant: Date, timeZone: string): string {
+  return localTime(instant, timeZone).localDate;
+}

@@ -110,3 +110,7 @@ export function byPath(path: string): MetricDimension {
 export function byResolution(resolution: string): MetricDimension {
   return { name: METRICS.RESOLUTION_DIMENSION, value: resolution };
 }
+
+export function byReason(reason: string): MetricDimension {
+  return { name: METRICS.REASON_DIMENSION, value: reason };
+}

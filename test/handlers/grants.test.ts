@@ -259,3 +259,42 @@ describe.each(VARIANTS)('grants match the calls in customer-first mode (%s)', (v
     expect(grantedActions(synth().template).ContactEventProcessor).not.toContain('dynamodb:DeleteItem');
   });
 });
+
+describe.each(VARIANTS)('grants match the calls with an admission policy (%s)', (variant) => {
+  const used: Record<string, Set<string>> = {};
+  let line = variant === 'source' ? 7800 : 8800;
+  const newNumber = () => `+1415555${String(line++).padStart(4, '0')}`;
+  const POLICY_ENV = { ADMISSION_MAX_QUEUED_CONTACTS: '3', ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY: '1' };
+
+  async function as(name: HandlerName, call: (handler: any) => Promise<any>): Promise<any> {
+    env.db.iamActions.length = 0;
+    const result = await call(env.load(name, variant, POLICY_ENV));
+    const actions = used[FUNCTION_OF[name]!] ??= new Set();
+    env.db.iamActions.forEach((action) => actions.add(action));
+    return result;
+  }
+  const write = (phone: string, contactsInQueue: string, contactId = newContactId()) =>
+    as('write-callback', (handler) => handler(flowEvent({ contactId, callerNumber: phone, parameters: { contactsInQueue } })));
+
+  test('the booking\'s paths under the policy: capacity, the daily limit, and the release that gives a count back', async () => {
+    const phone = newNumber();
+    const booked = newContactId();
+    expect((await write(phone, '0', booked)).result).toBe('CREATED');
+    // A full queue: the number's pending callback is read, and reported.
+    expect((await write(phone, '3')).result).toBe('EXISTS');
+    expect((await write(newNumber(), '3')).result).toBe('AT_CAPACITY');
+    // Given up: the release lowers the counter in its own transaction.
+    expect((await as('update-callback', (update) => update(flowEvent({ contactId: booked, parameters: { recordId: booked, transition: 'RELEASE' } })))).result)
+      .toBe('APPLIED');
+    const again = newContactId();
+    expect((await write(phone, '0', again)).result).toBe('CREATED');
+    await as('update-callback', (update) => update(flowEvent({ callerNumber: phone, parameters: { recordId: again, transition: 'CANCEL' } })));
+    expect((await write(phone, '0')).result).toBe('LIMIT_REACHED');
+
+    const granted = grantedActions(synth({ admissionPolicy: { maxQueuedContacts: 3, maxCallbacksPerNumberPerDay: 1 } }).template);
+    // update-callback's grants (checked in full above) cover the release that gives the count back.
+    expect([...used.UpdateCallback].filter((action) => !granted.UpdateCallback.includes(action))).toEqual([]);
+    // write-callback, whose grants the policy changes, needs exactly what it is given.
+    expect([...used.WriteCallback].sort()).toEqual(granted.WriteCallback);
+  });
+});

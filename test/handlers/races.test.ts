@@ -233,3 +233,71 @@ describe.each(VARIANTS)('races on shared records (%s)', (variant) => {
 });
 
 type FlowHandlerReply = Awaited<ReturnType<FlowHandler>> & { contactId: string };
+
+/**
+ * The admission policy's daily limit under the same kind of races (200 per variant, limit 2): bookings of one number
+ * racing each other, its cancel, and the release of a booking given up. Afterwards, for every number: its counter is
+ * exactly the bookings it made that were not given up, never above the limit, and no booking over the limit exists.
+ */
+describe.each(VARIANTS)('races on a daily limit (%s)', (variant) => {
+  const LIMIT = 2;
+  const LIMIT_RACES = 200;
+  test(`${LIMIT_RACES} races, then every number's count`, async () => {
+    const tableName = `LimitRaces-${variant}`;
+    await createCallbackTable(env.db.endpoint, tableName);
+    const overrides = { TABLE_NAME: tableName, ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY: String(LIMIT) };
+    const write = env.load('write-callback', variant, overrides);
+    const update = env.load('update-callback', variant, overrides);
+    const firstLine = variant === 'source' ? 2000 : 3000;
+    const book = async (phone: string): Promise<Record<string, string>> => {
+      const recordId = newContactId();
+      return { ...(await write(flowEvent({ contactId: recordId, callerNumber: phone }))), contactId: recordId };
+    };
+    const cancel = (recordId: string, phone: string) => update(flowEvent({ callerNumber: phone, parameters: { recordId, transition: 'CANCEL' } }));
+    const release = (recordId: string, phone: string) =>
+      update(flowEvent({ contactId: recordId, callerNumber: phone, parameters: { recordId, transition: 'RELEASE' } }));
+
+    const replies = await inPool(Array.from({ length: LIMIT_RACES }, (_, i) => i), RACES_IN_FLIGHT, async (index) => {
+      const phone = `+1917555${String(firstLine + index).padStart(4, '0')}`;
+      const first = await book(phone);
+      expect(first.result).toBe('CREATED');
+      // The first booking is cancelled or given up while three more race for the number's remaining booking.
+      const undo = index % 2 === 0 ? cancel(first.contactId, phone) : release(first.contactId, phone);
+      const [undone, ...rebooks] = await Promise.all([undo, book(phone), book(phone), book(phone)]);
+      expect(undone.result).toBe('APPLIED');
+      // Whatever won is cancelled, and the number tries once more: refused exactly when its kept bookings used the limit up.
+      const won = rebooks.filter((reply) => reply.result === 'CREATED');
+      expect(won.length).toBeLessThanOrEqual(1);
+      for (const booked of won) expect((await cancel(booked.contactId, phone)).result).toBe('APPLIED');
+      const last = await book(phone);
+      // A cancelled booking still counts, a released one does not: only two kept bookings use the limit up.
+      expect(last.result).toBe(index % 2 === 0 && won.length === 1 ? 'LIMIT_REACHED' : 'CREATED');
+      return { phone, all: [first, ...rebooks, last] };
+    });
+
+    const items = await scanTable(env.db.endpoint, tableName);
+    const counters = new Map<string, number>();
+    for (const item of items.filter((candidate) => String(candidate.pk).startsWith('DAILY#'))) {
+      const phone = String(item.pk).split('#')[2];
+      counters.set(phone, (counters.get(phone) ?? 0) + Number(item.bookings));
+      expect(Number(item.bookings)).toBeLessThanOrEqual(LIMIT);
+      expect(Number(item.bookings)).toBeGreaterThanOrEqual(0);
+    }
+    const records = items.filter((item) => String(item.pk).startsWith('CALLBACK#'));
+    for (const { phone, all } of replies) {
+      const mine = records.filter((record) => record.phoneE164 === phone);
+      const kept = mine.filter((record) => record.resolution !== 'RELEASED');
+      // Every booking the handler reported CREATED is a record, and every record was reported once.
+      expect(mine.map((record) => record.recordId).sort()).toEqual(all.filter((reply) => reply.result === 'CREATED').map((reply) => reply.contactId).sort());
+      expect(kept.length).toBeLessThanOrEqual(LIMIT);
+      expect(counters.get(phone)).toBe(kept.length);
+      // At most one of them is pending, and a refusal came only once the kept bookings reached the limit.
+      expect(mine.filter((record) => record.status === 'PENDING').length).toBeLessThanOrEqual(1);
+      if (all.some((reply) => reply.result === 'LIMIT_REACHED')) expect(kept.length).toBe(LIMIT);
+    }
+    // The limit was really reached in some races, and not in others.
+    const refused = replies.filter(({ all }) => all.some((reply) => reply.result === 'LIMIT_REACHED')).length;
+    expect(refused).toBeGreaterThan(0);
+    expect(refused).toBeLessThan(LIMIT_RACES);
+  }, 300_000);
+});

@@ -30,6 +30,14 @@ describe.each(VARIANTS)('reply keys (%s)', (variant) => {
     const exists = await write(flowEvent({ callerNumber: phone }));
     const invalid = await write(flowEvent({ callerNumber: null }));
     const writeError = await env.load('write-callback', variant, broken)(flowEvent({ callerNumber: newNumber() }));
+    // The admission policy's refusals, from a write-callback with both rules.
+    const policy = env.load('write-callback', variant, { ADMISSION_MAX_QUEUED_CONTACTS: '1', ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY: '1' });
+    const atCapacity = await policy(flowEvent({ callerNumber: newNumber(), parameters: { contactsInQueue: '1' } }));
+    const limited = newNumber();
+    const once = newContactId();
+    await policy(flowEvent({ contactId: once, callerNumber: limited }));
+    await update(flowEvent({ callerNumber: limited, parameters: { recordId: once, transition: 'CANCEL' } }));
+    const limitReached = await policy(flowEvent({ callerNumber: limited }));
 
     const applied = await update(flowEvent({ callerNumber: phone, parameters: { recordId, transition: 'CANCEL' } }));
     const refused = await update(flowEvent({ callerNumber: phone, parameters: { recordId, transition: 'CANCEL' } }));
@@ -41,7 +49,7 @@ describe.each(VARIANTS)('reply keys (%s)', (variant) => {
     const invalidInput = await update(flowEvent({ parameters: { recordId: other, transition: 'TELEPORT' } }));
     const updateError = await env.load('update-callback', variant, broken)(flowEvent({ parameters: { recordId: other, transition: 'CANCEL' } }));
     return {
-      'write-callback': [created, exists, invalid, writeError],
+      'write-callback': [created, exists, invalid, atCapacity, limitReached, writeError],
       'update-callback': [applied, refused, notFound, forbidden, notACallback, invalidInput, updateError],
     };
   }
