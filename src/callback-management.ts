@@ -14,6 +14,7 @@ import {
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { type AdmissionPolicy } from './admission-policy';
 import { assertQueueBelongsToInstance, parseInstanceArn, parsePhoneNumberArn, parseQueueArn } from './arns';
 import {
   CALLBACK_CREATION_FLOW_PLACEHOLDER, CallbackMode, OUTBOUND_CALLBACK_FLOW_PLACEHOLDER, validateCustomerFirstParameters,
@@ -364,6 +365,15 @@ export interface CallbackManagementProps {
    * @default - none; required with CallbackMode.CUSTOMER_FIRST
    */
   readonly customerFirstCallbackParameters?: Record<string, string>;
+
+  /**
+   * Offer a callback only when it can be kept: a queue capacity and a per-number daily limit, each optional, decided in
+   * the booking call itself. A refused caller hears the rule's prompt (`atCapacity`, `limitReached`,
+   * `queueLimitReached`).
+   *
+   * @default - no policy: every callback asked for is booked
+   */
+  readonly admissionPolicy?: AdmissionPolicy;
 }
 
 /** Names of the environment variables the handlers read (lambda-src/shared/contract.ts; checked by a test). */
@@ -638,6 +648,7 @@ export class CallbackManagement extends Construct {
       minimumWaitSeconds: speech.minimumWaitSeconds,
       callbackMode: this.callbackMode,
       customerFirstCallbackParameters,
+      admissionPolicy: props.admissionPolicy,
     });
     this.writeCallbackFunction = flows.writeCallback;
     this.writeCallbackFunctionName = flows.writeCallback.functionName;

@@ -5,10 +5,12 @@ import {
   aws_lambda as lambda,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { type AdmissionPolicy, admissionEnvironment } from './admission-policy';
 import { ConnectArnParts } from './arns';
 import { CallbackMode } from './callback-mode';
 import {
   FLOW_TEMPLATES, FlowTemplateName, applyPrompts, bypass, fillPlaceholders, invocationTimeLimits, loadFlowTemplate, promptsOfTemplate,
+  withoutBranches,
 } from './flow-templates';
 import { checkFlow, forceZeroRetries, startWithFlowLogging, startWithVoice } from './flows/flow-checker';
 import { type LambdaReplyTables, unsetReferences } from './flows/flow-references';
@@ -48,6 +50,8 @@ export interface ContactFlowsProps {
   readonly callbackMode: CallbackMode;
   /** CUSTOMER_FIRST only: the exported parameters merged into the set-callback flow's callback block (validated). */
   readonly customerFirstCallbackParameters?: Record<string, string>;
+  /** The admission policy's rules, validated; its environment is set on write-callback. */
+  readonly admissionPolicy?: AdmissionPolicy;
 }
 
 /** Which voice speaks each flow: agents may not speak the customers' language. */
@@ -93,8 +97,13 @@ export class ContactFlows extends Construct {
     });
 
     this.writeCallback = flowFunction('write-callback');
-    // create: one transaction of a Put (record) and a Put (active pointer).
-    props.functions.grantTable(this.writeCallback, 'dynamodb:PutItem');
+    // create: one transaction of a Put (record) and a Put (active pointer), with the admission policy's daily limit an
+    // Update (the number's counter) too; a queue at capacity reads the number's pointer (GetItem).
+    const policy = props.admissionPolicy ?? {};
+    props.functions.grantTable(this.writeCallback, 'dynamodb:PutItem',
+      ...(policy.maxQueuedContacts !== undefined ? ['dynamodb:GetItem'] : []),
+      ...(policy.maxCallbacksPerNumberPerDay !== undefined ? ['dynamodb:UpdateItem'] : []));
+    for (const [name, value] of Object.entries(admissionEnvironment(props.admissionPolicy))) this.writeCallback.addEnvironment(name, value);
     this.updateCallback = flowFunction('update-callback');
     props.functions.grantTable(this.updateCallback, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     props.functions.allowStopContact(this.updateCallback);
@@ -148,8 +157,29 @@ export class ContactFlows extends Construct {
 
   /** The template with the parts the props leave out taken out: the wait check, the customer queue flow hook. */
   private withOptionalParts(name: FlowTemplateName, template: any): any {
+    const policy = this.props.admissionPolicy ?? {};
+    const capacity = policy.maxQueuedContacts !== undefined;
+    if (name === 'set-callback' && !capacity) withoutBranches(template, ['say-at-capacity']);
+    if (policy.maxCallbacksPerNumberPerDay === undefined) {
+      if (name === 'set-callback') withoutBranches(template, ['say-limit-reached']);
+      if (name === 'customer-queue') {
+        withoutBranches(template, ['remember-limit-reached', 'say-queue-limit-reached']);
+        bypass(template, ['check-refused'], 'check-refused', 'hold');
+      }
+    }
+    if (name === 'set-callback' && capacity) {
+      // The queue's size comes from the flow's Get queue metrics block, run once at the start ($.Metrics.Queue.Size,
+      // "Contacts in queue": adminguide/connect-attrib-list.html), and goes with each booking.
+      for (const action of template.Actions) {
+        if (action.Type === 'InvokeLambdaFunction' && action.Parameters?.LambdaFunctionARN === '${Function:write-callback}') {
+          action.Parameters.LambdaInvocationAttributes = { ...action.Parameters.LambdaInvocationAttributes, contactsInQueue: '$.Metrics.Queue.Size' };
+        }
+      }
+      // Without a wait threshold the metrics block stays for the size, and only the wait check goes.
+      if (this.props.minimumWaitSeconds === undefined) bypass(template, ['check-queue-wait', 'offer-queue'], 'check-queue-wait', 'choose-number');
+    }
     if (this.props.minimumWaitSeconds === undefined) {
-      if (name === 'set-callback') bypass(template, ['get-queue-wait', 'check-queue-wait', 'offer-queue'], 'get-queue-wait', 'choose-number');
+      if (name === 'set-callback' && !capacity) bypass(template, ['get-queue-wait', 'check-queue-wait', 'offer-queue'], 'get-queue-wait', 'choose-number');
       if (name === 'customer-queue') bypass(template, ['get-queue-wait', 'check-queue-wait'], 'get-queue-wait', 'offer-callback');
     }
     if (name === 'set-callback' && this.props.offerIntervalSeconds === undefined) {

@@ -20,6 +20,9 @@ export const HANDLER_REPLIES = {
     CREATED: RECORD_KEYS,
     EXISTS: RECORD_KEYS,
     INVALID_NUMBER: [],
+    // The admission policy's refusals (admissionPolicy): nothing was booked, nothing to say about a booking.
+    AT_CAPACITY: [],
+    LIMIT_REACHED: [],
     ERROR: [],
   },
   'update-callback': {

@@ -1,3 +1,4 @@
+export type { AdmissionPolicy } from './admission-policy';
 export * from './callback-management';
 export * from './operations-options';
 export { CallbackPromptSets, Prompt, PromptKind } from './prompts';

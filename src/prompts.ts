@@ -152,6 +152,18 @@ export interface CallbackPrompts {
    */
   readonly linesBusy?: Prompt;
   /**
+   * set-callback, with `admissionPolicy.maxQueuedContacts`: the queue is full, so no callback is booked (and the caller
+   * cannot wait in it either).
+   * @default Prompt.text('Sorry, we cannot take any more callbacks right now. Please call again later. Goodbye.')
+   */
+  readonly atCapacity?: Prompt;
+  /**
+   * set-callback, with `admissionPolicy.maxCallbacksPerNumberPerDay`: the number has booked as many callbacks today as
+   * it may; the caller is then put through to the queue to wait for an agent.
+   * @default Prompt.text('Sorry, this number cannot book another callback today. Please hold for the next available agent.')
+   */
+  readonly limitReached?: Prompt;
+  /**
    * set-callback, with `minimumWaitForCallback`: the queue's estimated wait is below it; 1 stays on the line, 2 asks
    * for the callback anyway.
    * @default Prompt.text('The wait for an agent is short right now. To stay on the line for the next agent, press 1. To be called back anyway, press 2.')
@@ -188,6 +200,12 @@ export interface CallbackPrompts {
    * @default Prompt.text('Sorry, we cannot call back the number you are calling from. Please stay on the line: you keep your place in the queue.')
    */
   readonly queueCannotCallBack?: Prompt;
+  /**
+   * Customer queue flow, with `admissionPolicy.maxCallbacksPerNumberPerDay`: the number has booked as many callbacks
+   * today as it may. The caller keeps waiting, and is not offered a callback again.
+   * @default Prompt.text('Sorry, this number cannot book another callback today. Please stay on the line: you keep your place in the queue.')
+   */
+  readonly queueLimitReached?: Prompt;
   /**
    * Agent whisper (agent's voice): a pending callback is being dialled (placeholder `{callbackNumber}`).
    * @default Prompt.text('Callback. The customer is being dialled on {callbackNumber}')
@@ -264,6 +282,8 @@ const ENGLISH_US: Required<CallbackPrompts> = {
   invalidNumber: Prompt.text('Sorry, we could not use that phone number. Please call again. Goodbye.'),
   technicalProblem: Prompt.text('Sorry, we have a technical problem. Please call again later. Goodbye.'),
   linesBusy: Prompt.text('Sorry, all our lines are busy. Please call again later. Goodbye.'),
+  atCapacity: Prompt.text('Sorry, we cannot take any more callbacks right now. Please call again later. Goodbye.'),
+  limitReached: Prompt.text('Sorry, this number cannot book another callback today. Please hold for the next available agent.'),
   shortWait: Prompt.text('The wait for an agent is short right now. To stay on the line for the next agent, press 1. To be called back anyway, press 2.'),
   queueHold: Prompt.text('Thank you for waiting. An agent will be with you as soon as possible.'),
   queueOffer: Prompt.text('To hang up and be called back on the number you are calling from when an agent is free, press 1. To keep waiting, press 2.'),
@@ -271,6 +291,7 @@ const ENGLISH_US: Required<CallbackPrompts> = {
   queueAlreadyBooked: Prompt.text('You already asked for a callback at {requestedAt} and it is still waiting for the next agent. You can hang up and wait for it, or stay on the line.'),
   queueBookingFailed: Prompt.text('Sorry, we could not book your callback. Please stay on the line: you keep your place in the queue.'),
   queueCannotCallBack: Prompt.text('Sorry, we cannot call back the number you are calling from. Please stay on the line: you keep your place in the queue.'),
+  queueLimitReached: Prompt.text('Sorry, this number cannot book another callback today. Please stay on the line: you keep your place in the queue.'),
   agentCallback: Prompt.text('Callback. The customer is being dialled on {callbackNumber}'),
   agentHangUp: Prompt.ssml('<speak>This callback was cancelled by the customer. Please hang up now.<break time="4s"/>This callback was cancelled. Please hang up now.'
     + '<break time="4s"/>Please hang up now.<break time="3s"/></speak>'),
@@ -304,6 +325,8 @@ const SPANISH_US: Required<CallbackPrompts> = {
   invalidNumber: Prompt.text('Disculpe, no pudimos usar ese número de teléfono. Vuelva a llamar, por favor. Adiós.'),
   technicalProblem: Prompt.text('Disculpe, tenemos un problema técnico. Vuelva a llamar más tarde. Adiós.'),
   linesBusy: Prompt.text('Disculpe, todas nuestras líneas están ocupadas. Vuelva a llamar más tarde. Adiós.'),
+  atCapacity: Prompt.text('Disculpe, en este momento no podemos programar más llamadas de regreso. Vuelva a llamar más tarde. Adiós.'),
+  limitReached: Prompt.text('Disculpe, este número no puede pedir otra llamada de regreso hoy. Espere en la línea al próximo agente disponible, por favor.'),
   shortWait: Prompt.text('En este momento la espera para hablar con un agente es corta. Para permanecer en la línea, oprima 1. Para que le devolvamos la llamada de todos modos, oprima 2.'),
   queueHold: Prompt.text('Gracias por esperar. Un agente lo atenderá lo antes posible.'),
   queueOffer: Prompt.text('Para colgar y que le devolvamos la llamada al número desde el que llama cuando un agente esté disponible, oprima 1. Para seguir esperando, oprima 2.'),
@@ -312,6 +335,7 @@ const SPANISH_US: Required<CallbackPrompts> = {
     + 'Puede colgar y esperarla, o permanecer en la línea.'),
   queueBookingFailed: Prompt.text('Disculpe, no pudimos programar su llamada de regreso. Permanezca en la línea: conserva su lugar en la fila.'),
   queueCannotCallBack: Prompt.text('Disculpe, no podemos devolverle la llamada al número desde el que llama. Permanezca en la línea: conserva su lugar en la fila.'),
+  queueLimitReached: Prompt.text('Disculpe, este número no puede pedir otra llamada de regreso hoy. Permanezca en la línea: conserva su lugar en la fila.'),
   agentCallback: Prompt.text('Llamada de regreso. Se está marcando al cliente al {callbackNumber}'),
   agentHangUp: Prompt.ssml('<speak>El cliente canceló esta llamada de regreso. Cuelgue ahora, por favor.<break time="4s"/>Esta llamada de regreso fue cancelada. '
     + 'Cuelgue ahora, por favor.<break time="4s"/>Cuelgue ahora, por favor.<break time="3s"/></speak>'),

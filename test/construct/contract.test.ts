@@ -4,9 +4,11 @@ import { getCountries } from 'libphonenumber-js/min';
 import { synth } from './fixtures';
 import { CALLBACKS_API_ROUTES as HANDLER_ROUTES } from '../../lambda-src/shared/callbacks-api';
 import {
-  BOOKED_ATTRIBUTE, BOOKED_VALUE, CALLBACK_CONTACT_EVENT, type CallbackResolution, ENV, METRICS as HANDLER_METRICS, METRIC_PATHS as HANDLER_PATHS,
+  ADMISSION_ENV as HANDLER_ADMISSION_ENV, BOOKED_ATTRIBUTE, BOOKED_VALUE, CALLBACK_CONTACT_EVENT, type CallbackResolution, ENV,
+  METRICS as HANDLER_METRICS, METRIC_PATHS as HANDLER_PATHS,
   OPEN_RECORDS_INDEX as HANDLER_INDEX, RECONCILER_ENV as HANDLER_RECONCILER_ENV, RECORD_ID_ATTRIBUTE,
 } from '../../lambda-src/shared/contract';
+import { ADMISSION_ENV } from '../../src/admission-policy';
 import { CALLBACKS_API_ROUTES } from '../../src/callbacks-api';
 import { loadFlowTemplate } from '../../src/flow-templates';
 import { METRICS, METRICS_ENV, METRIC_PATHS, OPEN_RECORDS_INDEX, RECONCILER_ENV, RESOLUTIONS } from '../../src/operations';
@@ -27,6 +29,21 @@ test('the construct sets exactly the environment variables the handlers read (an
   }
   expect(Object.values(METRICS_ENV).every((name) => Object.values(ENV).includes(name as never))).toBe(true);
   expect(RECONCILER_ENV).toEqual(HANDLER_RECONCILER_ENV);
+});
+
+test('an admission policy adds its rules\' variables to write-callback only, under the names the handler reads', () => {
+  expect(ADMISSION_ENV).toEqual(HANDLER_ADMISSION_ENV);
+  const { template } = synth({ admissionPolicy: { maxQueuedContacts: 20, maxCallbacksPerNumberPerDay: 3 } });
+  const functions = Object.entries(template.findResources('AWS::Lambda::Function'))
+    .filter(([, fn]: [string, any]) => fn.Properties.Handler === 'index.handler' && fn.Properties.Environment);
+  for (const [id, fn] of functions) {
+    const variables = (fn as any).Properties.Environment.Variables;
+    const admission = Object.keys(variables).filter((name) => name.startsWith('ADMISSION_'));
+    expect({ id, admission }).toEqual({ id, admission: id.startsWith('CallbacksFlowsWriteCallback') ? Object.values(HANDLER_ADMISSION_ENV) : [] });
+    if (admission.length > 0) {
+      expect(variables).toMatchObject({ [HANDLER_ADMISSION_ENV.MAX_QUEUED_CONTACTS]: '20', [HANDLER_ADMISSION_ENV.MAX_CALLBACKS_PER_NUMBER_PER_DAY]: '3' });
+    }
+  }
 });
 
 test('the table\'s index of open records is the one the store writes and the reconciler and API query', () => {

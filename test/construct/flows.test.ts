@@ -123,6 +123,20 @@ describe('Lambda invocations per caller path (budget: one for the new-callback d
     expect(call.last).toBe('disconnect');
   });
 
+  test('refused by the admission policy: 1 call; a full queue ends the call, a number at its limit waits in the queue', () => {
+    const full = walk(setCallback, { keys: ['1'], replies: [{ result: 'AT_CAPACITY' }] });
+    expect(full.lambdaCalls).toBe(1);
+    expect(full.path).toContain('say-at-capacity');
+    expect(full.path).not.toContain('create-callback');
+    expect(full.path).not.toContain('transfer-to-queue');
+    expect(full.last).toBe('disconnect');
+    const limited = walk(setCallback, { keys: ['2', '3125550100', '1'], replies: [{ result: 'LIMIT_REACHED' }] });
+    expect(limited.lambdaCalls).toBe(1);
+    expect(limited.path).toContain('say-limit-reached');
+    expect(limited.path).not.toContain('create-callback');
+    expect(limited.path).toContain('transfer-to-queue');
+  });
+
   test('cancel: 1 call to find it, 1 to cancel it, then the caller is disconnected, never queued', () => {
     const call = walk(setCallback, { keys: ['1', '1'], replies: [exists, { result: 'APPLIED', status: 'CANCELLED' }] });
     expect(call.lambdaCalls).toBe(2);

@@ -8,7 +8,12 @@ import { checkFlow } from '../../src/flows/flow-checker';
 import { SIM_CUSTOMER_FIRST_PARAMETERS } from '../../src/simulator/stack-flows';
 
 const TEMPLATE_NAMES = Object.keys(FLOW_TEMPLATES) as FlowTemplateName[];
-const ALL = { inQueueCallbackOffer: {}, minimumWaitForCallback: Duration.minutes(2) };
+// Every optional part of the flows, so that every prompt is said somewhere.
+const ALL = {
+  inQueueCallbackOffer: {},
+  minimumWaitForCallback: Duration.minutes(2),
+  admissionPolicy: { maxQueuedContacts: 10, maxCallbacksPerNumberPerDay: 3 },
+};
 
 /** Each synthesized flow's content by its template name. */
 function flowsOf(template: Template): Record<string, any> {
