@@ -50,6 +50,14 @@
  *   there is no activity: "null values are returned"). Its JSONPath, $.Metrics.Queue.EstimatedWaitTime, is what
  *   second-hand copies of the attribute list give; the stored official copy predates the metric.
  * - A caller waiting in a queue with a customer queue flow hangs up after `callerPatienceSeconds` without an agent.
+ * - Queue capacity (`queueMaxContacts`, the queue's "Maximum contacts in queue"): Transfer to queue takes its
+ *   QueueAtCapacity branch "if the destination queue is at capacity and the contact cannot be queued within it"
+ *   (APIReference/contact-actions-transfercontacttoqueue.html; adminguide/route-based-on-queue-capacity.html). For a
+ *   callback the docs are silent: CreateCallbackContact's reference lists no capacity error, and queued callbacks
+ *   count toward the queue's contacts (adminguide/queued-callback-example.html shows them in the queue's real-time
+ *   metrics). The simulator takes the block's one documented error, NoMatchingError, for a callback into a full queue.
+ *   What counts is every contact the queue holds, callbacks in their initial delay included (whether Connect counts a
+ *   "scheduled" callback toward the maximum is not documented either).
  */
 import { randomUUID } from 'crypto';
 import { type FlowContact, type FlowHost, type FlowRun, type LambdaOutcome, runFlow, saidBy } from './flow-interpreter';
@@ -90,6 +98,8 @@ export interface SimulationOptions {
   readonly construct?: Omit<SynthesizeOptions, 'tableName' | 'learnCallbackIdFromContactEvents' | 'initialCallDelaySeconds'>;
   /** The queue's estimated wait that GetMetricData returns for voice, seconds; undefined: none returned. Default undefined. */
   readonly estimatedWaitSeconds?: number;
+  /** The queue's maximum contacts in queue; undefined: no limit. Default undefined. */
+  readonly queueMaxContacts?: number;
   /** How long a caller waits in a queue with a customer queue flow before hanging up, simulated seconds. Default 600. */
   readonly callerPatienceSeconds?: number;
   /** The construct's callbackMode. Default AGENT_FIRST. */
@@ -265,6 +275,8 @@ export class Simulation {
   public readonly failingOnce: Record<string, string> = {};
   /** What GetMetricData returns as the queue's estimated wait for voice, seconds; undefined: no estimate. */
   public estimatedWaitSeconds?: number;
+  /** The queue's maximum contacts in queue; undefined: no limit. */
+  public queueMaxContacts?: number;
   /** Customer queue flow runs that failed (a defect of the flow or the simulator, never of the caller). */
   public readonly queueFlowErrors: string[] = [];
   /** Callback numbers that do not answer. */
@@ -311,6 +323,7 @@ export class Simulation {
     this.stack = stack;
     this.tableName = tableName;
     this.estimatedWaitSeconds = options.estimatedWaitSeconds;
+    this.queueMaxContacts = options.queueMaxContacts;
   }
 
   /** While true, DynamoDB cannot be reached by the handlers. */
@@ -611,6 +624,10 @@ export class Simulation {
       createCallback: (contact, queueArn, parameters) => this.createCallback(contact as SimContact, queueArn, parameters),
       transferToQueue: (contact, queueArn) => {
         const sim = contact as SimContact;
+        if (this.queueIsFull(queueArn)) {
+          this.log('queue', `${sim.label} cannot be queued: the queue is at capacity`);
+          return 'QueueAtCapacity';
+        }
         sim.targetQueueArn = queueArn;
         sim.state = 'QUEUED';
         const kind = sim.initiationMethod === CUSTOMER_FIRST_QUEUED ? 'QUEUED_LEG' : 'CALL';
@@ -718,7 +735,17 @@ export class Simulation {
     return metrics;
   }
 
+  /** Whether the queue holds its maximum contacts (queueMaxContacts), every contact it holds counted. */
+  private queueIsFull(queueArn: string): boolean {
+    return this.queueMaxContacts !== undefined
+      && this.queue.filter((entry) => entry.contact.targetQueueArn === queueArn).length >= this.queueMaxContacts;
+  }
+
   private createCallback(inbound: SimContact, queueArn: string, parameters: Record<string, string>): string | undefined {
+    if (this.queueIsFull(queueArn)) {
+      this.log('queue', `no callback for ${inbound.label}: the queue is at capacity`);
+      return 'NoMatchingError';
+    }
     // The exported parameters select customer-first mode (SIM_CUSTOMER_FIRST_PARAMETERS): a flow without them gets agent-first.
     if (parameters.SimulatedDialMode === SIM_CUSTOMER_FIRST_PARAMETERS.SimulatedDialMode) {
       return this.createCustomerFirstCallback(inbound, queueArn, parameters);

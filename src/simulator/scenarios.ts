@@ -512,12 +512,62 @@ export function spanishCaller(options: ScenarioOptions): Promise<ScenarioRun> {
     }, { construct: { prompts: CallbackPromptSets.SPANISH_US, voice: { voiceId: 'Lupe', engine: SpeechEngine.NEURAL } } });
 }
 
+
+/** The admission policy of the sample stack's admission scenarios: a queue of at most 2 contacts, 2 callbacks a day per number. */
+const ADMISSION = { construct: { admissionPolicy: { maxQueuedContacts: 2, maxCallbacksPerNumberPerDay: 2 } } } as const;
+
+/** A rule of the deployment's admission policy, as its write-callback function holds it (undefined: no such rule). */
+function admissionRule(sim: Simulation, name: 'ADMISSION_MAX_QUEUED_CONTACTS' | 'ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY'): number | undefined {
+  const value = sim.stack.functions['write-callback']?.environment[name];
+  return value === undefined ? undefined : Number(value);
+}
+
+/** Distinct callers of one area code (555-01xx numbers), for filling a queue. */
+const callerNumber = (n: number) => `+1312555${String(200 + n).padStart(4, '0')}`;
+
+/**
+ * AP1: the queue is full (its maximum contacts, as many as the policy's maxQueuedContacts). A new caller is told so
+ * before anything is written, while a caller whose callback is one of those in the queue still finds it and may cancel.
+ * Without the policy the booking would be written and then given up, as CreateCallbackContact fails into a full queue.
+ */
+export function fullQueueRefused(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('AP1 a full queue: a new caller is refused before anything is booked, a booked one may still cancel', options, async (sim, calls, notes) => {
+    const max = admissionRule(sim, 'ADMISSION_MAX_QUEUED_CONTACTS') ?? 2;
+    sim.queueMaxContacts = max;
+    for (let n = 0; n < max; n++) calls.push(await sim.call(callerNumber(n), ['1']));
+    // Past the Get queue metrics block's 5 to 10 seconds of delay (adminguide/get-queue-metrics.html).
+    await sim.advance(15);
+    calls.push(await sim.call(CALLER_A, ['1']));
+    notes.push(`queue size when ${calls[max].label} asked: ${sim.queuedCallbacks().length} of ${max}`);
+    calls.push(await sim.call(callerNumber(0), ['1', '1']));
+  }, ADMISSION);
+}
+
+/**
+ * AP2: one number books, cancels, books and cancels again: its daily limit (the policy's maxCallbacksPerNumberPerDay,
+ * here 2) is used up, so its next request is refused and the caller is put through to the queue, where an agent
+ * takes the call live.
+ */
+export function dailyLimitReached(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('AP2 a number over its daily limit waits for an agent instead of booking again', options, async (sim, calls) => {
+    const max = admissionRule(sim, 'ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY') ?? 2;
+    for (let n = 0; n < max; n++) {
+      calls.push(await sim.call(CALLER_A, ['1']));
+      await sim.advance(5);
+      calls.push(await sim.call(CALLER_A, ['1', '1']));
+      await sim.advance(5);
+    }
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.agentAvailable('alice');
+  }, ADMISSION);
+}
+
 interface ScenarioEntry {
   readonly run: () => Promise<ScenarioRun>;
   /** The contact events setting it is about; a deployment with the other one does not run it. */
   readonly contactEvents?: boolean;
   /** It needs a customer queue flow, the wait threshold in the set-callback flow, or the reconciler. */
-  readonly needs?: 'queue flow' | 'wait threshold' | 'reconciler';
+  readonly needs?: 'queue flow' | 'wait threshold' | 'reconciler' | 'capacity rule' | 'daily limit';
   /** It is about the sample stack's own settings (another language, the other callback mode), not a deployment's. */
   readonly sampleOnly?: boolean;
   /** It is about one callback mode; a deployment in the other mode does not run it (for the sample, its own mode). */
@@ -577,6 +627,9 @@ export async function runAllScenarios(options: ScenarioOptions, onRun: (run: Sce
     // The customer queue flow creates callbacks too, in customer-first mode with the same exported parameters.
     { run: () => queueOfferInCustomerFirstMode(on), needs: 'queue flow', mode: 'CUSTOMER_FIRST' },
     { run: () => cancelBeforeIdKnown({ ...cfOn, initialDelayWithCreationFlow: 'IGNORED' }), sampleOnly: true },
+    // The admission policy (the sample stack gets one for these; a deployment runs them with its own rules).
+    { run: () => fullQueueRefused(on), needs: 'capacity rule' },
+    { run: () => dailyLimitReached(on), needs: 'daily limit' },
   ];
   const deployment = options.deployment;
   const runs: ScenarioRun[] = [];
@@ -587,6 +640,9 @@ export async function runAllScenarios(options: ScenarioOptions, onRun: (run: Sce
       if (entry.needs === 'queue flow' && !deployment.flows['customer-queue']) continue;
       if (entry.needs === 'wait threshold' && !deployment.flows['set-callback'].content.Actions.some((a: any) => a.Identifier === 'check-queue-wait')) continue;
       if (entry.needs === 'reconciler' && !deployment.functions.reconciler) continue;
+      const policy = deployment.functions['write-callback']?.environment ?? {};
+      if (entry.needs === 'capacity rule' && policy.ADMISSION_MAX_QUEUED_CONTACTS === undefined) continue;
+      if (entry.needs === 'daily limit' && policy.ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY === undefined) continue;
       if (entry.mode !== undefined && entry.mode !== deployment.callbackMode) continue;
     }
     const run = await entry.run();

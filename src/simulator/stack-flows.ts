@@ -14,6 +14,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Stack, aws_kinesis as kinesis } from 'aws-cdk-lib';
+import { type AdmissionPolicy } from '../admission-policy';
 import { CallbackManagement, CallbackMode } from '../callback-management';
 import { HANDLER_METADATA_KEY } from '../handler-functions';
 import { type CallbackPrompts } from '../prompts';
@@ -96,6 +97,7 @@ export interface SynthesizeOptions {
   readonly offerIntervalSeconds?: number;
   readonly minimumWaitSeconds?: number;
   readonly callbackMode?: 'AGENT_FIRST' | 'CUSTOMER_FIRST';
+  readonly admissionPolicy?: AdmissionPolicy;
 }
 
 /** The construct's flow names, longest first (one may end with another). */
@@ -185,6 +187,7 @@ function synthesizeOnce(options: SynthesizeOptions): SynthesizedCallbackStack {
     ...(options.callbackMode === 'CUSTOMER_FIRST'
       ? { callbackMode: CallbackMode.CUSTOMER_FIRST, customerFirstCallbackParameters: { ...SIM_CUSTOMER_FIRST_PARAMETERS } }
       : {}),
+    admissionPolicy: options.admissionPolicy,
   });
   const template = app.synth().getStackByName(stack.stackName).template;
   const [deployment] = readDeployments(template, { stackName: stack.stackName });
