@@ -26,6 +26,8 @@ const callbacks = new CallbackManagement(stack, 'Callbacks', {
   // Callers waiting in the queue are offered a callback every 45 seconds, while the estimated wait is 3 minutes or more.
   inQueueCallbackOffer: { interval: Duration.seconds(45) },
   minimumWaitForCallback: Duration.minutes(3),
+  // No new callback while 50 contacts wait in the queue; at most 3 callbacks per number and day (in timeZone).
+  admissionPolicy: { maxQueuedContacts: 50, maxCallbacksPerNumberPerDay: 3 },
 });
 
 const assembly = app.synth();

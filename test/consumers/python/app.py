@@ -1,7 +1,7 @@
 from aws_cdk import App, Duration, Environment, Stack
 from aws_cdk import aws_kinesis as kinesis
 from cdk_connect_callback_management import (
-    CallbackManagement, CallbackPromptSets, InQueueCallbackOffer, SpeechEngine, Voice,
+    AdmissionPolicy, CallbackManagement, CallbackPromptSets, InQueueCallbackOffer, SpeechEngine, Voice,
 )
 
 INSTANCE_ARN = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555'
@@ -22,6 +22,7 @@ def build_stack(app: App) -> Stack:
         stream=kinesis.Stream.from_stream_arn(stack, 'CtrStream', STREAM_ARN),
         name_prefix='example-callbacks',
         callback_ttl=Duration.hours(24),
+        time_zone='America/New_York',
         # Every prompt in US Spanish, said by a neural voice that speaks it; times are spoken as es-US words them.
         prompts=CallbackPromptSets.SPANISH_US,
         voice=Voice(voice_id='Lupe', engine=SpeechEngine.NEURAL),
@@ -29,6 +30,8 @@ def build_stack(app: App) -> Stack:
         # Callers waiting in the queue are offered a callback every 45 seconds, while the estimated wait is 3 minutes or more.
         in_queue_callback_offer=InQueueCallbackOffer(interval=Duration.seconds(45)),
         minimum_wait_for_callback=Duration.minutes(3),
+        # No new callback while 50 contacts wait in the queue; at most 3 callbacks per number and day (in time_zone).
+        admission_policy=AdmissionPolicy(max_queued_contacts=50, max_callbacks_per_number_per_day=3),
     )
     return stack
 

@@ -7,7 +7,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk.assertions import Template
 from cdk_connect_callback_management import (
-    CallbackAlarmThresholds, CallbackManagement, CallbackMode, CallbackPrompts, CallbackPromptSets, InQueueCallbackOffer, Prompt,
+    AdmissionPolicy, CallbackAlarmThresholds, CallbackManagement, CallbackMode, CallbackPrompts, CallbackPromptSets, InQueueCallbackOffer,
+    Prompt,
 )
 
 import app as example_app
@@ -174,6 +175,31 @@ def test_callers_in_the_queue_are_offered_a_callback_every_45_seconds_when_the_w
     assert set_callback['set-customer-queue-flow']['Parameters']['EventHooks'] == {
         'CustomerQueue': stack.resolve(callbacks.customer_queue_flow_arn)}
     assert set_callback['get-queue-wait']['Parameters']['QueueChannel'] == 'Voice'
+
+
+def test_the_admission_policy_refuses_at_capacity_and_over_the_daily_limit_in_spanish(example):
+    stack, callbacks, template = example
+    spanish = CallbackPromptSets.SPANISH_US
+    set_callback = actions_of(example, 'set_callback_flow')
+    for booking in ('book-caller-number', 'book-entered-number'):
+        assert set_callback[booking]['Parameters']['LambdaInvocationAttributes']['contactsInQueue'] == '$.Metrics.Queue.Size'
+    results = [c['Condition']['Operands'][0] for c in set_callback['check-caller-booking']['Transitions']['Conditions']]
+    assert results == ['CREATED', 'EXISTS', 'INVALID_NUMBER', 'AT_CAPACITY', 'LIMIT_REACHED']
+    assert set_callback['say-at-capacity']['Parameters']['Text'] == spanish.at_capacity.value
+    assert set_callback['say-limit-reached']['Parameters']['Text'] == spanish.limit_reached.value
+    assert set_callback['say-limit-reached']['Transitions']['NextAction'] == 'transfer-to-queue'
+    queue = actions_of(example, 'customer_queue_flow')
+    assert queue['say-queue-limit-reached']['Parameters']['Text'] == spanish.queue_limit_reached.value
+    function = template.to_json()['Resources'][logical_id(stack, callbacks.write_callback_function)]
+    variables = function['Properties']['Environment']['Variables']
+    assert variables['ADMISSION_MAX_QUEUED_CONTACTS'] == '50'
+    assert variables['ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY'] == '3'
+    assert variables['TIME_ZONE'] == 'America/New_York'
+
+
+def test_an_admission_rule_below_one_is_refused():
+    with pytest.raises(Exception, match='admissionPolicy.maxQueuedContacts must be a whole number of at least 1, got 0'):
+        construct_with(admission_policy=AdmissionPolicy(max_queued_contacts=0))
 
 
 def test_prompts_made_in_python_are_said_and_checked(example):

@@ -1,5 +1,6 @@
 package com.example.callbacks;
 
+import io.github.cdkconnectcallback.AdmissionPolicy;
 import io.github.cdkconnectcallback.CallbackManagement;
 import io.github.cdkconnectcallback.CallbackPromptSets;
 import io.github.cdkconnectcallback.InQueueCallbackOffer;
@@ -31,6 +32,7 @@ public final class CallbackManagementApp {
             .stream(Stream.fromStreamArn(stack, "CtrStream", STREAM_ARN))
             .namePrefix("example-callbacks")
             .callbackTtl(Duration.hours(24))
+            .timeZone("America/New_York")
             // Every prompt in US Spanish, said by a neural voice that speaks it; times are spoken as es-US words them.
             .prompts(CallbackPromptSets.SPANISH_US)
             .voice(Voice.builder().voiceId("Lupe").engine(SpeechEngine.NEURAL).build())
@@ -38,6 +40,8 @@ public final class CallbackManagementApp {
             // Callers waiting in the queue are offered a callback every 45 seconds, while the estimated wait is 3 minutes or more.
             .inQueueCallbackOffer(InQueueCallbackOffer.builder().interval(Duration.seconds(45)).build())
             .minimumWaitForCallback(Duration.minutes(3))
+            // No new callback while 50 contacts wait in the queue; at most 3 callbacks per number and day (in timeZone).
+            .admissionPolicy(AdmissionPolicy.builder().maxQueuedContacts(50).maxCallbacksPerNumberPerDay(3).build())
             .build();
         return stack;
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdkconnectcallback.AdmissionPolicy;
 import io.github.cdkconnectcallback.CallbackAlarmThresholds;
 import io.github.cdkconnectcallback.CallbackManagement;
 import io.github.cdkconnectcallback.CallbackMode;
@@ -181,6 +182,34 @@ class CallbackManagementAppTest {
         // The set-callback flow hands the callers it puts through to the queue to this flow.
         assertEquals(Map.of("CustomerQueue", stack.resolve(callbacks.getCustomerQueueFlowArn())),
             parametersOf(actionsOf(callbacks.getSetCallbackFlow()), "set-customer-queue-flow").get("EventHooks"));
+    }
+
+    @Test
+    void theAdmissionPolicyRefusesAtCapacityAndOverTheDailyLimitInSpanish() {
+        Map<String, Map<String, Object>> setCallback = actionsOf(callbacks.getSetCallbackFlow());
+        for (String booking : List.of("book-caller-number", "book-entered-number")) {
+            assertEquals("$.Metrics.Queue.Size", asMap(parametersOf(setCallback, booking).get("LambdaInvocationAttributes")).get("contactsInQueue"));
+        }
+        List<Object> results = ((List<?>) asMap(setCallback.get("check-caller-booking").get("Transitions")).get("Conditions")).stream()
+            .map(condition -> ((List<?>) asMap(asMap(condition).get("Condition")).get("Operands")).get(0))
+            .collect(Collectors.toList());
+        assertEquals(List.of("CREATED", "EXISTS", "INVALID_NUMBER", "AT_CAPACITY", "LIMIT_REACHED"), results);
+        assertEquals(CallbackPromptSets.SPANISH_US.getAtCapacity().getValue(), parametersOf(setCallback, "say-at-capacity").get("Text"));
+        assertEquals(CallbackPromptSets.SPANISH_US.getLimitReached().getValue(), parametersOf(setCallback, "say-limit-reached").get("Text"));
+        assertEquals(CallbackPromptSets.SPANISH_US.getQueueLimitReached().getValue(),
+            parametersOf(actionsOf(callbacks.getCustomerQueueFlow()), "say-queue-limit-reached").get("Text"));
+        Map<String, Object> variables = asMap(asMap(asMap(asMap(resources.get(logicalId(callbacks.getWriteCallbackFunction()))).get("Properties"))
+            .get("Environment")).get("Variables"));
+        assertEquals("50", variables.get("ADMISSION_MAX_QUEUED_CONTACTS"));
+        assertEquals("3", variables.get("ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY"));
+        assertEquals("America/New_York", variables.get("TIME_ZONE"));
+    }
+
+    @Test
+    void anAdmissionRuleBelowOneIsRefused() {
+        RuntimeException error = assertThrows(RuntimeException.class,
+            () -> constructWith(builder -> builder.admissionPolicy(AdmissionPolicy.builder().maxCallbacksPerNumberPerDay(0).build())));
+        assertTrue(error.getMessage().contains("admissionPolicy.maxCallbacksPerNumberPerDay must be a whole number of at least 1, got 0"), error.getMessage());
     }
 
     @Test
