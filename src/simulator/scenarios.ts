@@ -562,12 +562,35 @@ export function dailyLimitReached(options: ScenarioOptions): Promise<ScenarioRun
   }, ADMISSION);
 }
 
+/**
+ * AP3: a number that used up its daily bookings waits in the queue and accepts the offer there: it is told it cannot
+ * book another today, keeps its place, and is never offered a callback again while it waits (the flow marks the
+ * contact); an agent then takes the call.
+ */
+export function dailyLimitInQueue(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('AP3 a number over its daily limit is told so once in the queue, and keeps its place', options, async (sim, calls) => {
+    const { interval, long } = queueSettings(sim);
+    const max = admissionRule(sim, 'ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY') ?? 2;
+    for (let n = 0; n < max; n++) {
+      calls.push(await sim.call(CALLER_A, ['1']));
+      await sim.advance(5);
+      calls.push(await sim.call(CALLER_A, ['1', '1']));
+      await sim.advance(5);
+    }
+    sim.estimatedWaitSeconds = long;
+    // Presses 1 at the first offer; any further offer would find 1 pressed again.
+    calls.push(await sim.callIntoQueue(CALLER_A, ['1', '1', '1']));
+    await sim.advance(interval * 4);
+    await sim.agentAvailable('alice');
+  }, { construct: { ...QUEUE_OFFER.construct, admissionPolicy: { maxCallbacksPerNumberPerDay: 2 } } });
+}
+
 interface ScenarioEntry {
   readonly run: () => Promise<ScenarioRun>;
   /** The contact events setting it is about; a deployment with the other one does not run it. */
   readonly contactEvents?: boolean;
   /** It needs a customer queue flow, the wait threshold in the set-callback flow, or the reconciler. */
-  readonly needs?: 'queue flow' | 'wait threshold' | 'reconciler' | 'capacity rule' | 'daily limit';
+  readonly needs?: 'queue flow' | 'wait threshold' | 'reconciler' | 'capacity rule' | 'daily limit' | 'daily limit in the queue';
   /** It is about the sample stack's own settings (another language, the other callback mode), not a deployment's. */
   readonly sampleOnly?: boolean;
   /** It is about one callback mode; a deployment in the other mode does not run it (for the sample, its own mode). */
@@ -630,6 +653,7 @@ export async function runAllScenarios(options: ScenarioOptions, onRun: (run: Sce
     // The admission policy (the sample stack gets one for these; a deployment runs them with its own rules).
     { run: () => fullQueueRefused(on), needs: 'capacity rule' },
     { run: () => dailyLimitReached(on), needs: 'daily limit' },
+    { run: () => dailyLimitInQueue(on), needs: 'daily limit in the queue' },
   ];
   const deployment = options.deployment;
   const runs: ScenarioRun[] = [];
@@ -643,6 +667,8 @@ export async function runAllScenarios(options: ScenarioOptions, onRun: (run: Sce
       const policy = deployment.functions['write-callback']?.environment ?? {};
       if (entry.needs === 'capacity rule' && policy.ADMISSION_MAX_QUEUED_CONTACTS === undefined) continue;
       if (entry.needs === 'daily limit' && policy.ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY === undefined) continue;
+      if (entry.needs === 'daily limit in the queue'
+        && (policy.ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY === undefined || !deployment.flows['customer-queue'])) continue;
       if (entry.mode !== undefined && entry.mode !== deployment.callbackMode) continue;
     }
     const run = await entry.run();

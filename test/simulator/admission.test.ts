@@ -4,7 +4,7 @@
  */
 import { heard, useDynamoDb } from './support';
 import { promptsWithDefaults } from '../../src/prompts';
-import { CALLER_A, dailyLimitReached, fullQueueRefused, type ScenarioOptions } from '../../src/simulator/scenarios';
+import { CALLER_A, dailyLimitInQueue, dailyLimitReached, fullQueueRefused, type ScenarioOptions } from '../../src/simulator/scenarios';
 
 const db = useDynamoDb();
 const options = (): ScenarioOptions => ({ dynamoDbEndpoint: db.endpoint });
@@ -31,4 +31,13 @@ test('AP2: a number that used up its daily bookings is put through to an agent i
   expect(run.records.filter((record) => record.phoneE164 === CALLER_A).map((record) => `${record.status}/${record.resolution}`))
     .toEqual(['COMPLETED/REMOVED_BY_API', 'COMPLETED/REMOVED_BY_API']);
   expect(run.transcript).toMatch(/alice.*(talks|connected)/i);
+}, 120_000);
+
+test('AP3: in the queue, a number at its daily limit is told once, keeps its place, and is not offered again', async () => {
+  const run = await dailyLimitInQueue(options());
+  const waiting = run.calls[run.calls.length - 1].heard;
+  expect(waiting.filter((text) => text === english.queueOffer.value)).toHaveLength(1);
+  expect(waiting.filter((text) => text === english.queueLimitReached.value)).toHaveLength(1);
+  expect(run.offered).toContain(run.calls[run.calls.length - 1].label);
+  expect(run.records.filter((record) => record.phoneE164 === CALLER_A)).toHaveLength(2);
 }, 120_000);
