@@ -64,7 +64,8 @@ export function readDesign(template: Record<string, any>): DeployedDesign {
     filters: ((resource.Properties.FilterCriteria?.Filters ?? []) as Array<{ Pattern: string }>)
       .map((filter) => JSON.parse(filter.Pattern) as Pattern),
   }));
-  const rules = resourcesOfType(template, 'AWS::Events::Rule').map(([logicalId, resource]) => ({
+  // Rules that match events; a scheduled rule (the reconciler's) has a ScheduleExpression and no pattern.
+  const rules = resourcesOfType(template, 'AWS::Events::Rule').filter(([, resource]) => resource.Properties.EventPattern !== undefined).map(([logicalId, resource]) => ({
     logicalId,
     pattern: resource.Properties.EventPattern as Pattern,
     handlers: ((resource.Properties.Targets ?? []) as Array<{ Arn: unknown }>).map((target) => handlerOf(target.Arn)),

@@ -80,6 +80,9 @@ export async function walkFlow(flow: Flow, contact: Contact, script: WalkScript)
     if (text === '$.InitiationMethod') return contact.initiationMethod;
     if (text === '$.ContactId') return contact.contactId;
     if (text === '$.CustomerEndpoint.Address') return contact.callerNumber;
+    // Queue metrics (after a Get queue metrics block): the walk's queue is idle, and "If there is no current activity in
+    // your contact center, null values are returned for these attributes" (connect-attrib-list.html, Queue attributes).
+    if (text.startsWith('$.Metrics.')) return '';
     if (text.startsWith('$.')) throw new Error(`the walker cannot resolve ${text}`);
     return text;
   };
