@@ -282,6 +282,22 @@ export function recordFromItem(item: Record<string, AttributeValue>): CallbackRe
   };
 }
 
+/** The number's PENDING callback as its active pointer holds it (a pointer exists only while its record is PENDING). */
+function activeFromPointer(pointer: Record<string, AttributeValue>, phoneE164: string): ActiveCallback {
+  return {
+    recordId: stringAttribute(pointer, 'recordId') ?? '',
+    phoneE164: stringAttribute(pointer, 'phoneE164') ?? phoneE164,
+    createdAt: stringAttribute(pointer, 'createdAt') ?? '',
+    status: 'PENDING',
+    callbackContactId: stringAttribute(pointer, 'callbackContactId'),
+  };
+}
+
+/** A learn whose condition failed: the record holds another id (or was released), or there is none. */
+function learnRefusal(item: Record<string, AttributeValue> | undefined): LearnOutcome {
+  return item ? { kind: 'CONFLICT', record: recordFromItem(item) } : { kind: 'NOT_FOUND' };
+}
+
 function isConditionFailure(error: unknown): boolean {
   return (error as { name?: unknown }).name === 'ConditionalCheckFailedException';
 }
@@ -401,12 +417,7 @@ export class CallbackStore {
       const condition = 'attribute_not_exists(#bookings) OR #bookings < :max';
       items.push({
         Update: {
-          TableName: this.tableName,
-          Key: { [TABLE_KEY.PARTITION_KEY]: { S: counterKey! } },
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: namesFor(update, condition),
-          ExpressionAttributeValues: valuesFor({ ':one': 1, ':max': dailyLimit.max, ':expiresAt': epochSeconds(now) + DAILY_COUNTER_TTL_SECONDS }),
+          ...this.updateInput(counterKey!, update, condition, { ':one': 1, ':max': dailyLimit.max, ':expiresAt': epochSeconds(now) + DAILY_COUNTER_TTL_SECONDS }),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       });
@@ -424,19 +435,7 @@ export class CallbackStore {
       }
       return { kind: 'EXISTS', existing: mine };
     }
-    if (failed(pointerReason) && pointerReason.Item) {
-      const pointer = pointerReason.Item;
-      return {
-        kind: 'EXISTS',
-        existing: {
-          recordId: stringAttribute(pointer, 'recordId') ?? '',
-          phoneE164: stringAttribute(pointer, 'phoneE164') ?? request.phoneE164,
-          createdAt: stringAttribute(pointer, 'createdAt') ?? '',
-          status: 'PENDING',
-          callbackContactId: stringAttribute(pointer, 'callbackContactId'),
-        },
-      };
-    }
+    if (failed(pointerReason) && pointerReason.Item) return { kind: 'EXISTS', existing: activeFromPointer(pointerReason.Item, request.phoneE164) };
     // Only when the number has nothing pending: a caller at the limit can still hear, and cancel, their callback.
     if (failed(counterReason)) return { kind: 'LIMIT_REACHED', bookedToday: Number(counterReason.Item?.bookings?.N ?? dailyLimit?.max) };
     throw new Error(`callback booking cancelled: ${reasons.map((reason) => reason.Code ?? 'None').join(', ')}`);
@@ -454,13 +453,7 @@ export class CallbackStore {
     }));
     // A pointer past its expiresAt is one a new booking may replace (create's condition): nothing is pending.
     if (!Item || !(Number(Item[TABLE_KEY.TTL_ATTRIBUTE]?.N) > epochSeconds(this.now()))) return undefined;
-    return {
-      recordId: stringAttribute(Item, 'recordId') ?? '',
-      phoneE164: stringAttribute(Item, 'phoneE164') ?? phoneE164,
-      createdAt: stringAttribute(Item, 'createdAt') ?? '',
-      status: 'PENDING',
-      callbackContactId: stringAttribute(Item, 'callbackContactId'),
-    };
+    return activeFromPointer(Item, phoneE164);
   }
 
   /**
@@ -547,16 +540,7 @@ export class CallbackStore {
   private giveBackDailyCount(key: string): TransactWriteItem {
     const update = 'ADD #bookings :minusOne';
     const condition = 'attribute_exists(#pk) AND #bookings > :zero';
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: { [TABLE_KEY.PARTITION_KEY]: { S: key } },
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: namesFor(update, condition),
-        ExpressionAttributeValues: valuesFor({ ':minusOne': -1, ':zero': 0 }),
-      },
-    };
+    return { Update: this.updateInput(key, update, condition, { ':minusOne': -1, ':zero': 0 }) };
   }
 
   /**
@@ -620,25 +604,12 @@ export class CallbackStore {
     // A released record never had a callback: whatever contact a CTR names for it is not one.
     const condition = 'attribute_exists(#pk) AND (attribute_not_exists(#callbackContactId) OR #callbackContactId = :cid)'
       + ' AND (attribute_not_exists(#resolution) OR #resolution <> :released)';
-    try {
-      const { Attributes } = await this.send<{ Attributes?: Record<string, AttributeValue> }>(new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: namesFor(update, condition),
-        ExpressionAttributeValues: valuesFor({ ':cid': callbackContactId, ':at': learnedAt, ':released': 'RELEASED' }),
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }));
-      const record = recordFromItem(Attributes ?? {});
-      if (record.status === 'PENDING' && record.callbackIdLearnedAt === learnedAt) await this.tellPointer(record, callbackContactId);
-      return { kind: 'LEARNED', record };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const old = (error as { Item?: Record<string, AttributeValue> }).Item;
-      return old ? { kind: 'CONFLICT', record: recordFromItem(old) } : { kind: 'NOT_FOUND' };
-    }
+    const result = await this.updateIf(this.updateInput(recordKey(recordId), update, condition,
+      { ':cid': callbackContactId, ':at': learnedAt, ':released': 'RELEASED' }));
+    if (!result.applied) return learnRefusal(result.item);
+    const record = recordFromItem(result.item);
+    if (record.status === 'PENDING' && record.callbackIdLearnedAt === learnedAt) await this.tellPointer(record, callbackContactId);
+    return { kind: 'LEARNED', record };
   }
 
   /** The callback contact id on the record's own active pointer; nothing when the pointer is gone or another record's. */
@@ -646,14 +617,8 @@ export class CallbackStore {
     const update = 'SET #callbackContactId = :cid';
     const condition = '#recordId = :rid';
     try {
-      await this.send(new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: { [TABLE_KEY.PARTITION_KEY]: { S: pointerKey(record.queueArn, record.phoneE164) } },
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: namesFor(update, condition),
-        ExpressionAttributeValues: valuesFor({ ':cid': callbackContactId, ':rid': record.recordId }),
-      }));
+      await this.send(new UpdateItemCommand(this.updateInput(pointerKey(record.queueArn, record.phoneE164), update, condition,
+        { ':cid': callbackContactId, ':rid': record.recordId })));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -707,21 +672,8 @@ export class CallbackStore {
   async flagOpenRecord(recordId: string, flag: ReconcilerFlag): Promise<CallbackRecord | undefined> {
     const update = 'SET #flag = if_not_exists(#flag, :flag), #flaggedAt = if_not_exists(#flaggedAt, :at)';
     const condition = 'attribute_exists(#pk) AND attribute_exists(#openQueueArn)';
-    try {
-      const { Attributes } = await this.send<{ Attributes?: Record<string, AttributeValue> }>(new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: namesFor(update, condition),
-        ExpressionAttributeValues: valuesFor({ ':flag': flag, ':at': this.now().toISOString() }),
-        ReturnValues: 'ALL_NEW',
-      }));
-      return recordFromItem(Attributes ?? {});
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return undefined;
-    }
+    const result = await this.updateIf(this.updateInput(recordKey(recordId), update, condition, { ':flag': flag, ':at': this.now().toISOString() }));
+    return result.applied ? recordFromItem(result.item) : undefined;
   }
 
   /**
@@ -751,14 +703,7 @@ export class CallbackStore {
   private async closePending(current: CallbackRecord, change: RecordChange, alongside?: TransactWriteItem): Promise<TransitionOutcome> {
     const recordCondition = `attribute_exists(#pk) AND #status = :pending AND #expiresAt > :now${change.condition}`;
     const recordValues = { ...change.values, ...change.conditionValues, ':pending': 'PENDING', ':now': epochSeconds(this.now()) };
-    const recordUpdate = {
-      TableName: this.tableName,
-      Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(current.recordId) } },
-      UpdateExpression: change.update,
-      ConditionExpression: recordCondition,
-      ExpressionAttributeNames: namesFor(change.update, recordCondition),
-      ExpressionAttributeValues: valuesFor(recordValues),
-    };
+    const recordUpdate = this.updateInput(recordKey(current.recordId), change.update, recordCondition, recordValues);
     // Only this record's own pointer is deleted; a later booking's pointer is left alone.
     const pointerCondition = 'attribute_not_exists(#pk) OR #recordId = :rid';
     const reasons = await this.transact([
@@ -783,18 +728,8 @@ export class CallbackStore {
     if (failed(pointerReason)) {
       // The number's pointer belongs to another record (this one's expired and was replaced): the
       // record alone moves on, still guarded by the same condition.
-      try {
-        const { Attributes } = await this.send<{ Attributes?: Record<string, AttributeValue> }>(new UpdateItemCommand({
-          ...recordUpdate,
-          ReturnValues: 'ALL_NEW',
-          // The refused record comes back with the refusal: no read, so no GetItem grant, is needed for it.
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }));
-        return { kind: 'APPLIED', record: recordFromItem(Attributes ?? {}) };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        return this.refusal((error as { Item?: Record<string, AttributeValue> }).Item, change);
-      }
+      const alone = await this.updateIf(recordUpdate);
+      return alone.applied ? { kind: 'APPLIED', record: recordFromItem(alone.item) } : this.refusal(alone.item, change);
     }
     throw new Error(`callback transition cancelled: ${reasons.map((reason) => reason.Code ?? 'None').join(', ')}`);
   }
@@ -810,29 +745,17 @@ export class CallbackStore {
     // completion must not be stamped before the cancel it follows (see the retry below).
     const condition = 'attribute_exists(#pk) AND #status = :cancelled AND #expiresAt > :now AND (attribute_not_exists(#cancelledAt) OR #cancelledAt <= :at)'
       + change.condition;
-    try {
-      const { Attributes } = await this.send<{ Attributes?: Record<string, AttributeValue> }>(new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
-        UpdateExpression: change.update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: namesFor(change.update, condition),
-        ExpressionAttributeValues: valuesFor({ ...change.values, ...change.conditionValues, ':cancelled': 'CANCELLED', ':now': epochSeconds(this.now()) }),
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }));
-      return { kind: 'APPLIED', record: recordFromItem(Attributes ?? {}) };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const item = (error as { Item?: Record<string, AttributeValue> }).Item;
-      const cancelledAt = item ? stringAttribute(item, 'cancelledAt') : undefined;
-      if (notBefore === undefined && item && stringAttribute(item, 'status') === 'CANCELLED' && cancelledAt !== undefined
-        && cancelledAt > String(change.values[':at'])) {
-        // Cancelled after this completion's time was taken: complete it again, stamped no earlier than the cancel.
-        return this.completeCancelled(recordId, resolution, cancelledAt, adapt);
-      }
-      return this.refusal(item, change);
+    const result = await this.updateIf(this.updateInput(recordKey(recordId), change.update, condition,
+      { ...change.values, ...change.conditionValues, ':cancelled': 'CANCELLED', ':now': epochSeconds(this.now()) }));
+    if (result.applied) return { kind: 'APPLIED', record: recordFromItem(result.item) };
+    const item = result.item;
+    const cancelledAt = item ? stringAttribute(item, 'cancelledAt') : undefined;
+    if (notBefore === undefined && item && stringAttribute(item, 'status') === 'CANCELLED' && cancelledAt !== undefined
+      && cancelledAt > String(change.values[':at'])) {
+      // Cancelled after this completion's time was taken: complete it again, stamped no earlier than the cancel.
+      return this.completeCancelled(recordId, resolution, cancelledAt, adapt);
     }
+    return this.refusal(item, change);
   }
 
   /**
@@ -855,6 +778,38 @@ export class CallbackStore {
     const record = recordFromItem(item);
     if (change.isOwnWrite(record)) return { kind: 'APPLIED', record };
     return this.isExpired(record) ? { kind: 'NOT_FOUND' } : { kind: 'REFUSED', record };
+  }
+
+  /** One conditional update of the item `pk`, as an UpdateItem's input or a transaction's Update. */
+  private updateInput(pk: string, update: string, condition: string, values: Record<string, string | number>) {
+    return {
+      TableName: this.tableName,
+      Key: { [TABLE_KEY.PARTITION_KEY]: { S: pk } },
+      UpdateExpression: update,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: namesFor(update, condition),
+      ExpressionAttributeValues: valuesFor(values),
+    };
+  }
+
+  /**
+   * Sends one conditional UpdateItem: the item as the update left it, or, when the condition failed, as it was
+   * (undefined: there is no such item). The failed condition returns it, so no read, and no GetItem grant, is needed.
+   */
+  private async updateIf(input: ReturnType<CallbackStore['updateInput']>): Promise<
+    { readonly applied: true; readonly item: Record<string, AttributeValue> }
+    | { readonly applied: false; readonly item?: Record<string, AttributeValue> }> {
+    try {
+      const { Attributes } = await this.send<{ Attributes?: Record<string, AttributeValue> }>(new UpdateItemCommand({
+        ...input,
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+      return { applied: true, item: Attributes ?? {} };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return { applied: false, item: (error as { Item?: Record<string, AttributeValue> }).Item };
+    }
   }
 
   /** Runs a transaction; undefined when it committed, else why each item's condition stopped it. */
@@ -895,23 +850,9 @@ export class CallbackStore {
     const clauses = legClauses(legs);
     const update = `SET ${clauses.set.join(', ')}`;
     const condition = `attribute_exists(#pk) AND (attribute_not_exists(#resolution) OR #resolution <> :released)${clauses.condition}`;
-    try {
-      const { Attributes } = await this.send<{ Attributes?: Record<string, AttributeValue> }>(new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: { [TABLE_KEY.PARTITION_KEY]: { S: recordKey(recordId) } },
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: namesFor(update, condition),
-        ExpressionAttributeValues: valuesFor({ ...clauses.values, ':at': this.now().toISOString(), ':released': 'RELEASED' }),
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }));
-      return { kind: 'LEARNED', record: recordFromItem(Attributes ?? {}) };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const old = (error as { Item?: Record<string, AttributeValue> }).Item;
-      return old ? { kind: 'CONFLICT', record: recordFromItem(old) } : { kind: 'NOT_FOUND' };
-    }
+    const result = await this.updateIf(this.updateInput(recordKey(recordId), update, condition,
+      { ...clauses.values, ':at': this.now().toISOString(), ':released': 'RELEASED' }));
+    return result.applied ? { kind: 'LEARNED', record: recordFromItem(result.item) } : learnRefusal(result.item);
   }
 
   /**
