@@ -16,6 +16,7 @@ import * as https from 'node:https';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS, loadConfig } from '@smithy/core/config';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { CallbackDetail } from '../lambda-src/shared/callbacks-api';
 
 /** The description of the construct's URL output (CALLBACKS_API_URL_OUTPUT_DESCRIPTION in src/callbacks-api.ts; a test checks they agree). */
 export const CALLBACKS_API_URL_OUTPUT_DESCRIPTION = 'URL of the callbacks API of cdk-connect-callback-management';
@@ -229,20 +230,8 @@ async function urlFromStack(signer: Signer, region: string, command: Command, en
 
 // -- the API --------------------------------------------------------------------------------------------------------
 
-interface CallbackView {
-  readonly recordId: string;
-  readonly state: string;
-  readonly phone: string;
-  readonly createdAt: string;
-  readonly ageSeconds: number;
-  readonly callbackIdLearned: boolean;
-  readonly callbackContactId?: string;
-  readonly cancelledAt?: string;
-  readonly cancelledBy?: string;
-  readonly resolution?: string;
-  readonly completedAt?: string;
-  readonly flag?: string;
-}
+/** What the API answers for one callback (a list's entries carry the summary's fields only). */
+type CallbackView = CallbackDetail;
 
 async function callApi(signer: Signer, base: string, method: string, path: string, query: Record<string, string>, body?: object): Promise<any> {
   const url = new URL(path.replace(/^\//, ''), base.endsWith('/') ? base : `${base}/`);

@@ -1319,29 +1319,33 @@ export function matchesFilter(pattern: unknown, value: unknown): boolean {
   return Object.entries(pattern).every(([key, rule]) => matchesFilter(rule, (value as Record<string, unknown>)[key]));
 }
 
-/** The EventBridge event Amazon Connect sends when a flow creates a callback contact. */
-export function contactEvent(callback: FlowContact, instanceArn: string, now: number) {
-  const time = new Date(Date.UTC(2025, 0, 1) + now * 1000).toISOString();
+/** The EventBridge envelope of an Amazon Connect contact event about `contactId`, around its `detail`. */
+function contactEventEnvelope<Detail>(contactId: string, instanceArn: string, now: number, detail: Detail) {
   return {
     'version': '0',
     'id': randomUUID(),
     'detail-type': 'Amazon Connect Contact Event',
     'source': 'aws.connect',
     'account': instanceArn.split(':')[4],
-    'time': time,
+    'time': simulatedTime(now),
     'region': instanceArn.split(':')[3],
-    'resources': [instanceArn, `${instanceArn}/contact/${callback.contactId}`],
-    'detail': {
-      eventType: 'INITIATED',
-      contactId: callback.contactId,
-      initialContactId: callback.initialContactId,
-      previousContactId: callback.previousContactId,
-      channel: callback.channel,
-      instanceArn,
-      initiationMethod: 'CALLBACK',
-      initiationTimestamp: time,
-    },
+    'resources': [instanceArn, `${instanceArn}/contact/${contactId}`],
+    'detail': detail,
   };
+}
+
+/** The EventBridge event Amazon Connect sends when a flow creates a callback contact. */
+export function contactEvent(callback: FlowContact, instanceArn: string, now: number) {
+  return contactEventEnvelope(callback.contactId, instanceArn, now, {
+    eventType: 'INITIATED',
+    contactId: callback.contactId,
+    initialContactId: callback.initialContactId,
+    previousContactId: callback.previousContactId,
+    channel: callback.channel,
+    instanceArn,
+    initiationMethod: 'CALLBACK',
+    initiationTimestamp: simulatedTime(now),
+  });
 }
 
 /** Simulated seconds as the ISO time the events and CTRs carry (the clock starts at 2025-01-01). */
@@ -1362,29 +1366,18 @@ function callProgressOf(status: string | undefined): string | undefined {
  * (contact-events.html) and the legs' links as their example contact records show them (customer-first-cb.html).
  */
 function legContactEvent(contact: SimContact, instanceArn: string, now: number, eventType: string) {
-  const time = simulatedTime(now);
-  return {
-    'version': '0',
-    'id': randomUUID(),
-    'detail-type': 'Amazon Connect Contact Event',
-    'source': 'aws.connect',
-    'account': instanceArn.split(':')[4],
-    'time': time,
-    'region': instanceArn.split(':')[3],
-    'resources': [instanceArn, `${instanceArn}/contact/${contact.contactId}`],
-    'detail': {
-      eventType,
-      contactId: contact.contactId,
-      initialContactId: contact.initialContactId,
-      previousContactId: contact.previousContactId,
-      channel: contact.channel,
-      instanceArn,
-      initiationMethod: contact.initiationMethod,
-      initiationTimestamp: simulatedTime(contact.startedAt),
-      ...(contact.answeringMachineDetectionStatus ? { answeringMachineDetectionStatus: contact.answeringMachineDetectionStatus } : {}),
-      ...(contact.connectedToAgentAt === undefined ? {} : { agentInfo: { connectedToAgentTimestamp: simulatedTime(contact.connectedToAgentAt) } }),
-    },
-  };
+  return contactEventEnvelope(contact.contactId, instanceArn, now, {
+    eventType,
+    contactId: contact.contactId,
+    initialContactId: contact.initialContactId,
+    previousContactId: contact.previousContactId,
+    channel: contact.channel,
+    instanceArn,
+    initiationMethod: contact.initiationMethod,
+    initiationTimestamp: simulatedTime(contact.startedAt),
+    ...(contact.answeringMachineDetectionStatus ? { answeringMachineDetectionStatus: contact.answeringMachineDetectionStatus } : {}),
+    ...(contact.connectedToAgentAt === undefined ? {} : { agentInfo: { connectedToAgentTimestamp: simulatedTime(contact.connectedToAgentAt) } }),
+  });
 }
 
 /** A Kinesis event holding one CTR, as the event source mapping delivers it. */

@@ -5,6 +5,7 @@
 import { type CallResult, type LambdaInvocation, Simulation, type SimulationOptions } from './contact-center';
 import { type PlainItem } from './local-services';
 import { type SynthesizedCallbackStack } from './stack-flows';
+import { ADMISSION_ENV } from '../admission-policy';
 import { CallbackPromptSets } from '../prompts';
 import { SpeechEngine } from '../voice';
 
@@ -517,13 +518,23 @@ export function spanishCaller(options: ScenarioOptions): Promise<ScenarioRun> {
 const ADMISSION = { construct: { admissionPolicy: { maxQueuedContacts: 2, maxCallbacksPerNumberPerDay: 2 } } } as const;
 
 /** A rule of the deployment's admission policy, as its write-callback function holds it (undefined: no such rule). */
-function admissionRule(sim: Simulation, name: 'ADMISSION_MAX_QUEUED_CONTACTS' | 'ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY'): number | undefined {
+function admissionRule(sim: Simulation, name: typeof ADMISSION_ENV[keyof typeof ADMISSION_ENV]): number | undefined {
   const value = sim.stack.functions['write-callback']?.environment[name];
   return value === undefined ? undefined : Number(value);
 }
 
 /** Distinct callers of one area code (555-01xx numbers), for filling a queue. */
 const callerNumber = (n: number) => `+1312555${String(200 + n).padStart(4, '0')}`;
+
+/** `number` books a callback and calls again to cancel it, `times` times over: each booking counts toward its day. */
+async function bookAndCancel(sim: Simulation, calls: CallResult[], number: string, times: number): Promise<void> {
+  for (let n = 0; n < times; n++) {
+    calls.push(await sim.call(number, ['1']));
+    await sim.advance(5);
+    calls.push(await sim.call(number, ['1', '1']));
+    await sim.advance(5);
+  }
+}
 
 /**
  * AP1: the queue is full (its maximum contacts, as many as the policy's maxQueuedContacts). A new caller is told so
@@ -532,7 +543,7 @@ const callerNumber = (n: number) => `+1312555${String(200 + n).padStart(4, '0')}
  */
 export function fullQueueRefused(options: ScenarioOptions): Promise<ScenarioRun> {
   return runScenario('AP1 a full queue: a new caller is refused before anything is booked, a booked one may still cancel', options, async (sim, calls, notes) => {
-    const max = admissionRule(sim, 'ADMISSION_MAX_QUEUED_CONTACTS') ?? 2;
+    const max = admissionRule(sim, ADMISSION_ENV.MAX_QUEUED_CONTACTS) ?? 2;
     sim.queueMaxContacts = max;
     for (let n = 0; n < max; n++) calls.push(await sim.call(callerNumber(n), ['1']));
     // Past the Get queue metrics block's 5 to 10 seconds of delay (adminguide/get-queue-metrics.html).
@@ -550,13 +561,8 @@ export function fullQueueRefused(options: ScenarioOptions): Promise<ScenarioRun>
  */
 export function dailyLimitReached(options: ScenarioOptions): Promise<ScenarioRun> {
   return runScenario('AP2 a number over its daily limit waits for an agent instead of booking again', options, async (sim, calls) => {
-    const max = admissionRule(sim, 'ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY') ?? 2;
-    for (let n = 0; n < max; n++) {
-      calls.push(await sim.call(CALLER_A, ['1']));
-      await sim.advance(5);
-      calls.push(await sim.call(CALLER_A, ['1', '1']));
-      await sim.advance(5);
-    }
+    const max = admissionRule(sim, ADMISSION_ENV.MAX_CALLBACKS_PER_NUMBER_PER_DAY) ?? 2;
+    await bookAndCancel(sim, calls, CALLER_A, max);
     calls.push(await sim.call(CALLER_A, ['1']));
     await sim.agentAvailable('alice');
   }, ADMISSION);
@@ -570,13 +576,8 @@ export function dailyLimitReached(options: ScenarioOptions): Promise<ScenarioRun
 export function dailyLimitInQueue(options: ScenarioOptions): Promise<ScenarioRun> {
   return runScenario('AP3 a number over its daily limit is told so once in the queue, and keeps its place', options, async (sim, calls) => {
     const { interval, long } = queueSettings(sim);
-    const max = admissionRule(sim, 'ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY') ?? 2;
-    for (let n = 0; n < max; n++) {
-      calls.push(await sim.call(CALLER_A, ['1']));
-      await sim.advance(5);
-      calls.push(await sim.call(CALLER_A, ['1', '1']));
-      await sim.advance(5);
-    }
+    const max = admissionRule(sim, ADMISSION_ENV.MAX_CALLBACKS_PER_NUMBER_PER_DAY) ?? 2;
+    await bookAndCancel(sim, calls, CALLER_A, max);
     sim.estimatedWaitSeconds = long;
     // Presses 1 at the first offer; any further offer would find 1 pressed again.
     calls.push(await sim.callIntoQueue(CALLER_A, ['1', '1', '1']));
@@ -665,10 +666,10 @@ export async function runAllScenarios(options: ScenarioOptions, onRun: (run: Sce
       if (entry.needs === 'wait threshold' && !deployment.flows['set-callback'].content.Actions.some((a: any) => a.Identifier === 'check-queue-wait')) continue;
       if (entry.needs === 'reconciler' && !deployment.functions.reconciler) continue;
       const policy = deployment.functions['write-callback']?.environment ?? {};
-      if (entry.needs === 'capacity rule' && policy.ADMISSION_MAX_QUEUED_CONTACTS === undefined) continue;
-      if (entry.needs === 'daily limit' && policy.ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY === undefined) continue;
+      if (entry.needs === 'capacity rule' && policy[ADMISSION_ENV.MAX_QUEUED_CONTACTS] === undefined) continue;
+      if (entry.needs === 'daily limit' && policy[ADMISSION_ENV.MAX_CALLBACKS_PER_NUMBER_PER_DAY] === undefined) continue;
       if (entry.needs === 'daily limit in the queue'
-        && (policy.ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY === undefined || !deployment.flows['customer-queue'])) continue;
+        && (policy[ADMISSION_ENV.MAX_CALLBACKS_PER_NUMBER_PER_DAY] === undefined || !deployment.flows['customer-queue'])) continue;
       if (entry.mode !== undefined && entry.mode !== deployment.callbackMode) continue;
     }
     const run = await entry.run();

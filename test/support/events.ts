@@ -104,27 +104,13 @@ export interface ContactEventOptions {
  * https://docs.aws.amazon.com/connect/latest/adminguide/contact-events.html).
  */
 export function callbackContactEvent(recordId: string, callbackContactId: string, options: ContactEventOptions = {}) {
-  const instanceArn = options.instanceArn ?? INSTANCE_ARN;
-  return {
-    'version': '0',
-    'id': randomUUID(),
-    'detail-type': 'Amazon Connect Contact Event',
-    'source': 'aws.connect',
-    'account': '123456789012',
-    'time': new Date().toISOString(),
-    'region': 'us-east-1',
-    'resources': [`${instanceArn}/contact/${callbackContactId}`, instanceArn],
-    'detail': {
-      eventType: options.eventType ?? 'INITIATED',
-      contactId: callbackContactId,
-      initialContactId: recordId,
-      previousContactId: recordId,
-      channel: 'VOICE',
-      instanceArn,
-      initiationMethod: options.initiationMethod ?? 'CALLBACK',
-      initiationTimestamp: new Date().toISOString(),
-    },
-  };
+  return contactEventOf({
+    eventType: options.eventType ?? 'INITIATED',
+    contactId: callbackContactId,
+    initialContactId: recordId,
+    previousContactId: recordId,
+    initiationMethod: options.initiationMethod ?? 'CALLBACK',
+  }, callbackContactId, options.instanceArn);
 }
 
 let sequence = 49_000_000_000_000_000_000n;
@@ -195,7 +181,8 @@ export function dialledLegCall({ recordId, queued, dialled }: CustomerFirstConta
   };
 }
 
-function contactEventOf(detail: Record<string, unknown>, contactId: string) {
+/** A contact event's EventBridge envelope around `detail`, with the fields every contact event has. */
+function contactEventOf<Detail extends Record<string, unknown>>(detail: Detail, contactId: string, instanceArn = INSTANCE_ARN) {
   return {
     'version': '0',
     'id': randomUUID(),
@@ -204,8 +191,8 @@ function contactEventOf(detail: Record<string, unknown>, contactId: string) {
     'account': '123456789012',
     'time': new Date().toISOString(),
     'region': 'us-east-1',
-    'resources': [`${INSTANCE_ARN}/contact/${contactId}`, INSTANCE_ARN],
-    'detail': { channel: 'VOICE', instanceArn: INSTANCE_ARN, initiationTimestamp: new Date().toISOString(), ...detail },
+    'resources': [`${instanceArn}/contact/${contactId}`, instanceArn],
+    'detail': { channel: 'VOICE', instanceArn, initiationTimestamp: new Date().toISOString(), ...detail },
   };
 }
 
