@@ -1,7 +1,8 @@
 /**
- * The local services the handlers talk to: a Connect API endpoint serving StopContact and DescribeContact (restJson1), and a
- * pass-through in front of the DynamoDB endpoint that can play "unavailable". Plus the few DynamoDB calls the
- * simulator itself makes (create the table, read records), as plain HTTP so that it needs no SDK at runtime.
+ * The local services the handlers talk to: a Connect API endpoint serving StopContact, DescribeContact and
+ * GetEffectiveHoursOfOperations (restJson1), and a pass-through in front of the DynamoDB endpoint that can play
+ * "unavailable". Plus the few DynamoDB calls the simulator itself makes (create the table, read records), as plain HTTP
+ * so that it needs no SDK at runtime.
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
@@ -20,6 +21,9 @@ export interface ConnectApiError {
 
 /** StopContact of a contact that is not active or does not exist (HTTP 410 in the Connect API model). */
 export const CONTACT_NOT_FOUND: ConnectApiError = { status: 410, type: 'ContactNotFoundException', message: 'Contact not found' };
+
+/** A resource the instance does not have, as the Describe and Get operations answer it (HTTP 404). */
+const RESOURCE_NOT_FOUND: ConnectApiError = { status: 404, type: 'ResourceNotFoundException', message: 'The specified resource was not found' };
 
 /** 'STOPPED' removes the contact; 'NOT_FOUND' answers ContactNotFoundException; an error object answers that error. */
 export type StopContactHandler = (request: StopContactRequest) => 'STOPPED' | 'NOT_FOUND' | ConnectApiError;
@@ -49,12 +53,59 @@ export interface DescribedContact {
 export type DescribeContactHandler = (request: { readonly instanceId: string; readonly contactId: string })
 => DescribedContact | ConnectApiError | undefined | Promise<DescribedContact | ConnectApiError | undefined>;
 
+/** A time of day as the hours of operation APIs give it (OverrideTimeSlice in the @aws-sdk/client-connect model). */
+export interface TimeSlice {
+  readonly Hours: number;
+  readonly Minutes: number;
+}
+
+/** A GetEffectiveHoursOfOperations request once its path labels and dates have passed the endpoint's checks. */
+export interface EffectiveHoursRequest {
+  readonly instanceId: string;
+  readonly hoursOfOperationId: string;
+  /** YYYY-MM-DD. */
+  readonly fromDate: string;
+  /** YYYY-MM-DD, not before fromDate. */
+  readonly toDate: string;
+}
+
+/**
+ * GetEffectiveHoursOfOperations' reply (API_GetEffectiveHoursOfOperations.html): each date's hours with the overrides
+ * applied, the overrides that applied, and the hours' time zone, whose wall clock the times are on.
+ */
+export interface EffectiveHours {
+  readonly EffectiveHoursOfOperationList: ReadonlyArray<{
+    readonly Date: string;
+    readonly OperationalHours: ReadonlyArray<{ readonly Start: TimeSlice; readonly End: TimeSlice }>;
+  }>;
+  readonly EffectiveOverrideHoursList?: ReadonlyArray<{
+    readonly Date: string;
+    readonly OverrideHours: ReadonlyArray<{
+      readonly Start?: TimeSlice;
+      readonly End?: TimeSlice;
+      readonly OverrideName?: string;
+      readonly OperationalStatus?: 'OPEN' | 'CLOSED';
+    }>;
+  }>;
+  readonly TimeZone: string;
+}
+
+/** undefined: no such hours of operation (ResourceNotFoundException, 404); an error object answers that error. */
+export type EffectiveHoursHandler = (request: EffectiveHoursRequest)
+=> EffectiveHours | ConnectApiError | undefined | Promise<EffectiveHours | ConnectApiError | undefined>;
+
 export interface ConnectApiOptions {
   /**
    * Serves DescribeContact (GET /contacts/{InstanceId}/{ContactId}, DescribeContact$ in the @aws-sdk/client-connect
    * schema). Without it, DescribeContact is answered like any request not simulated.
    */
   readonly describeContact?: DescribeContactHandler;
+  /**
+   * Serves GetEffectiveHoursOfOperations (GET /effective-hours-of-operations/{InstanceId}/{HoursOfOperationId} with the
+   * dates in the `fromDate` and `toDate` query parameters, GetEffectiveHoursOfOperations$ in the @aws-sdk/client-connect
+   * schema). Without it, the operation is answered like any request not simulated.
+   */
+  readonly effectiveHours?: EffectiveHoursHandler;
   /**
    * Serves a request other than StopContact (e.g. DescribeQueue for a test); returns false when it does not, and the
    * request is answered 404 UnknownOperationException.
@@ -131,7 +182,7 @@ function serveDescribeContact(method: string, url: string, describe: DescribeCon
 
 function answerDescribeContact(contact: DescribedContact | ConnectApiError | undefined, response: http.ServerResponse): void {
   if (!contact) {
-    sendConnectError(response, { status: 404, type: 'ResourceNotFoundException', message: 'The specified resource was not found' });
+    sendConnectError(response, RESOURCE_NOT_FOUND);
     return;
   }
   if ('status' in contact) {
@@ -150,6 +201,57 @@ function answerDescribeContact(contact: DescribedContact | ConnectApiError | und
   });
 }
 
+/** The pattern API_GetEffectiveHoursOfOperations.html gives FromDate and ToDate. */
+const API_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Whether a YYYY-MM-DD string names a day of the calendar (2025-02-30 does not). */
+function isCalendarDate(date: string): boolean {
+  const [year, month, day] = date.split('-').map(Number);
+  const parsed = new Date(Date.UTC(year, month - 1, day));
+  return parsed.getUTCFullYear() === year && parsed.getUTCMonth() === month - 1 && parsed.getUTCDate() === day;
+}
+
+/** Why a FromDate or ToDate is refused, if it is. */
+function badDate(name: string, value: string | null): ConnectApiError | undefined {
+  const invalid = (why: string): ConnectApiError => ({ status: 400, type: 'InvalidParameterException', message: `${name} ${why}` });
+  if (value === null) return invalid('is required');
+  if (!API_DATE.test(value)) return invalid(`must match ^\\d{4}-\\d{2}-\\d{2}$: ${value}`);
+  // The reference gives only the pattern; a day that does not exist is taken to be as invalid as a malformed one.
+  if (!isCalendarDate(value)) return invalid(`is not a date: ${value}`);
+  return undefined;
+}
+
+/**
+ * GetEffectiveHoursOfOperations as the reference has it (API_GetEffectiveHoursOfOperations.html): both identifiers are
+ * path labels asking for identifiers, not ARNs (arnWhereIdIsAsked); FromDate and ToDate are required query parameters
+ * matching ^\d{4}-\d{2}-\d{2}$; hours the instance does not have are ResourceNotFoundException (404). A ToDate before
+ * the FromDate is refused too, though the reference does not say which error the service gives for it (nor whether it
+ * refuses it at all): InvalidParameterException is in the operation's error list and is what this endpoint answers.
+ * The reference states no longest range, so none is enforced here.
+ */
+function serveEffectiveHours(method: string, url: string, effectiveHours: EffectiveHoursHandler, response: http.ServerResponse): boolean {
+  const fail = (error: unknown) => sendConnectError(response, { status: 500, type: 'InternalServiceException', message: String(error) });
+  const { pathname, searchParams } = new URL(url, 'http://localhost');
+  const segments = pathname.split('/').slice(1).map(decodeURIComponent);
+  if (method !== 'GET' || segments.length !== 3 || segments[0] !== 'effective-hours-of-operations') return false;
+  const [, instanceId, hoursOfOperationId] = segments;
+  const fromDate = searchParams.get('fromDate');
+  const toDate = searchParams.get('toDate');
+  const refused = arnWhereIdIsAsked('InstanceId', instanceId) ?? arnWhereIdIsAsked('HoursOfOperationId', hoursOfOperationId)
+    ?? badDate('FromDate', fromDate) ?? badDate('ToDate', toDate)
+    ?? (toDate! < fromDate! ? { status: 400, type: 'InvalidParameterException', message: `ToDate ${toDate} is before FromDate ${fromDate}` } : undefined);
+  if (refused) {
+    sendConnectError(response, refused);
+    return true;
+  }
+  Promise.resolve(effectiveHours({ instanceId, hoursOfOperationId, fromDate: fromDate!, toDate: toDate! })).then((hours) => {
+    if (!hours) sendConnectError(response, RESOURCE_NOT_FOUND);
+    else if ('status' in hours) sendConnectError(response, hours);
+    else sendJson(response, hours);
+  }, fail);
+  return true;
+}
+
 /** POST /contact/stop with {ContactId, InstanceId}, answered as Connect does; other requests by `serveOther`. */
 export async function startConnectApi(onStop: StopContactHandler, options: ConnectApiOptions = {}): Promise<LocalServer> {
   const server = http.createServer((request, response) => {
@@ -160,6 +262,7 @@ export async function startConnectApi(onStop: StopContactHandler, options: Conne
       const url = request.url ?? '';
       const text = Buffer.concat(chunks).toString('utf8');
       if (options.describeContact && serveDescribeContact(method, url, options.describeContact, response)) return;
+      if (options.effectiveHours && serveEffectiveHours(method, url, options.effectiveHours, response)) return;
       if (method !== 'POST' || url !== '/contact/stop') {
         if (!options.serveOther?.({ method, url, body: text }, response)) {
           sendConnectError(response, { status: 404, type: 'UnknownOperationException', message: `${method} ${url} is not simulated` });

@@ -2,7 +2,8 @@
  * The simulator's local Connect API (src/simulator/local-services.ts) as the handler tests need it: every StopContact
  * is recorded, contacts can be made unknown (ContactNotFoundException) and every call can be made to fail. It serves
  * DescribeContact from `contacts` (a contact not in it is ResourceNotFoundException, 404; an ARN for an id is refused,
- * as StopContact's is), with every request recorded in `describeCalls`. It also
+ * as StopContact's is), with every request recorded in `describeCalls`. Given an `effectiveHours` handler (at start, or
+ * set later), it serves GetEffectiveHoursOfOperations through it, recording each request in `hoursCalls`. It also
  * keeps queues' outbound caller configs and the instance's flows for the custom resource that sets the queue's
  * outbound whisper flow (DescribeQueue, UpdateQueueOutboundCallerConfig, DescribeContactFlow, ListContactFlows). The
  * real @aws-sdk/client-connect serializes the calls and their errors.
@@ -16,11 +17,12 @@
 import type * as http from 'node:http';
 import { INSTANCE_ID } from './events';
 import {
-  type ConnectApiError, type DescribedContact, arnWhereIdIsAsked, sendConnectError, sendJson, startConnectApi,
+  type ConnectApiError, type DescribedContact, type EffectiveHoursHandler, type EffectiveHoursRequest, arnWhereIdIsAsked, sendConnectError,
+  sendJson, startConnectApi,
 } from '../../src/simulator/local-services';
 
 
-export type { DescribedContact };
+export type { DescribedContact, EffectiveHoursHandler, EffectiveHoursRequest };
 
 export interface StopContactCall {
   readonly contactId: string;
@@ -71,6 +73,16 @@ export interface ConnectEndpoint {
   readonly describeCalls: StopContactCall[];
   /** Runs before each DescribeContact is answered: a test's way to change the table while the reconciler waits. */
   beforeDescribe?: (contactId: string) => Promise<void>;
+  /**
+   * Answers GetEffectiveHoursOfOperations (undefined from it: no such hours, ResourceNotFoundException). While unset,
+   * the operation is a request this endpoint does not simulate, as it was before it had one.
+   */
+  effectiveHours?: EffectiveHoursHandler;
+  /**
+   * Every GetEffectiveHoursOfOperations request that reached `effectiveHours` (failed ones included; not those the
+   * local API refused for an ARN or a bad date, which never reach it).
+   */
+  readonly hoursCalls: EffectiveHoursRequest[];
   /** Contacts Connect does not know (ended, or never existed): StopContact fails with ContactNotFoundException. */
   markUnknown(contactId: string): void;
   /** Makes every call fail (throttling, 500, or a 400 refusal) until set back to 'none'. */
@@ -110,7 +122,12 @@ function route(method: string, url: string): Route | undefined {
   return undefined;
 }
 
-export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
+export interface ConnectEndpointOptions {
+  /** The endpoint's `effectiveHours` to begin with. */
+  readonly effectiveHours?: EffectiveHoursHandler;
+}
+
+export async function startConnectEndpoint(options: ConnectEndpointOptions = {}): Promise<ConnectEndpoint> {
   const calls: StopContactCall[] = [];
   const unexpected: string[] = [];
   const unknown = new Set<string>();
@@ -121,6 +138,7 @@ export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
   const actions: string[] = [];
   const contacts = new Map<string, DescribedContact>();
   const describeCalls: StopContactCall[] = [];
+  const hoursCalls: EffectiveHoursRequest[] = [];
 
   const flowsOf = (instanceId: string) => [...flows].flatMap(([arn, flow]) => {
     const match = FLOW_ARN.exec(arn);
@@ -187,6 +205,19 @@ export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
       if (failure !== 'none') return FAILURES[failure];
       return request.instanceId === INSTANCE_ID ? contacts.get(request.contactId) : undefined;
     },
+    // Always given to the local API so that a test can set the handler after the start; without one it answers what
+    // the API answers any request it does not simulate.
+    effectiveHours: (request) => {
+      const handler = endpoint.effectiveHours;
+      if (!handler) {
+        unexpected.push(`GET /effective-hours-of-operations/${request.instanceId}/${request.hoursOfOperationId}`);
+        return { status: 404, type: 'UnknownOperationException', message: 'GetEffectiveHoursOfOperations is not simulated' };
+      }
+      hoursCalls.push(request);
+      actions.push('connect:GetEffectiveHoursOfOperations');
+      if (failure !== 'none') return FAILURES[failure];
+      return handler(request);
+    },
     serveOther: ({ method, url, body }, response) => {
       const found = route(method, url);
       if (!found) {
@@ -210,6 +241,8 @@ export async function startConnectEndpoint(): Promise<ConnectEndpoint> {
     listPageSize: 100,
     contacts,
     describeCalls,
+    effectiveHours: options.effectiveHours,
+    hoursCalls,
     markUnknown: (contactId) => {
       unknown.add(contactId);
     },
