@@ -26,7 +26,20 @@ export interface HandlerConfig {
 export interface AdmissionRules {
   readonly maxQueuedContacts?: number;
   readonly maxCallbacksPerNumberPerDay?: number;
+  /** The closing-time rules; absent without ADMISSION_HOURS_OF_OPERATION_ARN. */
+  readonly hours?: HoursRules;
 }
+
+export interface HoursRules {
+  readonly instanceId: string;
+  readonly hoursOfOperationId: string;
+  readonly stopBeforeCloseSeconds: number;
+  readonly whenClosed: 'REFUSE' | 'DEFER';
+  /** Ascending; empty unless DEFER. */
+  readonly deferralDelaysSeconds: readonly number[];
+}
+
+const HOURS_ARN = /^arn:[^:]+:connect:[^:]*:[^:]*:instance\/([^/]+)\/operating-hours\/([^/]+)$/;
 
 function instanceIdOf(instanceArn: string): string | undefined {
   const match = /^arn:[^:]+:connect:[^:]*:[^:]*:instance\/([^/]+)$/.exec(instanceArn);
@@ -81,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HandlerConfig {
   const admission: AdmissionRules = {
     maxQueuedContacts: positiveWhole(ADMISSION_ENV.MAX_QUEUED_CONTACTS),
     maxCallbacksPerNumberPerDay: positiveWhole(ADMISSION_ENV.MAX_CALLBACKS_PER_NUMBER_PER_DAY),
+    hours: hoursRules(text, problems),
   };
 
   return {
@@ -96,6 +110,32 @@ export function loadConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     callbackMode,
     admission,
     problems,
+  };
+}
+
+function hoursRules(text: (name: string) => string | undefined, problems: string[]): HoursRules | undefined {
+  const arn = text(ADMISSION_ENV.HOURS_OF_OPERATION_ARN);
+  if (arn === undefined) return undefined;
+  const match = HOURS_ARN.exec(arn);
+  if (!match) {
+    problems.push(`${ADMISSION_ENV.HOURS_OF_OPERATION_ARN} is not an hours of operation ARN`);
+    return undefined;
+  }
+  const stopText = text(ADMISSION_ENV.STOP_BEFORE_CLOSE_SECONDS) ?? '0';
+  if (!/^\d+$/.test(stopText)) problems.push(`${ADMISSION_ENV.STOP_BEFORE_CLOSE_SECONDS} must be a whole number of seconds`);
+  const whenClosed = (text(ADMISSION_ENV.WHEN_CLOSED) ?? 'REFUSE').toUpperCase();
+  if (whenClosed !== 'REFUSE' && whenClosed !== 'DEFER') problems.push(`${ADMISSION_ENV.WHEN_CLOSED} must be REFUSE or DEFER`);
+  const delays = (text(ADMISSION_ENV.DEFERRAL_DELAYS_SECONDS) ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  if (delays.some((delay) => !/^\d+$/.test(delay) || Number(delay) < 1)) {
+    problems.push(`${ADMISSION_ENV.DEFERRAL_DELAYS_SECONDS} must be whole numbers of seconds, comma-separated`);
+  }
+  if (whenClosed === 'DEFER' && delays.length === 0) problems.push(`${ADMISSION_ENV.WHEN_CLOSED} DEFER needs ${ADMISSION_ENV.DEFERRAL_DELAYS_SECONDS}`);
+  return {
+    instanceId: match[1],
+    hoursOfOperationId: match[2],
+    stopBeforeCloseSeconds: Number(stopText),
+    whenClosed: whenClosed === 'DEFER' ? 'DEFER' : 'REFUSE',
+    deferralDelaysSeconds: whenClosed === 'DEFER' ? delays.map(Number).sort((a, b) => a - b) : [],
   };
 }
 

@@ -37,6 +37,17 @@ export const ADMISSION_ENV = {
   MAX_QUEUED_CONTACTS: 'ADMISSION_MAX_QUEUED_CONTACTS',
   /** Refuse a new booking (LIMIT_REACHED) for a number that booked this many callbacks on the queue this calendar day. */
   MAX_CALLBACKS_PER_NUMBER_PER_DAY: 'ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY',
+  /**
+   * The queue's hours of operation ARN: a booking while closed, or within STOP_BEFORE_CLOSE_SECONDS of the close, is
+   * refused (CLOSING, CLOSED) or deferred (CLOSED_DEFERRED). Set only on the write-callback-hours asset's function.
+   */
+  HOURS_OF_OPERATION_ARN: 'ADMISSION_HOURS_OF_OPERATION_ARN',
+  /** No booking within this many seconds of the close (absent: 0). */
+  STOP_BEFORE_CLOSE_SECONDS: 'ADMISSION_STOP_BEFORE_CLOSE_SECONDS',
+  /** REFUSE or DEFER. */
+  WHEN_CLOSED: 'ADMISSION_WHEN_CLOSED',
+  /** DEFER: the initial delays the flows hold a callback block for, comma-separated seconds, ascending. */
+  DEFERRAL_DELAYS_SECONDS: 'ADMISSION_DEFERRAL_DELAYS_SECONDS',
 } as const;
 
 /** Environment variables the construct sets on the reconciler only, on top of ENV. */
@@ -136,9 +147,14 @@ export const METRICS = {
   BOOKINGS: 'Bookings',
   /** A booking attempt that found the number's pending callback (write-callback EXISTS). */
   DUPLICATE_BOOKINGS: 'DuplicateBookings',
-  /** A booking the admission policy refused, by REASON (AT_CAPACITY, LIMIT_REACHED). */
+  /** A callback booked with an initial delay that lands in the queue's next opening (write-callback CLOSED_DEFERRED). */
+  DEFERRED_BOOKINGS: 'DeferredBookings',
+  /** A booking the admission policy refused, by REASON (AT_CAPACITY, LIMIT_REACHED, CLOSING, CLOSED). */
   ADMISSION_REFUSALS: 'AdmissionRefusals',
-  /** A booking made without a policy check because its input was missing (the policy fails open), by REASON. */
+  /**
+   * A booking made without a policy check because its input was missing (the policy fails open), by REASON (AT_CAPACITY:
+   * no queue size; HOURS_OF_OPERATION: the effective hours could not be read).
+   */
   ADMISSION_INPUT_MISSING: 'AdmissionInputMissing',
   /** A cancel stored, by PATH (caller, operator). */
   CANCELS: 'Cancels',
@@ -227,7 +243,7 @@ export type CallbackTransition = 'CANCEL' | 'RELEASE' | 'CONNECT' | 'AGENT_HANG_
 
 /** `result` values of each handler's reply, which the flows branch on. */
 export const RESULTS = {
-  WRITE_CALLBACK: ['CREATED', 'EXISTS', 'INVALID_NUMBER', 'AT_CAPACITY', 'LIMIT_REACHED', 'ERROR'],
+  WRITE_CALLBACK: ['CREATED', 'EXISTS', 'INVALID_NUMBER', 'AT_CAPACITY', 'LIMIT_REACHED', 'CLOSING', 'CLOSED', 'CLOSED_DEFERRED', 'ERROR'],
   UPDATE_CALLBACK: ['APPLIED', 'REFUSED', 'NOT_FOUND', 'FORBIDDEN', 'NOT_A_CALLBACK', 'INVALID_INPUT', 'ERROR'],
 } as const;
 

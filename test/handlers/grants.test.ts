@@ -6,12 +6,12 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { CallbackMode } from '../../src';
 import { SIM_CUSTOMER_FIRST_PARAMETERS } from '../../src/simulator/stack-flows';
-import { synth } from '../construct/fixtures';
+import { HOURS_ARN as CONSTRUCT_HOURS_ARN, synth } from '../construct/fixtures';
 import { backdateRecord } from '../support/dynamodb-server';
 import { useTestEnvironment, TABLE_NAME } from '../support/environment';
 import {
-  callbackContactEvent, callbackCtr, callbackContactCall, customerFirstContacts, dialledLegCall, dialledLegCtr, dialledLegEvent, flowEvent,
-  inboundCtr, kinesisBatch, newContactId, queuedLegCall, queuedLegCtr, queuedLegEvent,
+  INSTANCE_ARN, callbackContactEvent, callbackCtr, callbackContactCall, customerFirstContacts, dialledLegCall, dialledLegCtr, dialledLegEvent,
+  flowEvent, hoursOpenOnlyBetween, inboundCtr, kinesisBatch, newContactId, queuedLegCall, queuedLegCtr, queuedLegEvent,
 } from '../support/events';
 import { type HandlerName, VARIANTS } from '../support/handlers';
 
@@ -296,5 +296,36 @@ describe.each(VARIANTS)('grants match the calls with an admission policy (%s)', 
     expect([...used.UpdateCallback].filter((action) => !granted.UpdateCallback.includes(action))).toEqual([]);
     // write-callback, whose grants the policy changes, needs exactly what it is given.
     expect([...used.WriteCallback].sort()).toEqual(granted.WriteCallback);
+  });
+});
+
+describe.each(VARIANTS)('grants match the calls with the closing-time rules (%s)', (variant) => {
+  let line = variant === 'source' ? 7900 : 8900;
+  const newNumber = () => `+1415555${String(line++).padStart(4, '0')}`;
+  const hoursArn = `${INSTANCE_ARN}/operating-hours/45454545-6767-4898-8a9a-bcbcbcbcbcbc`;
+
+  test('the hours asset reads the hours of operation, and the number\'s pointer when it refuses', async () => {
+    const hour = 3600_000;
+    const used = new Set<string>();
+    const book = async (answer: unknown, phone: string) => {
+      env.db.iamActions.length = 0;
+      env.connect.hoursCalls.length = 0;
+      env.connect.effectiveHours = () => answer as any;
+      // A cold start each time: the hours are cached per container.
+      const handler = env.load('write-callback-hours', variant, { ADMISSION_HOURS_OF_OPERATION_ARN: hoursArn });
+      const reply = await handler(flowEvent({ callerNumber: phone }));
+      env.db.iamActions.forEach((action) => used.add(action));
+      if (env.connect.hoursCalls.length > 0) used.add('connect:GetEffectiveHoursOfOperations');
+      return reply.result;
+    };
+    const phone = newNumber();
+    expect(await book(hoursOpenOnlyBetween(Date.now() - hour, Date.now() + hour), phone)).toBe('CREATED');
+    const closed = hoursOpenOnlyBetween(Date.now() + hour, Date.now() + 2 * hour);
+    expect(await book(closed, phone)).toBe('EXISTS');
+    expect(await book(closed, newNumber())).toBe('CLOSED');
+    env.connect.effectiveHours = undefined;
+
+    const { template } = synth({ admissionPolicy: { hoursOfOperationArn: CONSTRUCT_HOURS_ARN } });
+    expect([...used].sort()).toEqual(grantedActions(template).WriteCallback);
   });
 });

@@ -252,3 +252,18 @@ export function dialledLegCtr({ recordId, queued, dialled }: CustomerFirstContac
     ...(ending.connectedToAgentAt ? { Agent: { ARN: `${INSTANCE_ARN}/agent/agent-1`, ConnectedToAgentTimestamp: ending.connectedToAgentAt } } : {}),
   };
 }
+
+/**
+ * Effective hours open from `from` to `to` only (epoch ms, less than a day apart), in UTC, as GetEffectiveHoursOfOperations
+ * answers: for tests on the real clock.
+ */
+export function hoursOpenOnlyBetween(from: number, to: number) {
+  const minute = 60_000;
+  const start = new Date(Math.ceil(from / minute) * minute);
+  const end = new Date(Math.floor(to / minute) * minute);
+  const slice = (date: Date) => ({ Hours: date.getUTCHours(), Minutes: date.getUTCMinutes() });
+  return {
+    EffectiveHoursOfOperationList: [{ Date: start.toISOString().slice(0, 10), OperationalHours: [{ Start: slice(start), End: slice(end) }] }],
+    TimeZone: 'UTC',
+  };
+}

@@ -11,6 +11,7 @@ export const VARIANTS: readonly HandlerVariant[] = ['source', 'bundle'];
 
 export type HandlerName =
   | 'write-callback'
+  | 'write-callback-hours'
   | 'update-callback'
   | 'ctr-processor'
   | 'contact-event-processor'
