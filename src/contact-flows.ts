@@ -5,12 +5,12 @@ import {
   aws_lambda as lambda,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { type AdmissionPolicy, admissionEnvironment } from './admission-policy';
+import { type AdmissionPolicy, admissionEnvironment, deferralDelaysSeconds } from './admission-policy';
 import { ConnectArnParts } from './arns';
 import { CallbackMode } from './callback-mode';
 import {
   FLOW_TEMPLATES, FlowTemplateName, applyPrompts, bypass, fillPlaceholders, invocationTimeLimits, loadFlowTemplate, promptsOfTemplate,
-  withoutBranches,
+  withDeferredCallbacks, withoutBranches, withoutResults,
 } from './flow-templates';
 import { checkFlow, forceZeroRetries, startWithFlowLogging, startWithVoice } from './flows/flow-checker';
 import { type LambdaReplyTables, unsetReferences } from './flows/flow-references';
@@ -91,19 +91,28 @@ export class ContactFlows extends Construct {
     // A function's timeout is the time its flow blocks give it: Connect stops waiting then, so a longer
     // timeout would only let the function go on after the flow has taken its error branch.
     const limits = invocationTimeLimits(Object.values(templates));
-    const flowFunction = (name: FlowHandlerName) => props.functions.create(this, FLOW_HANDLERS[name].id, name, {
+    const flowFunction = (name: FlowHandlerName, asset: HandlerName = name) => props.functions.create(this, FLOW_HANDLERS[name].id, asset, {
       description: FLOW_HANDLERS[name].description,
       timeout: Duration.seconds(singleLimit(limits, name)),
     });
 
-    this.writeCallback = flowFunction('write-callback');
+    const policy = props.admissionPolicy ?? {};
+    // Only the closing-time rules call Connect from a booking: their asset carries the Connect client, and a construct
+    // without them keeps the write-callback asset, which has none.
+    const hoursArn = policy.hoursOfOperationArn;
+    this.writeCallback = flowFunction('write-callback', hoursArn === undefined ? 'write-callback' : 'write-callback-hours');
     // create: one transaction of a Put (record) and a Put (active pointer), with the admission policy's daily limit an
     // Update (the number's counter) too; a queue at capacity reads the number's pointer (GetItem).
-    const policy = props.admissionPolicy ?? {};
+    // A refusal for the hours reads the number's pointer as the capacity rule's does (EXISTS still wins).
     props.functions.grantTable(this.writeCallback, 'dynamodb:PutItem',
-      ...(policy.maxQueuedContacts !== undefined ? ['dynamodb:GetItem'] : []),
+      ...(policy.maxQueuedContacts !== undefined || hoursArn !== undefined ? ['dynamodb:GetItem'] : []),
       ...(policy.maxCallbacksPerNumberPerDay !== undefined ? ['dynamodb:UpdateItem'] : []));
-    for (const [name, value] of Object.entries(admissionEnvironment(props.admissionPolicy))) this.writeCallback.addEnvironment(name, value);
+    const environment = admissionEnvironment(props.admissionPolicy, {
+      instanceId: props.instance?.instanceId,
+      customerFirst: props.callbackMode === CallbackMode.CUSTOMER_FIRST,
+    });
+    for (const [name, value] of Object.entries(environment)) this.writeCallback.addEnvironment(name, value);
+    if (hoursArn !== undefined) props.functions.allowGetEffectiveHours(this.writeCallback, hoursArn);
     this.updateCallback = flowFunction('update-callback');
     props.functions.grantTable(this.updateCallback, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     props.functions.allowStopContact(this.updateCallback);
@@ -159,13 +168,22 @@ export class ContactFlows extends Construct {
   private withOptionalParts(name: FlowTemplateName, template: any): any {
     const policy = this.props.admissionPolicy ?? {};
     const capacity = policy.maxQueuedContacts !== undefined;
+    const dailyLimit = policy.maxCallbacksPerNumberPerDay !== undefined;
+    const hours = policy.hoursOfOperationArn !== undefined;
     if (name === 'set-callback' && !capacity) withoutBranches(template, ['say-at-capacity']);
-    if (policy.maxCallbacksPerNumberPerDay === undefined) {
+    if (!dailyLimit) {
       if (name === 'set-callback') withoutBranches(template, ['say-limit-reached']);
-      if (name === 'customer-queue') {
-        withoutBranches(template, ['remember-limit-reached', 'say-queue-limit-reached']);
-        bypass(template, ['check-refused'], 'check-refused', 'hold');
-      }
+      if (name === 'customer-queue') withoutResults(template, ['LIMIT_REACHED']);
+    }
+    if (!hours) withoutResults(template, ['CLOSING', 'CLOSED']);
+    // A contact the customer queue flow refused for good (its daily limit, the closing time) is not offered again.
+    if (name === 'customer-queue' && !dailyLimit && !hours) bypass(template, ['check-refused'], 'check-refused', 'hold');
+    // Deferred callbacks: one callback block per listed delay, which the handler's deferSeconds picks.
+    const delays = deferralDelaysSeconds(policy);
+    if (delays.length > 0) {withDeferredCallbacks(template, delays);} else {
+      withoutResults(template, ['CLOSED_DEFERRED']);
+      bypass(template, ['choose-callback-delay', 'create-callback-deferred', 'say-callback-deferred', 'say-queue-callback-deferred'],
+        'choose-callback-delay', 'create-callback');
     }
     if (name === 'set-callback' && capacity) {
       // The queue's size comes from the flow's Get queue metrics block, run once at the start ($.Metrics.Queue.Size,
@@ -293,9 +311,10 @@ function withCustomerFirstCallbacks(template: any, exported: Record<string, stri
   return flow;
 }
 
+/** The construct's initialCallDelay on every callback block but the deferred ones, whose delay is their own. */
 function setInitialCallDelay(flow: any, delay: Duration): void {
   for (const action of flow.Actions ?? []) {
-    if (action.Type === 'CreateCallbackContact') {
+    if (action.Type === 'CreateCallbackContact' && !String(action.Identifier).startsWith('create-callback-deferred')) {
       action.Parameters = { ...action.Parameters, InitialCallDelaySeconds: String(delay.toSeconds()) };
     }
   }

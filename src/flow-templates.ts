@@ -166,3 +166,65 @@ export function withoutBranches(flow: any, ids: readonly string[]): void {
   }
   for (const id of ids) delete flow.Metadata?.ActionMetadata?.[id];
 }
+
+/**
+ * Takes out the Compare conditions on a handler result the props make impossible (e.g. CLOSING without hours of
+ * operation), and then every action nothing leads to any more.
+ */
+export function withoutResults(flow: any, results: readonly string[]): void {
+  for (const action of flow.Actions ?? []) {
+    const conditions = action.Transitions?.Conditions;
+    if (action.Type !== 'Compare' || !Array.isArray(conditions)) continue;
+    const impossible = (branch: any) => (branch?.Condition?.Operands ?? []).some((operand: string) => results.includes(operand));
+    action.Transitions.Conditions = conditions.filter((branch: any) => !impossible(branch));
+  }
+  withoutUnreachable(flow);
+}
+
+/** Takes out the actions the start cannot reach, with their layout. */
+function withoutUnreachable(flow: any): void {
+  const byId = new Map<string, any>((flow.Actions ?? []).map((action: any) => [action.Identifier, action]));
+  const reached = new Set<string>();
+  const visit = (id: string | undefined) => {
+    if (id === undefined || reached.has(id) || !byId.has(id)) return;
+    reached.add(id);
+    const transitions = byId.get(id).Transitions ?? {};
+    visit(transitions.NextAction);
+    for (const branch of [...(transitions.Conditions ?? []), ...(transitions.Errors ?? [])]) visit(branch?.NextAction);
+  };
+  visit(flow.StartAction);
+  const unreached = [...byId.keys()].filter((id) => !reached.has(id));
+  flow.Actions = flow.Actions.filter((action: any) => reached.has(action.Identifier));
+  for (const id of unreached) delete flow.Metadata?.ActionMetadata?.[id];
+}
+
+/**
+ * The template's deferred callback block (`create-callback-deferred`, delay `${DeferSeconds}`) made one block per
+ * delay, each with its own fixed delay ("InitialCallDelaySeconds ... must be static", the flow language's
+ * CreateCallbackContact), and the Compare before it (`choose-callback-delay`) given one condition per delay.
+ */
+export function withDeferredCallbacks(flow: any, delaysSeconds: readonly number[]): void {
+  const actions: any[] = flow.Actions ?? [];
+  const template = actions.find((action) => action.Identifier === 'create-callback-deferred');
+  const choose = actions.find((action) => action.Identifier === 'choose-callback-delay');
+  if (!template || !choose) return;
+  const id = (seconds: number) => `create-callback-deferred-${seconds}`;
+  const blocks = delaysSeconds.map((seconds) => ({
+    ...structuredClone(template),
+    Identifier: id(seconds),
+    Parameters: { ...template.Parameters, InitialCallDelaySeconds: String(seconds) },
+  }));
+  choose.Transitions.Conditions = delaysSeconds.map((seconds) => ({
+    NextAction: id(seconds),
+    Condition: { Operator: 'Equals', Operands: [String(seconds)] },
+  }));
+  flow.Actions = actions.flatMap((action) => (action === template ? blocks : [action]));
+  const layout = flow.Metadata?.ActionMetadata;
+  const position = layout?.['create-callback-deferred']?.position;
+  if (layout) {
+    delete layout['create-callback-deferred'];
+    delaysSeconds.forEach((seconds, index) => {
+      layout[id(seconds)] = { position: { x: (position?.x ?? 0), y: (position?.y ?? 0) + index * 160 } };
+    });
+  }
+}

@@ -13,6 +13,7 @@ import { KMS_WILDCARD_REASON, acknowledge } from './nag';
 /** The handler assets in assets/lambda/, built from lambda-src/handlers/ before jsii compiles. */
 export type HandlerName =
   | 'write-callback'
+  | 'write-callback-hours'
   | 'update-callback'
   | 'ctr-processor'
   | 'contact-event-processor'
@@ -125,6 +126,16 @@ export class HandlerFunctions {
     acknowledge(fn.role, `AwsSolutions-IAM5[Resource::${contactArns}]`, 'DescribeContact and StopContact are authorized against the '
       + 'contact\'s ARN, and a callback\'s contact id is only known at run time (stored on its record). The wildcard is bounded to '
       + 'the contacts of this one Amazon Connect instance, and to these actions.');
+  }
+
+  /**
+   * connect:GetEffectiveHoursOfOperations on the one hours of operation, of the resource type `hours-of-operation`
+   * (`instance/<id>/operating-hours/<id>`, Service Authorization Reference for Amazon Connect). If IAM wanted another
+   * resource for it, the call would be refused, the booking would go ahead unchecked, and the AdmissionInputMissing
+   * metric would count it.
+   */
+  public allowGetEffectiveHours(fn: lambda.Function, hoursOfOperationArn: string): void {
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['connect:GetEffectiveHoursOfOperations'], resources: [hoursOfOperationArn] }));
   }
 
   /** connect:StopContact on this instance's contacts: a callback's contact id is only known at run time. */

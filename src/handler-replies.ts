@@ -23,6 +23,10 @@ export const HANDLER_REPLIES = {
     // The admission policy's refusals (admissionPolicy): nothing was booked, nothing to say about a booking.
     AT_CAPACITY: [],
     LIMIT_REACHED: [],
+    CLOSING: [],
+    CLOSED: [],
+    // Booked: as CREATED, and the delay the flow's callback block must have.
+    CLOSED_DEFERRED: [...RECORD_KEYS, 'deferSeconds'],
     ERROR: [],
   },
   'update-callback': {
@@ -44,7 +48,9 @@ export type FlowHandlerName = keyof typeof HANDLER_REPLIES;
  * pending callback's contact id once known, which the cancel decision uses (update-callback CANCEL).
  */
 export const HANDLER_OPTIONAL_REPLIES: Readonly<Record<FlowHandlerName, ReplyKeysByResult>> = {
-  'write-callback': { EXISTS: ['callbackContactId'] },
+  // A construct that defers callbacks (admissionPolicy.whenClosed DEFER) answers CREATED with an empty deferSeconds:
+  // its flows' Compare on it then takes the callback block of the construct's initialCallDelay.
+  'write-callback': { EXISTS: ['callbackContactId'], CREATED: ['deferSeconds'] },
   'update-callback': {},
 };
 

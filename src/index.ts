@@ -1,4 +1,5 @@
 export type { AdmissionPolicy } from './admission-policy';
+export { WhenClosed } from './admission-policy';
 export * from './callback-management';
 export * from './operations-options';
 export { CallbackPromptSets, Prompt, PromptKind } from './prompts';

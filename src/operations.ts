@@ -19,8 +19,10 @@ import { validateDurationRange } from './validation';
  * test/construct/contract.test.ts checks that the copies agree).
  */
 export const OPEN_RECORDS_INDEX = { NAME: 'open-records', PARTITION_KEY: 'openQueueArn', SORT_KEY: 'createdAt' } as const;
-/** Values of METRICS.REASON_DIMENSION: the admission policy's refusals. */
-export const ADMISSION_REASONS = ['AT_CAPACITY', 'LIMIT_REACHED'] as const;
+/** Values of METRICS.REASON_DIMENSION on ADMISSION_REFUSALS: the admission policy's refusals. */
+export const ADMISSION_REASONS = ['AT_CAPACITY', 'LIMIT_REACHED', 'CLOSING', 'CLOSED'] as const;
+/** Values of METRICS.REASON_DIMENSION on ADMISSION_INPUT_MISSING: the checks that can lack their input. */
+export const ADMISSION_UNCHECKED = ['AT_CAPACITY', 'HOURS_OF_OPERATION'] as const;
 export const METRICS_ENV = { NAMESPACE: 'METRICS_NAMESPACE', SERVICE: 'METRICS_SERVICE' } as const;
 export const RECONCILER_ENV = { INTERVAL_SECONDS: 'RECONCILE_INTERVAL_SECONDS', CALL_SPACING_MS: 'RECONCILE_CALL_SPACING_MS' } as const;
 export const METRICS = {
@@ -30,6 +32,7 @@ export const METRICS = {
   REASON_DIMENSION: 'Reason',
   BOOKINGS: 'Bookings',
   DUPLICATE_BOOKINGS: 'DuplicateBookings',
+  DEFERRED_BOOKINGS: 'DeferredBookings',
   ADMISSION_REFUSALS: 'AdmissionRefusals',
   ADMISSION_INPUT_MISSING: 'AdmissionInputMissing',
   CANCELS: 'Cancels',
@@ -237,13 +240,14 @@ export function createDashboard(scope: Construct, id: string, props: DashboardPr
       left: [
         metric(METRICS.BOOKINGS, { label: 'booked' }),
         metric(METRICS.DUPLICATE_BOOKINGS, { label: 'already booked' }),
+        metric(METRICS.DEFERRED_BOOKINGS, { label: 'booked for the next opening' }),
         metric(METRICS.CANCELS, { label: 'cancelled by the caller', extra: { [METRICS.PATH_DIMENSION]: METRIC_PATHS.CALLER } }),
         metric(METRICS.CANCELS, { label: 'cancelled by an operator', extra: { [METRICS.PATH_DIMENSION]: METRIC_PATHS.OPERATOR } }),
       ],
       // Zero without an admission policy; with one, what it refused and when it could not check (it books then).
       right: [
         ...ADMISSION_REASONS.map((reason) => metric(METRICS.ADMISSION_REFUSALS, { label: `refused: ${reason}`, extra: { [METRICS.REASON_DIMENSION]: reason } })),
-        ...ADMISSION_REASONS.map((reason) => metric(METRICS.ADMISSION_INPUT_MISSING, { label: `not checked: ${reason}`, extra: { [METRICS.REASON_DIMENSION]: reason } })),
+        ...ADMISSION_UNCHECKED.map((reason) => metric(METRICS.ADMISSION_INPUT_MISSING, { label: `not checked: ${reason}`, extra: { [METRICS.REASON_DIMENSION]: reason } })),
       ],
     }),
     new cloudwatch.GraphWidget({

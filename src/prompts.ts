@@ -164,6 +164,24 @@ export interface CallbackPrompts {
    */
   readonly limitReached?: Prompt;
   /**
+   * set-callback, with `admissionPolicy.hoursOfOperationArn`: the queue closes within `stopOfferingBeforeClose`, so no
+   * callback is booked; the caller is put through to the queue to wait for an agent.
+   * @default Prompt.text('Sorry, we are closing soon and cannot call you back today. Please hold for the next available agent.')
+   */
+  readonly closingSoon?: Prompt;
+  /**
+   * set-callback, with `admissionPolicy.hoursOfOperationArn`: the queue is closed, and no callback is booked (with
+   * `whenClosed` DEFER: none of the `deferralDelays` reaches the next opening).
+   * @default Prompt.text('Sorry, we are closed and cannot book a callback now. Please call again during our opening hours. Goodbye.')
+   */
+  readonly closed?: Prompt;
+  /**
+   * set-callback, with `admissionPolicy.whenClosed` DEFER: the queue is closed, and the callback is booked for after it
+   * opens (placeholders `{callbackNumber}`, `{requestedAt}`).
+   * @default Prompt.text('We are closed now. We will call you back on {callbackNumber} after we open. You can hang up now.')
+   */
+  readonly callbackDeferred?: Prompt;
+  /**
    * set-callback, with `minimumWaitForCallback`: the queue's estimated wait is below it; 1 stays on the line, 2 asks
    * for the callback anyway.
    * @default Prompt.text('The wait for an agent is short right now. To stay on the line for the next agent, press 1. To be called back anyway, press 2.')
@@ -206,6 +224,18 @@ export interface CallbackPrompts {
    * @default Prompt.text('Sorry, this number cannot book another callback today. Please stay on the line: you keep your place in the queue.')
    */
   readonly queueLimitReached?: Prompt;
+  /**
+   * Customer queue flow, with `admissionPolicy.hoursOfOperationArn`: the queue closes soon (or is closed), so no callback
+   * is booked; the caller keeps their place and is not offered one again.
+   * @default Prompt.text('Sorry, we cannot call you back today. Please stay on the line: you keep your place in the queue.')
+   */
+  readonly queueNoCallbackToday?: Prompt;
+  /**
+   * Customer queue flow, with `admissionPolicy.whenClosed` DEFER: the callback is booked for after the queue opens; the
+   * call ends (placeholders `{callbackNumber}`, `{requestedAt}`).
+   * @default Prompt.text('Thank you. We will call you back on {callbackNumber} after we open. Goodbye.')
+   */
+  readonly queueCallbackDeferred?: Prompt;
   /**
    * Agent whisper (agent's voice): a pending callback is being dialled (placeholder `{callbackNumber}`).
    * @default Prompt.text('Callback. The customer is being dialled on {callbackNumber}')
@@ -284,6 +314,9 @@ const ENGLISH_US: Required<CallbackPrompts> = {
   linesBusy: Prompt.text('Sorry, all our lines are busy. Please call again later. Goodbye.'),
   atCapacity: Prompt.text('Sorry, we cannot take any more callbacks right now. Please call again later. Goodbye.'),
   limitReached: Prompt.text('Sorry, this number cannot book another callback today. Please hold for the next available agent.'),
+  closingSoon: Prompt.text('Sorry, we are closing soon and cannot call you back today. Please hold for the next available agent.'),
+  closed: Prompt.text('Sorry, we are closed and cannot book a callback now. Please call again during our opening hours. Goodbye.'),
+  callbackDeferred: Prompt.text('We are closed now. We will call you back on {callbackNumber} after we open. You can hang up now.'),
   shortWait: Prompt.text('The wait for an agent is short right now. To stay on the line for the next agent, press 1. To be called back anyway, press 2.'),
   queueHold: Prompt.text('Thank you for waiting. An agent will be with you as soon as possible.'),
   queueOffer: Prompt.text('To hang up and be called back on the number you are calling from when an agent is free, press 1. To keep waiting, press 2.'),
@@ -292,6 +325,8 @@ const ENGLISH_US: Required<CallbackPrompts> = {
   queueBookingFailed: Prompt.text('Sorry, we could not book your callback. Please stay on the line: you keep your place in the queue.'),
   queueCannotCallBack: Prompt.text('Sorry, we cannot call back the number you are calling from. Please stay on the line: you keep your place in the queue.'),
   queueLimitReached: Prompt.text('Sorry, this number cannot book another callback today. Please stay on the line: you keep your place in the queue.'),
+  queueNoCallbackToday: Prompt.text('Sorry, we cannot call you back today. Please stay on the line: you keep your place in the queue.'),
+  queueCallbackDeferred: Prompt.text('Thank you. We will call you back on {callbackNumber} after we open. Goodbye.'),
   agentCallback: Prompt.text('Callback. The customer is being dialled on {callbackNumber}'),
   agentHangUp: Prompt.ssml('<speak>This callback was cancelled by the customer. Please hang up now.<break time="4s"/>This callback was cancelled. Please hang up now.'
     + '<break time="4s"/>Please hang up now.<break time="3s"/></speak>'),
@@ -327,6 +362,9 @@ const SPANISH_US: Required<CallbackPrompts> = {
   linesBusy: Prompt.text('Disculpe, todas nuestras líneas están ocupadas. Vuelva a llamar más tarde. Adiós.'),
   atCapacity: Prompt.text('Disculpe, en este momento no podemos programar más llamadas de regreso. Vuelva a llamar más tarde. Adiós.'),
   limitReached: Prompt.text('Disculpe, este número no puede pedir otra llamada de regreso hoy. Espere en la línea al próximo agente disponible, por favor.'),
+  closingSoon: Prompt.text('Disculpe, cerramos pronto y hoy no podemos devolverle la llamada. Espere en la línea al próximo agente disponible, por favor.'),
+  closed: Prompt.text('Disculpe, estamos cerrados y no podemos programar una llamada de regreso ahora. Vuelva a llamar en nuestro horario de atención. Adiós.'),
+  callbackDeferred: Prompt.text('Ahora estamos cerrados. Le devolveremos la llamada al {callbackNumber} cuando abramos. Ya puede colgar.'),
   shortWait: Prompt.text('En este momento la espera para hablar con un agente es corta. Para permanecer en la línea, oprima 1. Para que le devolvamos la llamada de todos modos, oprima 2.'),
   queueHold: Prompt.text('Gracias por esperar. Un agente lo atenderá lo antes posible.'),
   queueOffer: Prompt.text('Para colgar y que le devolvamos la llamada al número desde el que llama cuando un agente esté disponible, oprima 1. Para seguir esperando, oprima 2.'),
@@ -336,6 +374,8 @@ const SPANISH_US: Required<CallbackPrompts> = {
   queueBookingFailed: Prompt.text('Disculpe, no pudimos programar su llamada de regreso. Permanezca en la línea: conserva su lugar en la fila.'),
   queueCannotCallBack: Prompt.text('Disculpe, no podemos devolverle la llamada al número desde el que llama. Permanezca en la línea: conserva su lugar en la fila.'),
   queueLimitReached: Prompt.text('Disculpe, este número no puede pedir otra llamada de regreso hoy. Permanezca en la línea: conserva su lugar en la fila.'),
+  queueNoCallbackToday: Prompt.text('Disculpe, hoy no podemos devolverle la llamada. Permanezca en la línea: conserva su lugar en la fila.'),
+  queueCallbackDeferred: Prompt.text('Gracias. Le devolveremos la llamada al {callbackNumber} cuando abramos. Adiós.'),
   agentCallback: Prompt.text('Llamada de regreso. Se está marcando al cliente al {callbackNumber}'),
   agentHangUp: Prompt.ssml('<speak>El cliente canceló esta llamada de regreso. Cuelgue ahora, por favor.<break time="4s"/>Esta llamada de regreso fue cancelada. '
     + 'Cuelgue ahora, por favor.<break time="4s"/>Cuelgue ahora, por favor.<break time="3s"/></speak>'),

@@ -178,8 +178,10 @@ export function unsetReferences(flow: unknown, tables: LambdaReplyTables): Unset
     const keys = filledKeys(state, tables);
     const passedOn = filledKeys(state, tables, true);
     for (const [parameter, text] of stringsOf(action.Parameters, '')) {
-      // A function given a key may be given an empty one; what is spoken may not be.
-      const known = parameter.startsWith('LambdaInvocationAttributes.') ? passedOn : keys;
+      // A function given a key may be given an empty one, and a Compare may compare one (an empty value matches no
+      // condition and takes NoMatchingCondition); what is spoken may not be.
+      const mayBeEmpty = parameter.startsWith('LambdaInvocationAttributes.') || (action.Type === 'Compare' && parameter === 'ComparisonValue');
+      const known = mayBeEmpty ? passedOn : keys;
       if (known !== undefined) {
         for (const match of text.matchAll(EXTERNAL)) {
           if (known.has(match[1])) continue;

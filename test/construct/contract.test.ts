@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
 import { getCountries } from 'libphonenumber-js/min';
-import { synth } from './fixtures';
+import { HOURS_ARN, synth } from './fixtures';
 import { CALLBACKS_API_ROUTES as HANDLER_ROUTES } from '../../lambda-src/shared/callbacks-api';
 import {
   ADMISSION_ENV as HANDLER_ADMISSION_ENV, BOOKED_ATTRIBUTE, BOOKED_VALUE, CALLBACK_CONTACT_EVENT, type CallbackResolution, ENV,
   METRICS as HANDLER_METRICS, METRIC_PATHS as HANDLER_PATHS,
   OPEN_RECORDS_INDEX as HANDLER_INDEX, RECONCILER_ENV as HANDLER_RECONCILER_ENV, RECORD_ID_ATTRIBUTE,
 } from '../../lambda-src/shared/contract';
-import { ADMISSION_ENV } from '../../src/admission-policy';
+import { ADMISSION_ENV, WhenClosed } from '../../src/admission-policy';
 import { CALLBACKS_API_ROUTES } from '../../src/callbacks-api';
 import { loadFlowTemplate } from '../../src/flow-templates';
 import { METRICS, METRICS_ENV, METRIC_PATHS, OPEN_RECORDS_INDEX, RECONCILER_ENV, RESOLUTIONS } from '../../src/operations';
@@ -33,7 +34,16 @@ test('the construct sets exactly the environment variables the handlers read (an
 
 test('an admission policy adds its rules\' variables to write-callback only, under the names the handler reads', () => {
   expect(ADMISSION_ENV).toEqual(HANDLER_ADMISSION_ENV);
-  const { template } = synth({ admissionPolicy: { maxQueuedContacts: 20, maxCallbacksPerNumberPerDay: 3 } });
+  const { template } = synth({
+    admissionPolicy: {
+      maxQueuedContacts: 20,
+      maxCallbacksPerNumberPerDay: 3,
+      hoursOfOperationArn: HOURS_ARN,
+      stopOfferingBeforeClose: Duration.minutes(15),
+      whenClosed: WhenClosed.DEFER,
+      deferralDelays: [Duration.hours(16), Duration.hours(12)],
+    },
+  });
   const functions = Object.entries(template.findResources('AWS::Lambda::Function'))
     .filter(([, fn]: [string, any]) => fn.Properties.Handler === 'index.handler' && fn.Properties.Environment);
   for (const [id, fn] of functions) {
@@ -41,7 +51,15 @@ test('an admission policy adds its rules\' variables to write-callback only, und
     const admission = Object.keys(variables).filter((name) => name.startsWith('ADMISSION_'));
     expect({ id, admission }).toEqual({ id, admission: id.startsWith('CallbacksFlowsWriteCallback') ? Object.values(HANDLER_ADMISSION_ENV) : [] });
     if (admission.length > 0) {
-      expect(variables).toMatchObject({ [HANDLER_ADMISSION_ENV.MAX_QUEUED_CONTACTS]: '20', [HANDLER_ADMISSION_ENV.MAX_CALLBACKS_PER_NUMBER_PER_DAY]: '3' });
+      expect(variables).toMatchObject({
+        [HANDLER_ADMISSION_ENV.MAX_QUEUED_CONTACTS]: '20',
+        [HANDLER_ADMISSION_ENV.MAX_CALLBACKS_PER_NUMBER_PER_DAY]: '3',
+        [HANDLER_ADMISSION_ENV.HOURS_OF_OPERATION_ARN]: HOURS_ARN,
+        [HANDLER_ADMISSION_ENV.STOP_BEFORE_CLOSE_SECONDS]: '900',
+        [HANDLER_ADMISSION_ENV.WHEN_CLOSED]: 'DEFER',
+        // Ascending, whatever the order given.
+        [HANDLER_ADMISSION_ENV.DEFERRAL_DELAYS_SECONDS]: '43200,57600',
+      });
     }
   }
 });

@@ -7,6 +7,8 @@ export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-2';
 export const INSTANCE_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee`;
 export const QUEUE_ARN = `${INSTANCE_ARN}/queue/11111111-2222-4333-8444-555555555555`;
+/** An hours of operation of the instance. */
+export const HOURS_ARN = `${INSTANCE_ARN}/operating-hours/33333333-4444-4555-8666-777777777777`;
 export const OTHER_QUEUE_ARN = `${INSTANCE_ARN}/queue/22222222-3333-4444-8555-666666666666`;
 export const STREAM_ARN = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/ctr-stream`;
 export const PHONE_NUMBER_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:phone-number/99999999-8888-4777-8666-555555555555`;

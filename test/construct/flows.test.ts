@@ -13,6 +13,7 @@ const VALUES: Record<string, string> = {
   'Flow:customer-queue': `${INSTANCE_ARN}/contact-flow/customer-queue-id`,
   'MinimumWaitSeconds': '120',
   'OfferIntervalSeconds': '60',
+  'DeferSeconds': '43200',
   'Flow:answered-callback-whisper': `${INSTANCE_ARN}/contact-flow/answered-callback-whisper-id`,
   ...Object.fromEntries(FUNCTIONS.map((name) => [`Function:${name}`, `arn:aws:lambda:eu-west-2:123456789012:function:${name}`])),
 };

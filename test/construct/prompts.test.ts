@@ -1,8 +1,8 @@
 /** Prompts, voices, locale and the in-queue callback offer, as the construct synthesizes them. */
 import { Duration, aws_connect as connect } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { INSTANCE_ARN, QUEUE_ARN, addConstruct, flowContent, newStack, resourcesOf, synth } from './fixtures';
-import { CallbackManagementProps, CallbackMode, CallbackPromptSets, CallbackPrompts, Prompt, SpeechEngine } from '../../src';
+import { HOURS_ARN, INSTANCE_ARN, QUEUE_ARN, addConstruct, flowContent, newStack, resourcesOf, synth } from './fixtures';
+import { CallbackManagementProps, CallbackMode, CallbackPromptSets, CallbackPrompts, Prompt, SpeechEngine, WhenClosed } from '../../src';
 import { FLOW_TEMPLATES, FlowTemplateName, loadFlowTemplate, promptsOfTemplate } from '../../src/flow-templates';
 import { checkFlow } from '../../src/flows/flow-checker';
 import { SIM_CUSTOMER_FIRST_PARAMETERS } from '../../src/simulator/stack-flows';
@@ -12,8 +12,16 @@ const TEMPLATE_NAMES = Object.keys(FLOW_TEMPLATES) as FlowTemplateName[];
 const ALL = {
   inQueueCallbackOffer: {},
   minimumWaitForCallback: Duration.minutes(2),
-  admissionPolicy: { maxQueuedContacts: 10, maxCallbacksPerNumberPerDay: 3 },
+  admissionPolicy: {
+    maxQueuedContacts: 10,
+    maxCallbacksPerNumberPerDay: 3,
+    hoursOfOperationArn: HOURS_ARN,
+    whenClosed: WhenClosed.DEFER,
+    deferralDelays: [Duration.hours(16)],
+  },
 };
+/** Deferral is agent-first only (admissionPolicy.whenClosed), so customer-first flows never say these. */
+const DEFERRAL_ONLY = ['say-callback-deferred', 'say-queue-callback-deferred'];
 
 /** Each synthesized flow's content by its template name. */
 function flowsOf(template: Template): Record<string, any> {
@@ -84,8 +92,16 @@ describe('one prompt field per thing the flows say', () => {
 describe('the Spanish prompt set with a neural voice', () => {
   // Customer-first mode too, so that every template is synthesized.
   const customerFirst = { callbackMode: CallbackMode.CUSTOMER_FIRST, customerFirstCallbackParameters: { ...SIM_CUSTOMER_FIRST_PARAMETERS } };
-  const { template } = synth({ prompts: CallbackPromptSets.SPANISH_US, voice: { voiceId: 'Lupe', engine: SpeechEngine.NEURAL }, ...ALL, ...customerFirst });
-  const flows = flowsOf(template);
+  const spanishProps = { prompts: CallbackPromptSets.SPANISH_US, voice: { voiceId: 'Lupe', engine: SpeechEngine.NEURAL } };
+  const refusingWhenClosed = { ...ALL.admissionPolicy, whenClosed: undefined, deferralDelays: undefined };
+  const { template } = synth({ ...spanishProps, ...ALL, admissionPolicy: refusingWhenClosed, ...customerFirst });
+  // The deferral prompts, in the agent-first flows that say them.
+  const agentFirst = flowsOf(synth({ ...spanishProps, ...ALL }).template);
+  const customerFirstFlows = flowsOf(template);
+  const flows = Object.fromEntries(Object.entries(customerFirstFlows).map(([name, flow]) => [name, {
+    ...flow,
+    Actions: [...flow.Actions, ...(agentFirst[name]?.Actions ?? []).filter((a: any) => DEFERRAL_ONLY.includes(a.Identifier))],
+  }]));
 
   test('every flow says its Spanish prompts, in Lupe (neural), and passes the flow checker', () => {
     const spanish = CallbackPromptSets.SPANISH_US as Record<string, Prompt>;
@@ -99,7 +115,7 @@ describe('the Spanish prompt set with a neural voice', () => {
         const words = prompt.value.replace(/\{[a-zA-Z]+\}/g, ' ').split(/[\s<>"/=]+/).filter((word) => word.length > 3);
         for (const word of words) expect({ name, id, word, found: text.includes(word) }).toEqual({ name, id, word, found: true });
       }
-      expect(checkFlow(flow, flow.type, { callbackMode: 'CUSTOMER_FIRST', exportedCallbackParameters: Object.keys(SIM_CUSTOMER_FIRST_PARAMETERS) })).toEqual([]);
+      expect(checkFlow(customerFirstFlows[name], flow.type, { callbackMode: 'CUSTOMER_FIRST', exportedCallbackParameters: Object.keys(SIM_CUSTOMER_FIRST_PARAMETERS) })).toEqual([]);
     }
     expect(said(flows['set-callback'], 'offer-cancel')).toMatch(/Hora de la solicitud: \$\.External\.requestedAtSpoken \. Para cancelarla/);
   });
@@ -245,9 +261,15 @@ describe('the in-queue callback offer', () => {
     const targetsOf = (a: any) => [a.Transitions.NextAction, ...(a.Transitions.Conditions ?? []), ...(a.Transitions.Errors ?? [])];
     const into = (id: string) => queue.Actions
       .filter((a: any) => targetsOf(a).some((t: any) => t === id || t?.NextAction === id)).map((a: any) => a.Identifier);
-    expect(into('disconnect')).toEqual(['say-callback-booked']);
+    expect(into('disconnect').sort()).toEqual(['say-callback-booked', 'say-queue-callback-deferred']);
     expect(into('say-callback-booked')).toEqual(['create-callback']);
-    expect(action(queue, 'create-callback').Transitions.Errors).toEqual([{ NextAction: 'undo-booking', ErrorType: 'NoMatchingError' }]);
+    // The deferred booking (ALL defers by 16 h): its own block, its own delay, the same undo.
+    expect(into('say-queue-callback-deferred')).toEqual(['create-callback-deferred-57600']);
+    expect(action(queue, 'create-callback-deferred-57600').Parameters)
+      .toEqual({ QueueId: QUEUE_ARN, InitialCallDelaySeconds: '57600', MaximumConnectionAttempts: '0', RetryDelaySeconds: '600' });
+    for (const id of ['create-callback', 'create-callback-deferred-57600']) {
+      expect(action(queue, id).Transitions.Errors).toEqual([{ NextAction: 'undo-booking', ErrorType: 'NoMatchingError' }]);
+    }
     // Like set-callback's: release, clear both attributes, hand the whisper hook to the transferred-caller whisper; then back to the queue.
     expect(action(queue, 'undo-booking').Parameters.LambdaInvocationAttributes).toEqual({ recordId: '$.ContactId', transition: 'RELEASE' });
     expect(action(queue, 'forget-callback-record').Parameters.Attributes).toEqual({ callbackRecordId: '', callbackBooked: '' });
