@@ -58,13 +58,20 @@
  *   metrics). The simulator takes the block's one documented error, NoMatchingError, for a callback into a full queue.
  *   What counts is every contact the queue holds, callbacks in their initial delay included (whether Connect counts a
  *   "scheduled" callback toward the maximum is not documented either).
+ * - Hours of operation (`hoursOfOperation`, hours-of-operation.ts): GetEffectiveHoursOfOperations answers the effective
+ *   hours of the one hours of operation the simulation has (ResourceNotFoundException for any other), and the functions
+ *   run on the simulated clock, which starts at `startsAt`. Queued callbacks do not wait for
+ *   the hours: an agent who is available takes them at any time (no documented sentence says callbacks respect the
+ *   queue's hours, and a community answer reports callbacks dialled before them: repost.aws/questions/QUZ3SD2RSlSKmsLtYw4CzUwg),
+ *   so an agent made available at night gets a callback booked at night.
  */
 import { randomUUID } from 'crypto';
 import { type FlowContact, type FlowHost, type FlowRun, type LambdaOutcome, runFlow, saidBy } from './flow-interpreter';
 import { type LoadedHandler, loadBundledHandler } from './handler-runtime';
+import { type SimHoursOfOperation, effectiveHoursOf } from './hours-of-operation';
 import {
-  type ConnectApiError, type DescribedContact, type DynamoDbGate, type LocalServer, type PlainItem, createTable, scanTable, startConnectApi,
-  startDynamoDbGate,
+  type ConnectApiError, type DescribedContact, type DynamoDbGate, type EffectiveHours, type EffectiveHoursRequest, type LocalServer,
+  type PlainItem, createTable, scanTable, startConnectApi, startDynamoDbGate,
 } from './local-services';
 import {
   SIM_CUSTOMER_FIRST_PARAMETERS, SIM_REGION, type SimFlow, type SynthesizeOptions, type SynthesizedCallbackStack,
@@ -118,6 +125,10 @@ export interface SimulationOptions {
   readonly initialDelayWithCreationFlow?: 'HONOURED' | 'IGNORED';
   /** Seconds a customer-first dial rings before the customer (or their voicemail) answers. Default 6. */
   readonly answerAfterSeconds?: number;
+  /** The queue's hours of operation, which GetEffectiveHoursOfOperations answers. Default: none (ResourceNotFoundException). */
+  readonly hoursOfOperation?: SimHoursOfOperation;
+  /** The instant (ISO 8601) simulated time 0 stands for, on the clocks of the reconciler and write-callback. Default: now. */
+  readonly startsAt?: string;
 }
 
 export interface TranscriptLine {
@@ -246,6 +257,9 @@ export class Simulation {
       initialCallDelaySeconds: options.initialCallDelaySeconds,
       callbackMode: options.callbackMode,
     });
+    if (options.startsAt !== undefined && Number.isNaN(Date.parse(options.startsAt))) throw new Error(`startsAt is not an ISO 8601 instant: ${options.startsAt}`);
+    // A model that cannot answer (a bad slice, an unknown zone) is refused here, not as a 500 in the middle of a call.
+    if (options.hoursOfOperation) effectiveHoursOf(options.hoursOfOperation, '2026-01-01', '2026-01-07');
     await createTable(options.dynamoDbEndpoint, tableName);
     const simulation = new Simulation(options, stack, tableName);
     try {
@@ -309,8 +323,8 @@ export class Simulation {
   private readonly queueFlowStops = new Map<string, () => Promise<void>>();
   private readonly records = new Map<string, PlainItem>();
   private seq = 0;
-  /** When the simulation started, on the host's clock: simulated time 0 (epochMsAt). */
-  private readonly startedAtMs = Date.now();
+  /** The instant simulated time 0 stands for (epochMsAt): `startsAt`, or when the simulation started on the host's clock. */
+  private readonly startedAtMs: number;
   private readonly counters: Record<string, number> = {};
   private gate?: DynamoDbGate;
   private connectApi?: LocalServer;
@@ -320,6 +334,7 @@ export class Simulation {
 
   private constructor(options: SimulationOptions, stack: SynthesizedCallbackStack, tableName: string) {
     this.options = options;
+    this.startedAtMs = options.startsAt === undefined ? Date.now() : Date.parse(options.startsAt);
     this.stack = stack;
     this.tableName = tableName;
     this.estimatedWaitSeconds = options.estimatedWaitSeconds;
@@ -537,6 +552,7 @@ export class Simulation {
     this.gate = await startDynamoDbGate(this.options.dynamoDbEndpoint);
     this.connectApi = await startConnectApi((request) => this.stopContact(request.contactId, request.instanceId), {
       describeContact: (request) => this.describeContact(request.contactId, request.instanceId),
+      effectiveHours: (request) => this.effectiveHours(request),
     });
     const baseEnv: Record<string, string> = {
       AWS_REGION: this.stack.instanceArn.split(':')[3] || SIM_REGION,
@@ -549,11 +565,13 @@ export class Simulation {
     };
     for (const fn of Object.values(this.stack.functions)) {
       if (fn.handler === 'queue-outbound-whisper') continue;
-      // The reconciler runs on the simulated clock, and without the construct's pause between its Connect calls,
-      // which would only make the simulator wait in real time.
+      // The reconciler runs without the construct's pause between its Connect calls, which would only make the simulator
+      // wait in real time.
       const reconciler = fn.handler === 'reconciler';
       const env = { ...baseEnv, ...fn.environment, ...(reconciler ? { RECONCILE_CALL_SPACING_MS: '0' } : {}) };
-      const clock = reconciler ? () => this.epochMsAt(this.now) : undefined;
+      // Every function runs on the simulated clock: the booking judges the hours of operation and the calendar day by it,
+      // the reconciler ages, and all of them a record's expiry, which must agree whichever function wrote it.
+      const clock = () => this.epochMsAt(this.now);
       const log = (line: string) => this.handlerLogs.push(line);
       this.handlers.set(fn.handler, loadBundledHandler(fn.handler, env, log, { clock, bundleFile: fn.bundleFile }));
     }
@@ -824,7 +842,7 @@ export class Simulation {
     this.schedule(this.now + this.ctrDelay, () => this.deliverCtr(contact, ctr, 0));
   }
 
-  /** Simulated seconds as epoch milliseconds: the clock the reconciler runs on (the others keep the host's). */
+  /** Simulated seconds as epoch milliseconds: the clock the functions run on. */
   public epochMsAt(time: number): number {
     return this.startedAtMs + time * 1000;
   }
@@ -851,6 +869,25 @@ export class Simulation {
       'region': SIM_REGION,
       'detail': {},
     });
+  }
+
+  /** GetEffectiveHoursOfOperations from a handler, through the Connect API endpoint. */
+  private effectiveHours(request: EffectiveHoursRequest): EffectiveHours | undefined {
+    const hours = this.options.hoursOfOperation;
+    if (request.instanceId !== this.stack.instanceArn.split('instance/')[1] || !hours || request.hoursOfOperationId !== hours.id) {
+      this.log('connect api', `GetEffectiveHoursOfOperations ${request.hoursOfOperationId}: ResourceNotFoundException`);
+      return undefined;
+    }
+    this.log('connect api', `GetEffectiveHoursOfOperations ${request.fromDate} to ${request.toDate} (${hours.timeZone})`);
+    return effectiveHoursOf(hours, request.fromDate, request.toDate);
+  }
+
+  /** The simulated time as the hours' wall clock, for the transcript (e.g. "Mon 16:50"). */
+  public localTime(time = this.now): string | undefined {
+    const zone = this.options.hoursOfOperation?.timeZone;
+    if (!zone) return undefined;
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .format(new Date(this.epochMsAt(time)));
   }
 
   /** DescribeContact from a handler, through the Connect API endpoint. */

@@ -2,10 +2,12 @@
  * The scenarios the simulator runs (the CLI prints them all; test/simulator checks each). Each one starts its
  * own Simulation (its own table), drives callers, agents and the clock, and reports what happened.
  */
+import { Duration } from 'aws-cdk-lib';
 import { type CallResult, type LambdaInvocation, Simulation, type SimulationOptions } from './contact-center';
+import { hoursOfOperationArn, weekdayHours } from './hours-of-operation';
 import { type PlainItem } from './local-services';
-import { type SynthesizedCallbackStack } from './stack-flows';
-import { ADMISSION_ENV } from '../admission-policy';
+import { SIM_INSTANCE_ARN, type SynthesizedCallbackStack } from './stack-flows';
+import { ADMISSION_ENV, type AdmissionPolicy, WhenClosed } from '../admission-policy';
 import { CallbackPromptSets } from '../prompts';
 import { SpeechEngine } from '../voice';
 
@@ -586,12 +588,67 @@ export function dailyLimitInQueue(options: ScenarioOptions): Promise<ScenarioRun
   }, { construct: { ...QUEUE_OFFER.construct, admissionPolicy: { maxCallbacksPerNumberPerDay: 2 } } });
 }
 
+/** The hours of operation of the closing-time scenarios: weekdays 09:00 to 17:00 in New York. */
+const HOURS_ZONE = 'America/New_York';
+const SIM_HOURS_ID = 'aaaaaaaa-1111-4222-8333-444444444444';
+/** Monday 1 June 2026, 17:00 in New York: the close the scenarios book around. */
+const MONDAY_CLOSE = Date.parse('2026-06-01T21:00:00Z');
+
+/**
+ * The simulation of a closing-time scenario: the hours (under the deployment's own hours id, whose rules it keeps),
+ * the instant the scenario starts at, and for the sample stack `policy` with the hours.
+ */
+function closingTime(options: ScenarioOptions, startsAt: number, policy: Omit<AdmissionPolicy, 'hoursOfOperationArn'>): Partial<SimulationOptions> {
+  const deployed = options.deployment?.functions['write-callback']?.environment[ADMISSION_ENV.HOURS_OF_OPERATION_ARN];
+  return {
+    hoursOfOperation: weekdayHours(deployed?.split('/').pop() ?? SIM_HOURS_ID, HOURS_ZONE),
+    startsAt: new Date(startsAt).toISOString(),
+    construct: { admissionPolicy: { hoursOfOperationArn: hoursOfOperationArn(SIM_INSTANCE_ARN, SIM_HOURS_ID), ...policy } },
+  };
+}
+const deployedSeconds = (options: ScenarioOptions, name: string) => Number(options.deployment?.functions['write-callback']?.environment[name] ?? Number.NaN);
+
+/**
+ * H1: ten minutes before the queue closes (halfway into the deployment's stopOfferingBeforeClose), a caller asks for a
+ * callback: it is not booked, as no agent would make it today; the caller hears so and waits in the queue, where an
+ * agent takes the call live.
+ */
+export function bookingBeforeClosing(options: ScenarioOptions): Promise<ScenarioRun> {
+  const margin = deployedSeconds(options, ADMISSION_ENV.STOP_BEFORE_CLOSE_SECONDS);
+  const before = Number.isFinite(margin) ? Math.min(600, margin / 2) : 600;
+  return runScenario('H1 ten minutes before closing: no callback is booked; the caller waits for an agent instead', options, async (sim, calls, notes) => {
+    notes.push(`the caller calls at ${sim.localTime()} (${HOURS_ZONE}), the queue closes at 17:00`);
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.agentAvailable('alice');
+  }, closingTime(options, MONDAY_CLOSE - before * 1000, { stopOfferingBeforeClose: Duration.minutes(15) }));
+}
+
+/**
+ * H2: an hour after closing, a caller asks for a callback: it is booked with the smallest listed delay that reaches
+ * the next opening (Tuesday 09:00), so the agent who is available all evening is not offered it until the queue opens.
+ * Without the rule the callback would be dialled at once, at night: queued callbacks do not wait for the hours.
+ */
+export function bookingDeferredToOpening(options: ScenarioOptions): Promise<ScenarioRun> {
+  return runScenario('H2 after closing: the callback is deferred to the next opening, not dialled at night', options, async (sim, calls, notes) => {
+    notes.push(`the caller calls at ${sim.localTime()} (${HOURS_ZONE}); the queue opens again at 09:00`);
+    calls.push(await sim.call(CALLER_A, ['1']));
+    await sim.advance(60);
+    await sim.agentAvailable('alice');
+    await sim.advance(17 * 3600);
+    for (const offer of sim.offered) notes.push(`${offer.agent} is offered ${offer.contact} at ${sim.localTime(offer.time)}`);
+  }, closingTime(options, MONDAY_CLOSE + 3600 * 1000, {
+    whenClosed: WhenClosed.DEFER,
+    deferralDelays: [Duration.hours(12), Duration.hours(14), Duration.hours(16)],
+  }));
+}
+
 interface ScenarioEntry {
   readonly run: () => Promise<ScenarioRun>;
   /** The contact events setting it is about; a deployment with the other one does not run it. */
   readonly contactEvents?: boolean;
   /** It needs a customer queue flow, the wait threshold in the set-callback flow, or the reconciler. */
-  readonly needs?: 'queue flow' | 'wait threshold' | 'reconciler' | 'capacity rule' | 'daily limit' | 'daily limit in the queue';
+  readonly needs?: 'queue flow' | 'wait threshold' | 'reconciler' | 'capacity rule' | 'daily limit' | 'daily limit in the queue'
+  | 'closing margin' | 'deferral';
   /** It is about the sample stack's own settings (another language, the other callback mode), not a deployment's. */
   readonly sampleOnly?: boolean;
   /** It is about one callback mode; a deployment in the other mode does not run it (for the sample, its own mode). */
@@ -655,6 +712,8 @@ export async function runAllScenarios(options: ScenarioOptions, onRun: (run: Sce
     { run: () => fullQueueRefused(on), needs: 'capacity rule' },
     { run: () => dailyLimitReached(on), needs: 'daily limit' },
     { run: () => dailyLimitInQueue(on), needs: 'daily limit in the queue' },
+    { run: () => bookingBeforeClosing(on), needs: 'closing margin' },
+    { run: () => bookingDeferredToOpening(on), needs: 'deferral' },
   ];
   const deployment = options.deployment;
   const runs: ScenarioRun[] = [];
@@ -670,6 +729,8 @@ export async function runAllScenarios(options: ScenarioOptions, onRun: (run: Sce
       if (entry.needs === 'daily limit' && policy[ADMISSION_ENV.MAX_CALLBACKS_PER_NUMBER_PER_DAY] === undefined) continue;
       if (entry.needs === 'daily limit in the queue'
         && (policy[ADMISSION_ENV.MAX_CALLBACKS_PER_NUMBER_PER_DAY] === undefined || !deployment.flows['customer-queue'])) continue;
+      if (entry.needs === 'closing margin' && !(Number(policy[ADMISSION_ENV.STOP_BEFORE_CLOSE_SECONDS] ?? 0) > 0)) continue;
+      if (entry.needs === 'deferral' && policy[ADMISSION_ENV.WHEN_CLOSED] !== 'DEFER') continue;
       if (entry.mode !== undefined && entry.mode !== deployment.callbackMode) continue;
     }
     const run = await entry.run();

@@ -68,7 +68,7 @@ export interface SimFunction {
 
 export interface SynthesizedCallbackStack {
   readonly flows: Record<SimFlowName, SimFlow | undefined> & Record<'set-callback' | 'agent-whisper' | 'outbound-whisper', SimFlow>;
-  /** By handler name (write-callback, ctr-processor, ...). */
+  /** By handler name (write-callback, ctr-processor, ...); write-callback is whichever booking asset the stack has. */
   readonly functions: Record<string, SimFunction>;
   readonly queueArn: string;
   readonly instanceArn: string;
@@ -291,7 +291,9 @@ function readDeployment(
     const account = instanceArn.split(':')[4] || SIM_ACCOUNT;
     const arn = `arn:aws:lambda:${region}:${account}:function:${logicalId}`;
     functionArnById[logicalId] = arn;
-    functions[handler] = { logicalId, handler, arn, environment, bundleFile: stagedBundle(resource, source.assetDir) };
+    // Both write-callback assets are the flows' booking function (the hours one checks the hours of operation too).
+    const role = handler === 'write-callback-hours' ? 'write-callback' : handler;
+    functions[role] = { logicalId, handler, arn, environment, bundleFile: stagedBundle(resource, source.assetDir) };
   }
   if (!instanceArn || !queueArn) throw new Error(`the simulator cannot read the instance and queue of ${where}`);
 

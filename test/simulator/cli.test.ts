@@ -50,7 +50,7 @@ test('without a DynamoDB option every scenario runs on the embedded store, and n
   // (Records in the order the store scans them.)
   expect(text).toMatch(/=== 20 a contact event and a CTR are both lost: the reconciler repairs the record ===\nrecords: (?=[^\n]*call#1 COMPLETED\(ENDED\))(?=[^\n]*call#3 COMPLETED\(CONNECTED\))/);
   // 30 agent-first runs and 15 customer-first ones.
-  expect(text).toMatch(/^48 scenario runs in [\d.]+ s \(real time\)$/m);
+  expect(text).toMatch(/^50 scenario runs in [\d.]+ s \(real time\)$/m);
   expect(text).toMatch(/=== CF3 a cancel races the dial \(contact events on, StopContact while it rings: END_CONTACT\) \[customer first\] ===\nrecords: call#1 COMPLETED\(DIAL_STOPPED\)/);
   // --quiet: summaries only, no transcript lines.
   expect(text).not.toMatch(/IVR -> /);
