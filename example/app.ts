@@ -1,5 +1,5 @@
 import { App, Duration, Stack, aws_kinesis as kinesis } from 'aws-cdk-lib';
-import { CallbackManagement, CallbackPromptSets, SpeechEngine } from 'cdk-connect-callback-management';
+import { CallbackManagement, CallbackPromptSets, SpeechEngine, WhenClosed } from 'cdk-connect-callback-management';
 
 const app = new App();
 // A fixed dummy account and region: synthesis is offline and needs no credentials.
@@ -26,8 +26,16 @@ const callbacks = new CallbackManagement(stack, 'Callbacks', {
   // Callers waiting in the queue are offered a callback every 45 seconds, while the estimated wait is 3 minutes or more.
   inQueueCallbackOffer: { interval: Duration.seconds(45) },
   minimumWaitForCallback: Duration.minutes(3),
-  // No new callback while 50 contacts wait in the queue; at most 3 callbacks per number and day (in timeZone).
-  admissionPolicy: { maxQueuedContacts: 50, maxCallbacksPerNumberPerDay: 3 },
+  // No new callback while 50 contacts wait in the queue; at most 3 callbacks per number and day (in timeZone). From 15
+  // minutes before the queue's hours close, a callback is booked for its next opening: 12, 14 or 16 hours on.
+  admissionPolicy: {
+    maxQueuedContacts: 50,
+    maxCallbacksPerNumberPerDay: 3,
+    hoursOfOperationArn: `${instanceArn}/operating-hours/77777777-8888-9999-aaaa-bbbbbbbbbbbb`,
+    stopOfferingBeforeClose: Duration.minutes(15),
+    whenClosed: WhenClosed.DEFER,
+    deferralDelays: [Duration.hours(12), Duration.hours(14), Duration.hours(16)],
+  },
 });
 
 const assembly = app.synth();

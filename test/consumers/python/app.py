@@ -1,11 +1,12 @@
 from aws_cdk import App, Duration, Environment, Stack
 from aws_cdk import aws_kinesis as kinesis
 from cdk_connect_callback_management import (
-    AdmissionPolicy, CallbackManagement, CallbackPromptSets, InQueueCallbackOffer, SpeechEngine, Voice,
+    AdmissionPolicy, CallbackManagement, CallbackPromptSets, InQueueCallbackOffer, SpeechEngine, Voice, WhenClosed,
 )
 
 INSTANCE_ARN = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555'
 QUEUE_ARN = f'{INSTANCE_ARN}/queue/66666666-7777-8888-9999-000000000000'
+HOURS_ARN = f'{INSTANCE_ARN}/operating-hours/77777777-8888-9999-aaaa-bbbbbbbbbbbb'
 # The Kinesis data stream the instance streams its contact trace records to.
 STREAM_ARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/connect-contact-trace-records'
 
@@ -30,8 +31,16 @@ def build_stack(app: App) -> Stack:
         # Callers waiting in the queue are offered a callback every 45 seconds, while the estimated wait is 3 minutes or more.
         in_queue_callback_offer=InQueueCallbackOffer(interval=Duration.seconds(45)),
         minimum_wait_for_callback=Duration.minutes(3),
-        # No new callback while 50 contacts wait in the queue; at most 3 callbacks per number and day (in time_zone).
-        admission_policy=AdmissionPolicy(max_queued_contacts=50, max_callbacks_per_number_per_day=3),
+        # No new callback while 50 contacts wait in the queue; at most 3 callbacks per number and day (in time_zone). From 15
+        # minutes before the queue's hours close, a callback is booked for its next opening: 12, 14 or 16 hours on.
+        admission_policy=AdmissionPolicy(
+            max_queued_contacts=50,
+            max_callbacks_per_number_per_day=3,
+            hours_of_operation_arn=HOURS_ARN,
+            stop_offering_before_close=Duration.minutes(15),
+            when_closed=WhenClosed.DEFER,
+            deferral_delays=[Duration.hours(12), Duration.hours(14), Duration.hours(16)],
+        ),
     )
     return stack
 

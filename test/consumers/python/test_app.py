@@ -8,10 +8,11 @@ from aws_cdk import aws_kinesis as kinesis
 from aws_cdk.assertions import Template
 from cdk_connect_callback_management import (
     AdmissionPolicy, CallbackAlarmThresholds, CallbackManagement, CallbackMode, CallbackPrompts, CallbackPromptSets, InQueueCallbackOffer,
-    Prompt,
+    Prompt, WhenClosed,
 )
 
 import app as example_app
+from app import HOURS_ARN
 
 FLOW_TYPES = {
     'set_callback_flow': 'CONTACT_FLOW',
@@ -184,7 +185,7 @@ def test_the_admission_policy_refuses_at_capacity_and_over_the_daily_limit_in_sp
     for booking in ('book-caller-number', 'book-entered-number'):
         assert set_callback[booking]['Parameters']['LambdaInvocationAttributes']['contactsInQueue'] == '$.Metrics.Queue.Size'
     results = [c['Condition']['Operands'][0] for c in set_callback['check-caller-booking']['Transitions']['Conditions']]
-    assert results == ['CREATED', 'EXISTS', 'INVALID_NUMBER', 'AT_CAPACITY', 'LIMIT_REACHED']
+    assert results == ['CREATED', 'EXISTS', 'INVALID_NUMBER', 'AT_CAPACITY', 'LIMIT_REACHED', 'CLOSING', 'CLOSED', 'CLOSED_DEFERRED']
     assert set_callback['say-at-capacity']['Parameters']['Text'] == spanish.at_capacity.value
     assert set_callback['say-limit-reached']['Parameters']['Text'] == spanish.limit_reached.value
     assert set_callback['say-limit-reached']['Transitions']['NextAction'] == 'transfer-to-queue'
@@ -195,6 +196,34 @@ def test_the_admission_policy_refuses_at_capacity_and_over_the_daily_limit_in_sp
     assert variables['ADMISSION_MAX_QUEUED_CONTACTS'] == '50'
     assert variables['ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY'] == '3'
     assert variables['TIME_ZONE'] == 'America/New_York'
+
+
+def test_the_closing_time_rules_from_python_defer_with_one_callback_block_per_delay(example):
+    stack, callbacks, template = example
+    spanish = CallbackPromptSets.SPANISH_US
+    set_callback = actions_of(example, 'set_callback_flow')
+    assert set_callback['say-closing-soon']['Parameters']['Text'] == spanish.closing_soon.value
+    assert set_callback['say-closed']['Parameters']['Text'] == spanish.closed.value
+    choose = set_callback['choose-callback-delay']
+    assert [(c['Condition']['Operands'][0], c['NextAction']) for c in choose['Transitions']['Conditions']] == [
+        (seconds, f'create-callback-deferred-{seconds}') for seconds in ('43200', '50400', '57600')]
+    for seconds in ('43200', '50400', '57600'):
+        block = set_callback[f'create-callback-deferred-{seconds}']
+        assert block['Parameters']['InitialCallDelaySeconds'] == seconds
+        assert block['Parameters']['MaximumConnectionAttempts'] == '0'
+    resource = template.to_json()['Resources'][logical_id(stack, callbacks.write_callback_function)]
+    # The asset with the Connect client: only a construct with hours rules runs it.
+    assert resource['Metadata']['cdk-connect-callback-management:handler'] == 'write-callback-hours'
+    variables = resource['Properties']['Environment']['Variables']
+    assert variables['ADMISSION_HOURS_OF_OPERATION_ARN'] == HOURS_ARN
+    assert variables['ADMISSION_STOP_BEFORE_CLOSE_SECONDS'] == '900'
+    assert variables['ADMISSION_WHEN_CLOSED'] == 'DEFER'
+    assert variables['ADMISSION_DEFERRAL_DELAYS_SECONDS'] == '43200,50400,57600'
+
+
+def test_deferral_without_delays_is_refused():
+    with pytest.raises(Exception, match='admissionPolicy.whenClosed DEFER needs admissionPolicy.deferralDelays'):
+        construct_with(admission_policy=AdmissionPolicy(hours_of_operation_arn=HOURS_ARN, when_closed=WhenClosed.DEFER))
 
 
 def test_an_admission_rule_below_one_is_refused():

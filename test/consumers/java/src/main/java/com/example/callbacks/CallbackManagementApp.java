@@ -1,11 +1,14 @@
 package com.example.callbacks;
 
+import java.util.List;
+
 import io.github.cdkconnectcallback.AdmissionPolicy;
 import io.github.cdkconnectcallback.CallbackManagement;
 import io.github.cdkconnectcallback.CallbackPromptSets;
 import io.github.cdkconnectcallback.InQueueCallbackOffer;
 import io.github.cdkconnectcallback.SpeechEngine;
 import io.github.cdkconnectcallback.Voice;
+import io.github.cdkconnectcallback.WhenClosed;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Environment;
@@ -17,6 +20,7 @@ public final class CallbackManagementApp {
     static final String INSTANCE_ARN =
         "arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555";
     static final String QUEUE_ARN = INSTANCE_ARN + "/queue/66666666-7777-8888-9999-000000000000";
+    static final String HOURS_ARN = INSTANCE_ARN + "/operating-hours/77777777-8888-9999-aaaa-bbbbbbbbbbbb";
     // The Kinesis data stream the instance streams its contact trace records to.
     static final String STREAM_ARN = "arn:aws:kinesis:us-east-1:123456789012:stream/connect-contact-trace-records";
 
@@ -40,8 +44,16 @@ public final class CallbackManagementApp {
             // Callers waiting in the queue are offered a callback every 45 seconds, while the estimated wait is 3 minutes or more.
             .inQueueCallbackOffer(InQueueCallbackOffer.builder().interval(Duration.seconds(45)).build())
             .minimumWaitForCallback(Duration.minutes(3))
-            // No new callback while 50 contacts wait in the queue; at most 3 callbacks per number and day (in timeZone).
-            .admissionPolicy(AdmissionPolicy.builder().maxQueuedContacts(50).maxCallbacksPerNumberPerDay(3).build())
+            // No new callback while 50 contacts wait in the queue; at most 3 callbacks per number and day (in timeZone). From 15
+            // minutes before the queue's hours close, a callback is booked for its next opening: 12, 14 or 16 hours on.
+            .admissionPolicy(AdmissionPolicy.builder()
+                .maxQueuedContacts(50)
+                .maxCallbacksPerNumberPerDay(3)
+                .hoursOfOperationArn(HOURS_ARN)
+                .stopOfferingBeforeClose(Duration.minutes(15))
+                .whenClosed(WhenClosed.DEFER)
+                .deferralDelays(List.of(Duration.hours(12), Duration.hours(14), Duration.hours(16)))
+                .build())
             .build();
         return stack;
     }

@@ -16,6 +16,7 @@ import io.github.cdkconnectcallback.CallbackPromptSets;
 import io.github.cdkconnectcallback.CallbackPrompts;
 import io.github.cdkconnectcallback.InQueueCallbackOffer;
 import io.github.cdkconnectcallback.Prompt;
+import io.github.cdkconnectcallback.WhenClosed;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -193,7 +194,7 @@ class CallbackManagementAppTest {
         List<Object> results = ((List<?>) asMap(setCallback.get("check-caller-booking").get("Transitions")).get("Conditions")).stream()
             .map(condition -> ((List<?>) asMap(asMap(condition).get("Condition")).get("Operands")).get(0))
             .collect(Collectors.toList());
-        assertEquals(List.of("CREATED", "EXISTS", "INVALID_NUMBER", "AT_CAPACITY", "LIMIT_REACHED"), results);
+        assertEquals(List.of("CREATED", "EXISTS", "INVALID_NUMBER", "AT_CAPACITY", "LIMIT_REACHED", "CLOSING", "CLOSED", "CLOSED_DEFERRED"), results);
         assertEquals(CallbackPromptSets.SPANISH_US.getAtCapacity().getValue(), parametersOf(setCallback, "say-at-capacity").get("Text"));
         assertEquals(CallbackPromptSets.SPANISH_US.getLimitReached().getValue(), parametersOf(setCallback, "say-limit-reached").get("Text"));
         assertEquals(CallbackPromptSets.SPANISH_US.getQueueLimitReached().getValue(),
@@ -203,6 +204,34 @@ class CallbackManagementAppTest {
         assertEquals("50", variables.get("ADMISSION_MAX_QUEUED_CONTACTS"));
         assertEquals("3", variables.get("ADMISSION_MAX_CALLBACKS_PER_NUMBER_PER_DAY"));
         assertEquals("America/New_York", variables.get("TIME_ZONE"));
+    }
+
+    @Test
+    void theClosingTimeRulesFromJavaDeferWithOneCallbackBlockPerDelay() {
+        Map<String, Map<String, Object>> setCallback = actionsOf(callbacks.getSetCallbackFlow());
+        assertEquals(CallbackPromptSets.SPANISH_US.getClosingSoon().getValue(), parametersOf(setCallback, "say-closing-soon").get("Text"));
+        assertEquals(CallbackPromptSets.SPANISH_US.getClosed().getValue(), parametersOf(setCallback, "say-closed").get("Text"));
+        for (String seconds : List.of("43200", "50400", "57600")) {
+            Map<String, Object> block = parametersOf(setCallback, "create-callback-deferred-" + seconds);
+            assertEquals(seconds, block.get("InitialCallDelaySeconds"));
+            assertEquals("0", block.get("MaximumConnectionAttempts"));
+        }
+        Map<String, Object> resource = asMap(resources.get(logicalId(callbacks.getWriteCallbackFunction())));
+        // The asset with the Connect client: only a construct with hours rules runs it.
+        assertEquals("write-callback-hours", asMap(resource.get("Metadata")).get("cdk-connect-callback-management:handler"));
+        Map<String, Object> variables = asMap(asMap(asMap(resource.get("Properties")).get("Environment")).get("Variables"));
+        assertEquals(CallbackManagementApp.HOURS_ARN, variables.get("ADMISSION_HOURS_OF_OPERATION_ARN"));
+        assertEquals("900", variables.get("ADMISSION_STOP_BEFORE_CLOSE_SECONDS"));
+        assertEquals("DEFER", variables.get("ADMISSION_WHEN_CLOSED"));
+        assertEquals("43200,50400,57600", variables.get("ADMISSION_DEFERRAL_DELAYS_SECONDS"));
+    }
+
+    @Test
+    void deferralWithoutDelaysIsRefused() {
+        RuntimeException error = assertThrows(RuntimeException.class,
+            () -> constructWith(builder -> builder.admissionPolicy(AdmissionPolicy.builder()
+                .hoursOfOperationArn(CallbackManagementApp.HOURS_ARN).whenClosed(WhenClosed.DEFER).build())));
+        assertTrue(error.getMessage().contains("admissionPolicy.whenClosed DEFER needs admissionPolicy.deferralDelays"), error.getMessage());
     }
 
     @Test
