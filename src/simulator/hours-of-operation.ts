@@ -200,3 +200,10 @@ export function weekdayHours(id: string, timeZone: string, overrides?: readonly 
     ...(overrides ? { overrides } : {}),
   };
 }
+
+/** Open all day, every day (00:00 to 00:00 is the whole day, set-hours-operation.html), in UTC. */
+export function alwaysOpen(id: string): SimHoursOfOperation {
+  const allDay = [{ start: '00:00', end: '00:00' }];
+  const days: readonly Weekday[] = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
+  return { id, timeZone: 'UTC', weekly: Object.fromEntries(days.map((day) => [day, allDay])) };
+}

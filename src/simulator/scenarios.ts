@@ -4,7 +4,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { type CallResult, type LambdaInvocation, Simulation, type SimulationOptions } from './contact-center';
-import { hoursOfOperationArn, weekdayHours } from './hours-of-operation';
+import { alwaysOpen, hoursOfOperationArn, weekdayHours } from './hours-of-operation';
 import { type PlainItem } from './local-services';
 import { SIM_INSTANCE_ARN, type SynthesizedCallbackStack } from './stack-flows';
 import { ADMISSION_ENV, type AdmissionPolicy, WhenClosed } from '../admission-policy';
@@ -78,7 +78,11 @@ export interface ScenarioOptions {
 type Script = (sim: Simulation, calls: CallResult[], notes: string[]) => Promise<void>;
 
 async function runScenario(name: string, options: ScenarioOptions, script: Script, extra: Partial<SimulationOptions> = {}): Promise<ScenarioRun> {
+  // A deployment with hours rules asks for its hours in every scenario: those about something else find them open all
+  // day, so they take the path a booking takes in opening hours (the closing-time scenarios give their own hours).
+  const deployedHours = options.deployment?.functions['write-callback']?.environment[ADMISSION_ENV.HOURS_OF_OPERATION_ARN];
   const sim = await Simulation.start({
+    hoursOfOperation: deployedHours ? alwaysOpen(deployedHours.split('/').pop()!) : undefined,
     dynamoDbEndpoint: options.dynamoDbEndpoint,
     contactEvents: options.contactEvents ?? true,
     ctrDelaySeconds: options.ctrDelaySeconds,
@@ -618,6 +622,7 @@ export function bookingBeforeClosing(options: ScenarioOptions): Promise<Scenario
   const before = Number.isFinite(margin) ? Math.min(600, margin / 2) : 600;
   return runScenario('H1 ten minutes before closing: no callback is booked; the caller waits for an agent instead', options, async (sim, calls, notes) => {
     notes.push(`the caller calls at ${sim.localTime()} (${HOURS_ZONE}), the queue closes at 17:00`);
+    sim.log('clock', notes[notes.length - 1]);
     calls.push(await sim.call(CALLER_A, ['1']));
     await sim.agentAvailable('alice');
   }, closingTime(options, MONDAY_CLOSE - before * 1000, { stopOfferingBeforeClose: Duration.minutes(15) }));
@@ -631,11 +636,13 @@ export function bookingBeforeClosing(options: ScenarioOptions): Promise<Scenario
 export function bookingDeferredToOpening(options: ScenarioOptions): Promise<ScenarioRun> {
   return runScenario('H2 after closing: the callback is deferred to the next opening, not dialled at night', options, async (sim, calls, notes) => {
     notes.push(`the caller calls at ${sim.localTime()} (${HOURS_ZONE}); the queue opens again at 09:00`);
+    sim.log('clock', notes[notes.length - 1]);
     calls.push(await sim.call(CALLER_A, ['1']));
     await sim.advance(60);
     await sim.agentAvailable('alice');
     await sim.advance(17 * 3600);
     for (const offer of sim.offered) notes.push(`${offer.agent} is offered ${offer.contact} at ${sim.localTime(offer.time)}`);
+    sim.log('clock', notes.slice(1).join('; '));
   }, closingTime(options, MONDAY_CLOSE + 3600 * 1000, {
     whenClosed: WhenClosed.DEFER,
     deferralDelays: [Duration.hours(12), Duration.hours(14), Duration.hours(16)],

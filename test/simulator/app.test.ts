@@ -35,6 +35,8 @@ function synthesizeUserApp(): string {
     stream,
     namePrefix: 'en-callbacks',
     learnCallbackIdFromContactEvents: false,
+    // Hours rules that refuse when closed: H1 runs, H2 (deferral) does not.
+    admissionPolicy: { hoursOfOperationArn: `${INSTANCE_ARN}/operating-hours/33333333-4444-4555-8666-777777777777`, stopOfferingBeforeClose: Duration.minutes(20) },
   });
   app.synth();
   return outdir;
@@ -110,6 +112,12 @@ test('simulate --app runs the scenarios against each deployment, in its prompts\
   // Its own instance: StopContact finds its contacts, and the cancel removes the callback once the CTR brings its id.
   expect(plain).toMatch(/=== 3 cancel before the callback id is known \(contact events off\) ===\n(?:(?!\n=== )[\s\S])*\nrecords: call#1 COMPLETED\(REMOVED_BY_API\)/);
   expect(plain).not.toMatch(/=== 1[4-8] /);
+  // Its hours rules: H1 at close minus half its margin, under its own hours id; every other scenario finds the hours open.
+  expect(plain).toMatch(/=== H1 ten minutes before closing[^\n]*===\n(?:(?!\n=== )[\s\S])*the caller calls at Mon 16:50/);
+  expect(plain).toMatch(/GetEffectiveHoursOfOperations \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2} \(UTC\)/);
+  expect(plain).not.toMatch(/GetEffectiveHoursOfOperations [^\n]*ResourceNotFoundException/);
+  expect(text).not.toMatch(/=== H2 /);
+  expect(spanish).not.toMatch(/=== H1 /);
   expect(text).not.toMatch(/=== 19 in Spanish/);
   expect(text).toMatch(/^\d+ scenario runs across 2 deployments in [\d.]+ s \(real time\)$/m);
   expect(text).not.toMatch(/customer queue flow errors/);
