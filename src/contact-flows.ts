@@ -10,7 +10,7 @@ import { ConnectArnParts } from './arns';
 import { CallbackMode } from './callback-mode';
 import {
   FLOW_TEMPLATES, FlowTemplateName, applyPrompts, bypass, fillPlaceholders, invocationTimeLimits, loadFlowTemplate, promptsOfTemplate,
-  withDeferredCallbacks, withoutBranches, withoutResults,
+  withDeferredCallbacks, withoutResults,
 } from './flow-templates';
 import { checkFlow, forceZeroRetries, startWithFlowLogging, startWithVoice } from './flows/flow-checker';
 import { type LambdaReplyTables, unsetReferences } from './flows/flow-references';
@@ -170,11 +170,8 @@ export class ContactFlows extends Construct {
     const capacity = policy.maxQueuedContacts !== undefined;
     const dailyLimit = policy.maxCallbacksPerNumberPerDay !== undefined;
     const hours = policy.hoursOfOperationArn !== undefined;
-    if (name === 'set-callback' && !capacity) withoutBranches(template, ['say-at-capacity']);
-    if (!dailyLimit) {
-      if (name === 'set-callback') withoutBranches(template, ['say-limit-reached']);
-      if (name === 'customer-queue') withoutResults(template, ['LIMIT_REACHED']);
-    }
+    if (!capacity) withoutResults(template, ['AT_CAPACITY']);
+    if (!dailyLimit) withoutResults(template, ['LIMIT_REACHED']);
     if (!hours) withoutResults(template, ['CLOSING', 'CLOSED']);
     // A contact the customer queue flow refused for good (its daily limit, the closing time) is not offered again.
     if (name === 'customer-queue' && !dailyLimit && !hours) bypass(template, ['check-refused'], 'check-refused', 'hold');

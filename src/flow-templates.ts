@@ -149,25 +149,6 @@ export function bypass(flow: any, ids: readonly string[], entry: string, exit: s
 }
 
 /**
- * Takes out actions that only Compare conditions lead to (the branches of results a handler cannot give under the
- * props, e.g. the admission policy's refusals without a policy): the actions go, with their layout and the conditions
- * that lead to them. Any other transition to one of them is a template error.
- */
-export function withoutBranches(flow: any, ids: readonly string[]): void {
-  flow.Actions = (flow.Actions ?? []).filter((action: any) => !ids.includes(action.Identifier));
-  for (const action of flow.Actions) {
-    const transitions = action.Transitions ?? {};
-    if (Array.isArray(transitions.Conditions)) {
-      transitions.Conditions = transitions.Conditions.filter((branch: any) => !ids.includes(branch?.NextAction));
-    }
-    for (const branch of [transitions, ...(transitions.Errors ?? [])]) {
-      if (ids.includes(branch?.NextAction)) throw new Error(`${action.Identifier} goes to ${branch.NextAction}, which is taken out`);
-    }
-  }
-  for (const id of ids) delete flow.Metadata?.ActionMetadata?.[id];
-}
-
-/**
  * Takes out the Compare conditions on a handler result the props make impossible (e.g. CLOSING without hours of
  * operation), and then every action nothing leads to any more.
  */

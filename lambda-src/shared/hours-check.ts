@@ -15,6 +15,7 @@
  */
 import { ConnectClient, GetEffectiveHoursOfOperationsCommand } from '@aws-sdk/client-connect';
 import type { HoursRules } from './config';
+import { isUsableTimeZone } from './local-time';
 import { type HoursDecision, type Opening, datesAround, decideByHours, openingsOf } from './opening-hours';
 import { boundedClientOptions } from './sdk-bounds';
 
@@ -62,7 +63,7 @@ export function createHoursCheck(
         ToDate: to,
       }), { abortSignal });
       const timeZone = answer.TimeZone;
-      if (!timeZone || !isTimeZone(timeZone)) return { kind: 'FAILED', at: now, why: `the hours of operation have no usable time zone (${String(timeZone)})` };
+      if (!timeZone || !isUsableTimeZone(timeZone)) return { kind: 'FAILED', at: now, why: `the hours of operation have no usable time zone (${String(timeZone)})` };
       return { kind: 'HOURS', at: now, openings: openingsOf(answer.EffectiveHoursOfOperationList ?? [], timeZone) };
     } catch (error) {
       return { kind: 'FAILED', at: now, why: `GetEffectiveHoursOfOperations failed: ${(error as { name?: string }).name ?? String(error)}` };
@@ -81,11 +82,3 @@ export function createHoursCheck(
   };
 }
 
-function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}

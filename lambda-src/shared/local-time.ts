@@ -57,9 +57,24 @@ export function isUsableTimeZone(timeZone: string): boolean {
   }
 }
 
-function localTime(instant: Date, timeZone: string): LocalTime {
+function partsOf(instant: Date, timeZone: string): Partial<Record<Intl.DateTimeFormatPartTypes, string>> {
   const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
   for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
+  return parts;
+}
+
+/**
+ * How far `timeZone`'s wall clock is ahead of UTC at `instant`, in milliseconds, to the minute (the zones' current
+ * offsets are whole minutes): the admission policy's hours of operation are wall-clock times (opening-hours.ts).
+ */
+export function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts = partsOf(new Date(instant), timeZone);
+  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
+  return wall - Math.floor(instant / 60_000) * 60_000;
+}
+
+function localTime(instant: Date, timeZone: string): LocalTime {
+  const parts = partsOf(instant, timeZone);
   const hour24 = Number(parts.hour);
   const hour12 = hour24 % 12 === 0 ? 12 : hour24 % 12;
   return {

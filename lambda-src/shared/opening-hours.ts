@@ -13,6 +13,7 @@
  *   change (zonedInstant says what becomes of a local time the change skips or repeats).
  * - Hours that touch or overlap (23:00 to 00:00, then 00:00 to 06:00) are one opening.
  */
+import { localDate, zoneOffsetMs } from './local-time';
 
 export interface TimeOfDay {
   readonly Hours?: number;
@@ -54,23 +55,6 @@ export type HoursDecision =
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** How far `timeZone`'s wall clock is ahead of UTC at `instant`, in milliseconds. */
-function zoneOffset(instant: number, timeZone: string): number {
-  let format = offsetFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-    });
-    offsetFormatters.set(timeZone, format);
-  }
-  const parts: Record<string, number> = {};
-  for (const part of format.formatToParts(new Date(instant))) parts[part.type] = Number(part.value);
-  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-  return wall - Math.floor(instant / 1000) * 1000;
-}
-
 /**
  * The instant at which `timeZone`'s clock shows `date` (YYYY-MM-DD) plus `minutes` past its midnight. Of a local time
  * a DST change repeats, the first instant; a local time it skips is moved on by the change (02:30 on a spring-forward
@@ -81,9 +65,9 @@ export function zonedInstant(date: string, minutes: number, timeZone: string): n
   const wall = Date.UTC(year, month - 1, day) + minutes * MINUTE_MS;
   // A single change is within a day of the wall time either way, so the offsets a day before and after are the two
   // the zone can have there.
-  const before = zoneOffset(wall - DAY_MS, timeZone);
-  const after = zoneOffset(wall + DAY_MS, timeZone);
-  const matching = [wall - before, wall - after].filter((instant) => instant + zoneOffset(instant, timeZone) === wall);
+  const before = zoneOffsetMs(wall - DAY_MS, timeZone);
+  const after = zoneOffsetMs(wall + DAY_MS, timeZone);
+  const matching = [wall - before, wall - after].filter((instant) => instant + zoneOffsetMs(instant, timeZone) === wall);
   return matching.length > 0 ? Math.min(...matching) : wall - before;
 }
 
@@ -144,6 +128,5 @@ export function decideByHours(now: number, openings: readonly Opening[], rules: 
 
 /** The dates (YYYY-MM-DD, in `timeZone`) from `daysBefore` days before `now` to `daysAhead` days after it. */
 export function datesAround(now: number, timeZone: string, daysBefore: number, daysAhead: number): { readonly from: string; readonly to: string } {
-  const dateAt = (instant: number) => new Date(instant + zoneOffset(instant, timeZone)).toISOString().slice(0, 10);
-  return { from: dateAt(now - daysBefore * DAY_MS), to: dateAt(now + daysAhead * DAY_MS) };
+  return { from: localDate(new Date(now - daysBefore * DAY_MS), timeZone), to: localDate(new Date(now + daysAhead * DAY_MS), timeZone) };
 }

@@ -178,8 +178,9 @@ export function unsetReferences(flow: unknown, tables: LambdaReplyTables): Unset
     const keys = filledKeys(state, tables);
     const passedOn = filledKeys(state, tables, true);
     for (const [parameter, text] of stringsOf(action.Parameters, '')) {
-      // A function given a key may be given an empty one, and a Compare may compare one (an empty value matches no
-      // condition and takes NoMatchingCondition); what is spoken may not be.
+      // A function given a key may be given an empty one, and a Compare may compare one: an empty value equals none of
+      // its operands, and Compare takes "NoMatchingCondition - if no other Condition matches"
+      // (APIReference/flow-control-actions-compare.html). What is spoken may not be empty.
       const mayBeEmpty = parameter.startsWith('LambdaInvocationAttributes.') || (action.Type === 'Compare' && parameter === 'ComparisonValue');
       const known = mayBeEmpty ? passedOn : keys;
       if (known !== undefined) {
